@@ -1,0 +1,38 @@
+# Tradepost. Two set-up commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run serve test test-fast check fmt clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: build .venv, migrate the embedded SQLite database, load demo data once, serve.
+run: install
+	DEBUG=1 $(BIN)/tradepost migrate --noinput
+	DEBUG=1 $(BIN)/tradepost demo_data
+	DEBUG=1 $(BIN)/tradepost runserver $(HOST):$(PORT)
+
+## make test: the whole suite (unit, API, browser journeys).
+test: install
+	$(BIN)/pytest
+
+check: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+fmt: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,13 @@
+"""Settings for the test suite: production settings with fast hashing and no HTTPS redirect."""
+
+from tradepost.config.settings import *  # noqa: F403
+
+HTTPS = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["tradepost.members.passwords.FastArgon2PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

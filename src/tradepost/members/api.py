@@ -1,0 +1,253 @@
+"""Members API: registration, login, the member's own account, tokens, referees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import login as django_login
+from django.contrib.auth import logout as django_logout
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from pydantic import StrictBool
+
+from tradepost.errors import NotFound
+from tradepost.members import selectors, services
+from tradepost.members.backends import client_ip
+from tradepost.members.middleware import mark_session_start
+from tradepost.members.models import Member
+
+router = Router()
+auth_router = Router()
+
+
+# --- Schemas ------------------------------------------------------------------------------
+
+
+class RegisterIn(Schema):
+    site: str = Field(..., max_length=32, description="`alibaba` or `aliexpress`")
+    company_name: str = Field(..., max_length=1000)
+    business_type: str = Field(..., max_length=64)
+    country: str = Field(..., max_length=8, description="ISO 3166-1 alpha-2")
+    access_country: str | None = Field(None, max_length=8)
+    address: str = Field(..., max_length=5000)
+    contact_name: str = Field(..., max_length=1000)
+    email: str = Field(..., max_length=320)
+    phone: str = Field(..., max_length=64)
+    registration_number: str | None = Field(None, max_length=200)
+    roles: list[str] | None = Field(None, max_length=4)
+    password: str = Field(..., max_length=4096)
+    attest_legal_age: StrictBool
+    attest_business_use: StrictBool
+    accept_terms: StrictBool
+
+
+class ContractingEntityOut(Schema):
+    name: str
+    registration_number: str
+    governing_law: str
+    courts: str
+    notice_address: str
+    clause: str
+
+
+class MemberOut(Schema):
+    member_id: str
+    status: str
+    site: str
+    company_name: str
+    business_type: str
+    country: str
+    access_country: str
+    address: str
+    contact_name: str
+    email: str
+    phone: str
+    registration_number: str
+    roles: list[str]
+    created_at: datetime
+    contracting_entity: ContractingEntityOut
+
+
+class MemberPatch(Schema):
+    company_name: str | None = Field(None, max_length=1000)
+    business_type: str | None = Field(None, max_length=64)
+    country: str | None = Field(None, max_length=8)
+    access_country: str | None = Field(None, max_length=8)
+    address: str | None = Field(None, max_length=5000)
+    contact_name: str | None = Field(None, max_length=1000)
+    email: str | None = Field(None, max_length=320)
+    phone: str | None = Field(None, max_length=64)
+    registration_number: str | None = Field(None, max_length=200)
+    roles: list[str] | None = Field(None, max_length=4)
+
+
+class LoginIn(Schema):
+    login: str = Field(..., max_length=320, description="Member ID or email")
+    password: str = Field(..., max_length=4096)
+
+
+class LoginOut(Schema):
+    token: str
+    member_id: str | None
+    expires_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str = Field(..., max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(..., description="Shown once; store it safely.")
+
+
+class RefereeIn(Schema):
+    name: str = Field(..., max_length=1000)
+    company: str = Field("", max_length=1000)
+    email: str = Field("", max_length=320)
+    phone: str = Field("", max_length=64)
+    relationship: str = Field("", max_length=1000)
+    consent_given: StrictBool
+
+
+class RefereeOut(Schema):
+    id: int
+    name: str
+    company: str
+    email: str
+    phone: str
+    relationship: str
+    consent_given: bool
+    consent_recorded_at: datetime | None
+
+
+class RevisionOut(Schema):
+    changed_at: datetime
+    changed_by: str
+    changes: dict
+
+
+class OkOut(Schema):
+    ok: bool
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _member(request: HttpRequest) -> Member:
+    member = selectors.member_for_user(request.user)
+    if member is None:
+        raise NotFound("This account is not a member account.")
+    return member
+
+
+# --- Auth ---------------------------------------------------------------------------------
+
+
+@auth_router.post("/login", response=LoginOut, auth=None)
+def login(request: HttpRequest, payload: LoginIn):
+    """Log in with member ID or email. Answers a bearer token and sets the session cookie."""
+    user = services.member_authenticate(
+        request=request, login=payload.login, password=payload.password
+    )
+    django_login(request, user, backend="tradepost.members.backends.MemberLoginBackend")
+    mark_session_start(request)
+    token, raw = services.api_token_create(user=user, name="Login")
+    member = getattr(user, "member", None)
+    return {
+        "token": raw,
+        "member_id": member.member_id if member else None,
+        "expires_at": token.expires_at,
+    }
+
+
+@auth_router.post("/logout", response=OkOut)
+def logout(request: HttpRequest):
+    """End this session, and revoke the bearer token used for this call (if any)."""
+    api_token = getattr(request, "api_token", None)
+    if api_token is not None:
+        services.api_token_revoke(user=request.user, token_id=api_token.pk)
+    django_logout(request)
+    return {"ok": True}
+
+
+# --- Members ------------------------------------------------------------------------------
+
+
+@router.post("/members", response={201: MemberOut}, auth=None)
+def register(request: HttpRequest, payload: RegisterIn):
+    """Register a business as a member (clauses 1.2, 2.1, 4.1, 4.2, 5.1, 5.11)."""
+    member = services.member_register(
+        data=services.RegistrationInput(**payload.dict()), ip=client_ip(request)
+    )
+    return 201, selectors.member_profile(member)
+
+
+@router.get("/members/me", response=MemberOut)
+def me(request: HttpRequest):
+    """The member's account: ID, status, site, contracting entity, law, courts, notice address."""
+    return selectors.member_profile(_member(request))
+
+
+@router.patch("/members/me", response=MemberOut)
+def update_me(request: HttpRequest, payload: MemberPatch):
+    """Keep your information current (clause 5.2). Every edit is kept as a revision."""
+    member = services.member_update_profile(
+        member=_member(request),
+        by=request.user,
+        changes=payload.dict(exclude_unset=True),
+        ip=client_ip(request),
+    )
+    return selectors.member_profile(member)
+
+
+@router.get("/members/me/revisions", response=list[RevisionOut])
+def my_revisions(request: HttpRequest):
+    return [
+        {"changed_at": r.changed_at, "changed_by": r.changed_by.username, "changes": r.changes}
+        for r in selectors.profile_revisions(_member(request))[:100]
+    ]
+
+
+@router.get("/members/me/tokens", response=list[TokenOut])
+def my_tokens(request: HttpRequest):
+    return list(selectors.api_tokens_for_user(request.user)[:200])
+
+
+@router.post("/members/me/tokens", response={201: TokenCreatedOut})
+def create_token(request: HttpRequest, payload: TokenIn):
+    """Create a personal API token. The secret is in this answer only."""
+    token, raw = services.api_token_create(user=request.user, name=payload.name)
+    data = TokenOut.from_orm(token).dict()
+    return 201, {**data, "token": raw}
+
+
+@router.delete("/members/me/tokens/{token_id}", response=TokenOut)
+def revoke_token(request: HttpRequest, token_id: int):
+    return services.api_token_revoke(user=request.user, token_id=token_id)
+
+
+@router.get("/members/me/referees", response=list[RefereeOut])
+def my_referees(request: HttpRequest):
+    return list(_member(request).referees.all())
+
+
+@router.post("/members/me/referees", response={201: RefereeOut})
+def add_referee(request: HttpRequest, payload: RefereeIn):
+    """Clause 5.8: list a business referee; you warrant their consent."""
+    return 201, services.referee_add(member=_member(request), **payload.dict())
+
+
+@router.delete("/members/me/referees/{referee_id}", response=OkOut)
+def remove_referee(request: HttpRequest, referee_id: int):
+    services.referee_remove(member=_member(request), referee_id=referee_id)
+    return {"ok": True}

@@ -1,0 +1,20 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+def _after_last_app_migrated(sender, **kwargs) -> None:
+    # Permissions of every app exist only once the last app's post_migrate has run.
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    from tradepost.members.roles import staff_roles_sync
+
+    staff_roles_sync()
+
+
+class MembersConfig(AppConfig):
+    name = "tradepost.members"
+    verbose_name = "Members"
+
+    def ready(self) -> None:
+        # Set-up, not business flow: keeps staff role groups in step with the policy file.
+        post_migrate.connect(_after_last_app_migrated, dispatch_uid="tradepost_staff_roles")

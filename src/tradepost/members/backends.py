@@ -1,0 +1,69 @@
+"""Authentication: members log in with member ID or email; staff with their username."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from tradepost.members.models import User
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address; behind N trusted proxies, the Nth address from the right."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [
+            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def find_user_by_login(login: str) -> User | None:
+    """Member ID (case-insensitive), staff username, or a member's email if it is unambiguous."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    user = User.objects.filter(username__iexact=login).first()
+    if user is not None:
+        return user
+    if "@" in login:
+        matches = list(User.objects.filter(member__email__iexact=login)[:2])
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def axes_username(request: HttpRequest, credentials: dict | None) -> str:
+    """Throttle per account, not per spelling: email and member ID of one account share a key."""
+    credentials = credentials or {}
+    login = credentials.get("login") or credentials.get("username") or ""
+    user = find_user_by_login(login)
+    return user.username.lower() if user else login.strip().lower()[:150]
+
+
+def axes_client_ip(request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
+class MemberLoginBackend(ModelBackend):
+    """Checks the password for any account, active or not, so the login service can say
+    clearly that an account is suspended; sessions only resolve for active accounts."""
+
+    def authenticate(self, request, login=None, password=None, username=None, **kwargs):
+        user = find_user_by_login(login or username or "")
+        if user is None or password is None:
+            User().set_password(password or "")  # same work either way: no user enumeration
+            return None
+        if user.check_password(password):
+            return user
+        return None
+
+    def user_can_authenticate(self, user) -> bool:
+        return True
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None

@@ -1,0 +1,60 @@
+"""Normalising the identifiers that tie one user to one account (clause 4.1).
+
+Pure functions; each raises ValueError with a message fit for the member.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from tradepost.policy import COUNTRY_CODES
+
+_GMAIL = {"gmail.com", "googlemail.com"}
+
+
+def normalise_country(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code not in COUNTRY_CODES:
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code.")
+    return code
+
+
+def clean_email(value: str) -> str:
+    value = (value or "").strip()
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise ValueError("Enter a valid email address.") from exc
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def email_identity(value: str) -> str:
+    """Same mailbox, same identity: case, +tags and Gmail dots do not make a new user."""
+    local, _, domain = value.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _GMAIL:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def clean_phone(value: str, *, country: str) -> str:
+    """Parse with `phonenumbers` in the member's country; return E.164."""
+    try:
+        number = phonenumbers.parse((value or "").strip(), country)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("Enter a valid phone number, e.g. +86 571 8502 2088.") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("This phone number is not valid for its country.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def registration_number_identity(value: str, *, country: str) -> str:
+    """Registers are national: the identity is country plus the number's letters and digits."""
+    compact = re.sub(r"[^0-9A-Za-z]", "", value or "").upper()
+    return f"{country}:{compact}" if compact else ""

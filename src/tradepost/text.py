@@ -1,0 +1,33 @@
+"""Text hygiene shared by every input path: reject what a database or a reader cannot hold."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_ALLOWED_CONTROL = {"\n", "\r", "\t"}
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Return why `value` is not acceptable text, or None.
+
+    Refuses NUL and other control characters (PostgreSQL cannot store NUL) and lone
+    surrogates (not encodable as UTF-8), so bad Unicode is a 4xx, never a 500.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains invalid Unicode (unpaired surrogate)"
+    for ch in value:
+        if ch in _ALLOWED_CONTROL and (multiline or ch == "\t"):
+            continue
+        if unicodedata.category(ch) == "Cc":
+            return "contains control characters"
+    return None
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """NFC-normalise and strip; raise ValueError with the reason for bad text."""
+    problem = text_problem(value, multiline=multiline)
+    if problem:
+        raise ValueError(problem)
+    return unicodedata.normalize("NFC", value).strip()

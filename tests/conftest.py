@@ -1,0 +1,48 @@
+import json
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class ApiClient:
+    """JSON test client for /api/v1/ with an optional bearer token."""
+
+    def __init__(self, token: str | None = None, remote_addr: str = "198.51.100.10"):
+        self.client = Client(REMOTE_ADDR=remote_addr)
+        self.token = token
+
+    def _headers(self):
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+
+    def call(self, method: str, path: str, body=None, raw: bytes | str | None = None, **extra):
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        fn = getattr(self.client, method)
+        kwargs = {**self._headers(), **extra}
+        if data is not None:
+            return fn(f"/api/v1{path}", data, content_type="application/json", **kwargs)
+        return fn(f"/api/v1{path}", **kwargs)
+
+    def get(self, path, **kw):
+        return self.call("get", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("post", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.call("patch", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("delete", path, **kw)
+
+
+@pytest.fixture
+def api():
+    return ApiClient()
