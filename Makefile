@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve test test-fast check fmt clean
+.PHONY: install run serve test test-fast check fmt clean bench-notify
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 ## make run: build .venv, migrate the embedded SQLite database, load demo data once, serve.
+## A background-task worker (notice emails, Terms update fan-outs) runs beside the server and
+## stops with it; it does not reload on code changes, so restart `make run` after editing tasks.
 run: install
 	DEBUG=1 $(BIN)/tradepost migrate --noinput
 	DEBUG=1 $(BIN)/tradepost demo_data
+	DEBUG=1 $(BIN)/tradepost db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/tradepost runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (unit, API, browser journeys).
@@ -36,3 +40,9 @@ fmt: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+## make bench-notify: time telling NOTIFY_MEMBERS members of a new Terms version (fan-out and
+## emails) on a throw-away database; writes bench/results/notify_fanout_<database>.json.
+NOTIFY_MEMBERS ?= 100000
+bench-notify: install
+	$(BIN)/python bench/notify_fanout.py --members $(NOTIFY_MEMBERS)

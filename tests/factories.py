@@ -69,3 +69,95 @@ def staff_create(*, username: str = "staff", role: str | None = None, superuser=
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+# --- Catalog ------------------------------------------------------------------------------
+
+
+def listing_payload(**overrides) -> dict:
+    """A listing that passes the Product Listing Policy, in the shape the API takes."""
+    payload = {
+        "title": "Stainless steel pipe flange DN50",
+        "description": "Forged stainless steel 304 weld neck flange, PN16, for water pipelines.",
+        "category": "pumps-valves",
+        "currency": "USD",
+        "moq": 100,
+        "unit": "piece",
+        "price_tiers": [
+            {"min_qty": 100, "unit_price": "12.50"},
+            {"min_qty": 500, "unit_price": "11.00"},
+        ],
+        "keywords": ["flange", "stainless steel"],
+    }
+    payload.update(overrides)
+    return payload
+
+
+def listing_create(member: Member, *, publish: bool = True, **overrides):
+    from tradepost.catalog import services as catalog_services
+
+    data = listing_payload(**overrides)
+    return catalog_services.listing_create(member=member, data=data, publish=publish)
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (200, 150)) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 80, 40)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+# --- Search -------------------------------------------------------------------------------
+
+
+def search_category(slug: str, *, parent=None):
+    """A category for search tests, outside the policy file's tree."""
+    from tradepost.catalog.models import Category
+
+    return Category.objects.create(slug=slug, name=slug.replace("-", " ").title(), parent=parent)
+
+
+def searchable_listing(
+    supplier: Member,
+    category,
+    *,
+    title: str,
+    description: str = "Sold by the container.",
+    keywords: list[str] | None = None,
+    tiers: list[tuple[int, str]] | None = None,
+    currency: str = "USD",
+    sample: bool = False,
+    status: str = "published",
+):
+    """A listing written straight to the database and indexed, as the catalog services do."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tradepost.catalog import search
+    from tradepost.catalog.models import Listing, PriceTier
+
+    ladder = [(qty, Decimal(price)) for qty, price in (tiers or [(1, "10.00")])]
+    listing = Listing.objects.create(
+        supplier=supplier,
+        title=title,
+        description=description,
+        category=category,
+        keywords=keywords or [],
+        currency=currency,
+        moq=ladder[0][0],
+        unit="piece",
+        sample_available=sample,
+        status=status,
+        min_unit_price=min(price for _, price in ladder),
+        supplier_country=supplier.country,
+        published_at=timezone.now() if status == "published" else None,
+    )
+    PriceTier.objects.bulk_create(
+        PriceTier(listing=listing, min_qty=qty, unit_price=price) for qty, price in ladder
+    )
+    search.index_listing(listing)
+    return listing

@@ -5,12 +5,17 @@ Every error answers {"error": {"code", "message", "fields"}} with a 4xx status.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from tradepost.errors import DomainError, Throttled
@@ -44,7 +49,58 @@ class SessionCookie(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+class UnsupportedMediaType(Exception):
+    """The body is not declared as JSON."""
+
+
+class JSONParser(Parser):
+    """Parse a body only when it is declared JSON. An HTML form on another site can post
+    text/plain or form-encoded bodies without a CORS preflight (a login CSRF); it cannot post
+    application/json."""
+
+    def parse_body(self, request: HttpRequest):
+        content_type = (request.content_type or "").lower()
+        if content_type != "application/json" and not content_type.endswith("+json"):
+            raise UnsupportedMediaType(content_type)
+        return super().parse_body(request)
+
+
+class TradepostAPI(NinjaAPI):
+    """NinjaAPI whose every answer under the mount point is the JSON error shape, even for a
+    method a path does not take (405) or a path that does not exist (404)."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern) and not asyncio.iscoroutinefunction(
+                pattern.callback
+            ):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        urls.append(re_path(r"^", _unknown_path, name="unknown-path"))
+        return urls
+
+
+def _json_method_not_allowed(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+            allow = response.get("Allow", "")
+            response = error_response(
+                request, 405, "method_not_allowed", f"This path takes: {allow}."
+            )
+            response["Allow"] = allow
+        return response
+
+    return wrapper
+
+
+@csrf_exempt
+def _unknown_path(request: HttpRequest) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+api = TradepostAPI(
     title="Tradepost API",
     version="1",
     description=(
@@ -53,6 +109,7 @@ api = NinjaAPI(
         "API token) or the web session cookie."
     ),
     auth=[BearerToken(), SessionCookie()],
+    parser=JSONParser(),
     urls_namespace="api",
 )
 
@@ -93,8 +150,14 @@ def _auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        return error_response(
+            request, 415, "unsupported_media_type", "Send the body as application/json."
+        )
     code = "malformed_request" if exc.status_code == 400 else "http_error"
     message = str(exc)
+    if exc.status_code == 403 and "CSRF" in message:
+        code, message = "csrf_failed", "Send the CSRF token with a session-authenticated change."
     if message.startswith("Cannot parse request body"):
         message = "The request body is not valid JSON (UTF-8)."
     return error_response(request, exc.status_code, code, message)
@@ -122,11 +185,19 @@ def _unexpected(request, exc):
 
 
 def _mount() -> None:
+    from tradepost.catalog.api import router as catalog_router
+    from tradepost.catalog.search_api import router as search_router
     from tradepost.members.api import auth_router
     from tradepost.members.api import router as members_router
+    from tradepost.notices.api import router as notices_router
+    from tradepost.terms.api import router as terms_router
 
     api.add_router("/auth", auth_router, tags=["auth"])
     api.add_router("/", members_router, tags=["members"])
+    api.add_router("/", catalog_router, tags=["catalog"])
+    api.add_router("/", search_router, tags=["search"])
+    api.add_router("/notices", notices_router, tags=["notices"])
+    api.add_router("/terms", terms_router, tags=["terms"])
 
 
 _mount()

@@ -4,6 +4,7 @@ DATABASE_URL   database (default: embedded SQLite under TRADEPOST_DATA_DIR)
 SECRET_KEY     signing key (default: a random key kept in TRADEPOST_DATA_DIR/secret_key)
 DEBUG          "1"/"true" for development (default false)
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
+TASKS_BACKEND  "database" (default; run `tradepost db_worker`) or "immediate" (inline)
 """
 
 from __future__ import annotations
@@ -73,8 +74,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "tradepost.members",
     "tradepost.terms",
+    "tradepost.catalog",
+    "tradepost.notices",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +203,27 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 1024 * 1024)
 API_TOKEN_TTL = timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90))
 
+# --- Search and clause 3.2 rate limits (tradepost.catalog.search, tradepost.ratelimit) --
+SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
+# Hard depth cap: deeper pages answer 422 (clause 3.2, no systematic retrieval).
+SEARCH_MAX_PAGE = env_int("SEARCH_MAX_PAGE", 50)
+# The newest this many listings matching the words and exact filters form the window in
+# which price/MOQ filters, price sorting, relevance, count and facets are computed.
+SEARCH_WINDOW = env_int("SEARCH_WINDOW", 10_000)
+# Price filters and price sorting compare prices in one currency (ISO 4217).
+SEARCH_PRICE_CURRENCY = os.environ.get("SEARCH_PRICE_CURRENCY", "USD")
+# "requests/seconds" per client address and per logged-in member; empty turns a limit off.
+RATE_LIMITS = {
+    "search": {
+        "address": os.environ.get("RATE_LIMIT_SEARCH_ADDRESS", "60/60"),
+        "member": os.environ.get("RATE_LIMIT_SEARCH_MEMBER", "120/60"),
+    },
+    "listing": {
+        "address": os.environ.get("RATE_LIMIT_LISTING_ADDRESS", "120/60"),
+        "member": os.environ.get("RATE_LIMIT_LISTING_MEMBER", "240/60"),
+    },
+}
+
 # --- Security headers (production) ----------------------------------------------------
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
@@ -219,6 +245,7 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -241,6 +268,18 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tradepost <no-reply@tradepost.local>")
+
+# --- Background tasks (django-tasks; the database backend is django-tasks-db) --------------
+# "database": tasks wait in the database for `tradepost db_worker` (what `make run` starts).
+# "immediate": tasks run inline, on commit, in the process that queued them.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from tradepost.config.api import api
 from tradepost.members import views as member_views
+from tradepost.terms import views as terms_views
 
 admin.site.site_header = "Tradepost operator console"
 admin.site.site_title = "Tradepost console"
@@ -12,5 +13,9 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("api/v1/", api.urls),
     path("console/", admin.site.urls),
+    path("terms", terms_views.terms_in_force, name="terms"),
+    path("terms/", include("tradepost.terms.urls")),
+    path("notices/", include("tradepost.notices.urls")),
     path("", include("tradepost.members.urls")),
+    path("", include("tradepost.catalog.urls")),
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
 from tradepost.errors import NotFound
@@ -189,7 +189,7 @@ def register(request: HttpRequest, payload: RegisterIn):
     member = services.member_register(
         data=services.RegistrationInput(**payload.dict()), ip=client_ip(request)
     )
-    return 201, selectors.member_profile(member)
+    return Status(201, selectors.member_profile(member))
 
 
 @router.get("/members/me", response=MemberOut)
@@ -228,7 +228,7 @@ def create_token(request: HttpRequest, payload: TokenIn):
     """Create a personal API token. The secret is in this answer only."""
     token, raw = services.api_token_create(user=request.user, name=payload.name)
     data = TokenOut.from_orm(token).dict()
-    return 201, {**data, "token": raw}
+    return Status(201, {**data, "token": raw})
 
 
 @router.delete("/members/me/tokens/{token_id}", response=TokenOut)
@@ -244,7 +244,7 @@ def my_referees(request: HttpRequest):
 @router.post("/members/me/referees", response={201: RefereeOut})
 def add_referee(request: HttpRequest, payload: RefereeIn):
     """Clause 5.8: list a business referee; you warrant their consent."""
-    return 201, services.referee_add(member=_member(request), **payload.dict())
+    return Status(201, services.referee_add(member=_member(request), **payload.dict()))
 
 
 @router.delete("/members/me/referees/{referee_id}", response=OkOut)

@@ -2,29 +2,45 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from tradepost.members.models import User
+from tradepost.text import text_problem
+
+
+def _ip(value: str | None) -> str | None:
+    """A well-formed IPv4/IPv6 address, normalised, or None (never garbage into inet columns)."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind N trusted proxies, the Nth address from the right."""
+    """The client address; behind N trusted proxies, the Nth address from the right.
+
+    A forwarded entry that is not an address falls back to the peer address.
+    """
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if proxies:
         forwarded = [
             p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            address = _ip(forwarded[-proxies])
+            if address:
+                return address
+    return _ip(request.META.get("REMOTE_ADDR"))
 
 
 def find_user_by_login(login: str) -> User | None:
     """Member ID (case-insensitive), staff username, or a member's email if it is unambiguous."""
     login = (login or "").strip()
-    if not login:
+    if not login or len(login) > 320 or text_problem(login):
         return None
     user = User.objects.filter(username__iexact=login).first()
     if user is not None:
@@ -41,11 +57,15 @@ def axes_username(request: HttpRequest, credentials: dict | None) -> str:
     credentials = credentials or {}
     login = credentials.get("login") or credentials.get("username") or ""
     user = find_user_by_login(login)
-    return user.username.lower() if user else login.strip().lower()[:150]
+    if user:
+        return user.username.lower()
+    if text_problem(login):
+        return "invalid login"
+    return login.strip().lower()[:150]
 
 
-def axes_client_ip(request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
+def axes_client_ip(request: HttpRequest) -> str | None:
+    return client_ip(request)
 
 
 class MemberLoginBackend(ModelBackend):

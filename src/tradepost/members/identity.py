@@ -6,14 +6,18 @@ Pure functions; each raises ValueError with a message fit for the member.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from tradepost.policy import COUNTRY_CODES
+from tradepost.text import text_problem
 
 _GMAIL = {"gmail.com", "googlemail.com"}
+# RFC 5321 caps a forward path at 256 octets including the angle brackets; the columns hold 254.
+EMAIL_MAX_LENGTH = 254
 
 
 def normalise_country(code: str) -> str:
@@ -25,6 +29,8 @@ def normalise_country(code: str) -> str:
 
 def clean_email(value: str) -> str:
     value = (value or "").strip()
+    if text_problem(value) or len(value) > EMAIL_MAX_LENGTH:
+        raise ValueError("Enter a valid email address.")
     try:
         validate_email(value)
     except ValidationError as exc:
@@ -36,7 +42,7 @@ def clean_email(value: str) -> str:
 def email_identity(value: str) -> str:
     """Same mailbox, same identity: case, +tags and Gmail dots do not make a new user."""
     local, _, domain = value.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0]
+    local = local.split("+", 1)[0] or local
     if domain in _GMAIL:
         local = local.replace(".", "")
         domain = "gmail.com"
@@ -55,6 +61,9 @@ def clean_phone(value: str, *, country: str) -> str:
 
 
 def registration_number_identity(value: str, *, country: str) -> str:
-    """Registers are national: the identity is country plus the number's letters and digits."""
-    compact = re.sub(r"[^0-9A-Za-z]", "", value or "").upper()
+    """Registers are national: the identity is country plus the number's letters and digits.
+
+    NFKC first, so full-width "ＨＲＢ１２３" is the same number as "HRB123".
+    """
+    compact = re.sub(r"[^0-9A-Za-z]", "", unicodedata.normalize("NFKC", value or "")).upper()
     return f"{country}:{compact}" if compact else ""

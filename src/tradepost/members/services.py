@@ -38,9 +38,11 @@ from tradepost.members.rules import contracting_entity_for
 from tradepost.terms.models import AcceptanceMethod
 from tradepost.terms.selectors import terms_version_in_force
 from tradepost.terms.services import terms_accept
-from tradepost.text import clean_text
+from tradepost.text import clean_text, text_problem
 
 ROLES = ("buyer", "supplier")
+# The approval keeps the number's identity ("DE:" + letters and digits) in 64 characters.
+REGISTRATION_NUMBER_MAX_LENGTH = 60
 SECOND_ACCOUNT_APPROVAL_DAYS = 14
 
 
@@ -133,13 +135,22 @@ def _clean_registration(data: RegistrationInput) -> _Cleaned:
     c.take("company_name", _required_text, data.company_name, "Company legal name", 200)
     c.take("business_type", _choice, data.business_type, BusinessType, "Business type")
     country = c.take("country", identity.normalise_country, data.country)
-    c.take("access_country", identity.normalise_country, data.access_country or data.country or "")
+    if data.access_country:
+        c.take("access_country", identity.normalise_country, data.access_country)
+    elif country:
+        c.values["access_country"] = country
     c.take("address", _required_text, data.address, "Address", 1000, multiline=True)
     c.take("contact_name", _required_text, data.contact_name, "Contact person", 200)
     c.take("email", identity.clean_email, data.email)
     if country:
         c.take("phone", identity.clean_phone, data.phone, country=country)
-    c.take("registration_number", _optional_text, data.registration_number, "Number", 64)
+    c.take(
+        "registration_number",
+        _optional_text,
+        data.registration_number,
+        "Registration number",
+        REGISTRATION_NUMBER_MAX_LENGTH,
+    )
     c.take("roles", _roles, data.roles)
     if not data.attest_legal_age:
         c.errors["attest_legal_age"] = [
@@ -151,15 +162,34 @@ def _clean_registration(data: RegistrationInput) -> _Cleaned:
         ]
     if not data.accept_terms:
         c.errors["accept_terms"] = ["You must accept the Terms of Use to register (clause 1.1)."]
-    if "email" in c.values:
-        try:
-            validate_password(
-                data.password or "",
-                User(username=c.values.get("company_name", ""), email=c.values["email"]),
-            )
-        except ValidationError as exc:
-            c.errors["password"] = list(exc.messages)
+    password_errors = _password_problems(
+        data.password or "",
+        User(username=c.values.get("company_name", ""), email=c.values.get("email", "")),
+    )
+    if password_errors:
+        c.errors["password"] = password_errors
     return c
+
+
+def _password_problems(password: str, user: User) -> list[str]:
+    """Django's validators, plus text a member could never type again at a login form."""
+    if text_problem(password):
+        return ["The password may not contain control characters or invalid Unicode."]
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def _required_reason(reason: str | None, *, missing: str = "A reason is required.") -> str:
+    try:
+        text = clean_text(reason or "", multiline=True)
+    except ValueError as exc:
+        raise InvalidInput(f"The reason {exc}.", fields={"reason": [str(exc)]}) from None
+    if not text:
+        raise InvalidInput(missing, fields={"reason": ["Required."]})
+    return text
 
 
 def _identity_claims(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -184,21 +214,17 @@ def _new_member_id(country: str) -> str:
     raise RuntimeError("could not allocate a member ID")
 
 
-def _usable_approval(claims: list[tuple[str, str]]) -> SecondAccountApproval | None:
-    email = next(v for k, v in claims if k == IdentifierKind.EMAIL)
-    phone = next(v for k, v in claims if k == IdentifierKind.PHONE)
-    reg = next((v for k, v in claims if k == IdentifierKind.REGISTRATION_NUMBER), "")
-    return (
-        SecondAccountApproval.objects.select_for_update()
-        .filter(used_by__isnull=True, expires_at__gt=timezone.now())
-        .filter(
-            Q(email=email)
-            | Q(phone=phone)
-            | (Q(registration_number=reg) & ~Q(registration_number=""))
-        )
-        .order_by("created_at")
-        .first()
+def _usable_approval(matches: list[MemberIdentifier]) -> SecondAccountApproval | None:
+    """A live approval naming every identifier the registration shares with a member.
+
+    An approval granted for one shared email does not cover another member's phone number.
+    """
+    approvals = SecondAccountApproval.objects.select_for_update().filter(
+        used_by__isnull=True, expires_at__gt=timezone.now()
     )
+    for match in matches:
+        approvals = approvals.filter(**{match.kind: match.value})
+    return approvals.order_by("created_at", "pk").first()
 
 
 def _record_refusal(matches: list[MemberIdentifier], values: dict, ip: str | None) -> None:
@@ -258,7 +284,7 @@ def _member_create(
     for kind, value in claims:
         query |= Q(kind=kind, value=value)
     matches = list(MemberIdentifier.objects.filter(query).select_related("member"))
-    approval = _usable_approval(claims) if matches else None
+    approval = _usable_approval(matches) if matches else None
     if matches and approval is None:
         error = _duplicate_error(matches)
         error.extra["matches"] = matches
@@ -289,11 +315,17 @@ def _member_create(
         contracting_clause=decision.clause,
         registration_ip=ip,
     )
-    slot = approval.pk if approval else 0
+    approved = {(m.kind, m.value) for m in matches}
     try:
         with transaction.atomic():
             MemberIdentifier.objects.bulk_create(
-                MemberIdentifier(member=member, kind=k, value=v, slot=slot) for k, v in claims
+                MemberIdentifier(
+                    member=member,
+                    kind=k,
+                    value=v,
+                    slot=approval.pk if approval and (k, v) in approved else 0,
+                )
+                for k, v in claims
             )
     except IntegrityError:
         # Lost a race with a concurrent registration of the same identifiers.
@@ -325,21 +357,37 @@ def _member_create(
 def second_account_approve(
     *, signal: DuplicateSignal, by: User, reason: str
 ) -> SecondAccountApproval:
-    """Clause 4.1 "except with Alibaba.com's approval": staff allow one more account."""
-    reason = clean_text(reason or "")
-    if not reason:
-        raise InvalidInput("A reason is required.", fields={"reason": ["Required."]})
+    """Clause 4.1 "except with Alibaba.com's approval": staff allow one more account.
+
+    Only a refused registration can be approved. Approving the same attempt again while its
+    approval is unused answers that approval, so a repeated click never allows two accounts.
+    """
+    reason = _required_reason(reason)
+    if signal.outcome != SignalOutcome.REFUSED:
+        raise Conflict("Only a refused registration can be approved.")
     attempt = signal.attempt or {}
     country = attempt.get("country", "")
-    return SecondAccountApproval.objects.create(
-        email=identity.email_identity(attempt.get("email", "")) if attempt.get("email") else "",
-        phone=attempt.get("phone", "") or "",
-        registration_number=identity.registration_number_identity(
-            attempt.get("registration_number", ""), country=country
+    identifiers = {
+        "email": identity.email_identity(attempt["email"]) if attempt.get("email") else "",
+        "phone": attempt.get("phone", "") or "",
+        "registration_number": identity.registration_number_identity(
+            attempt.get("registration_number", "") or "", country=country
         ),
+    }
+    now = timezone.now()
+    pending = (
+        SecondAccountApproval.objects.select_for_update()
+        .filter(used_by__isnull=True, expires_at__gt=now, **identifiers)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if pending is not None:
+        return pending
+    return SecondAccountApproval.objects.create(
+        **identifiers,
         reason=reason,
         approved_by=by,
-        expires_at=timezone.now() + timedelta(days=SECOND_ACCOUNT_APPROVAL_DAYS),
+        expires_at=now + timedelta(days=SECOND_ACCOUNT_APPROVAL_DAYS),
     )
 
 
@@ -347,7 +395,13 @@ def second_account_approve(
 
 
 def member_authenticate(*, request: HttpRequest, login: str, password: str) -> User:
-    """Check credentials under login throttling (django-axes, keyed on account + address)."""
+    """Check credentials under login throttling (django-axes, keyed on account + address).
+
+    Text no account can hold (control characters, NUL) is refused before any lookup, so it
+    never reaches the database or the throttle's records.
+    """
+    if text_problem(login or "") or text_problem(password or ""):
+        raise InvalidCredentials("The member ID/email or password is incorrect.")
     user = authenticate(request, login=login, password=password)
     if getattr(request, "axes_locked_out", False):
         raise Throttled(
@@ -375,7 +429,10 @@ def api_token_create(
     *, user: User, name: str, ttl: timedelta | None = None
 ) -> tuple[ApiToken, str]:
     """A personal API token; the secret is returned once and only its hash is kept."""
-    name = clean_text(name or "")[:100] or "API token"
+    try:
+        name = clean_text(name or "")[:100] or "API token"
+    except ValueError as exc:
+        raise InvalidInput(f"The name {exc}.", fields={"name": [str(exc)]}) from None
     raw = f"tp_{secrets.token_urlsafe(32)}"
     ttl = settings.API_TOKEN_TTL if ttl is None else ttl
     token = ApiToken.objects.create(
@@ -425,11 +482,7 @@ def member_change_status(*, member: Member, to_status: str, reason: str, by: Use
 
     Suspending or terminating ends every live session and revokes every API token at once.
     """
-    reason = clean_text(reason or "", multiline=True)
-    if not reason:
-        raise InvalidInput(
-            "A reason is required to change status.", fields={"reason": ["Required."]}
-        )
+    reason = _required_reason(reason, missing="A reason is required to change status.")
     if to_status not in MemberStatus.values:
         raise InvalidInput("Unknown status.", fields={"status": [f"One of {MemberStatus.values}."]})
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
@@ -445,6 +498,11 @@ def member_change_status(*, member: Member, to_status: str, reason: str, by: Use
     member.status_reason = reason
     member.status_changed_at = now
     member.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    from tradepost.catalog import search  # catalog builds on members: import at use
+
+    search.supplier_visibility_changed(
+        member_pk=member.pk, visible=to_status == MemberStatus.ACTIVE
+    )
     active = to_status == MemberStatus.ACTIVE
     User.objects.filter(pk=member.user_id).update(
         is_active=active, session_epoch=F("session_epoch") + (0 if active else 1)
@@ -509,7 +567,13 @@ def member_update_profile(
     c.take("email", identity.clean_email, merged["email"])
     if country:
         c.take("phone", identity.clean_phone, merged["phone"], country=country)
-    c.take("registration_number", _optional_text, merged["registration_number"], "Number", 64)
+    c.take(
+        "registration_number",
+        _optional_text,
+        merged["registration_number"],
+        "Registration number",
+        REGISTRATION_NUMBER_MAX_LENGTH,
+    )
     c.take("roles", _roles, merged["roles"])
     if c.errors:
         raise InvalidInput("Please correct the highlighted fields.", fields=c.errors)
@@ -584,6 +648,7 @@ def referee_add(
     c.take("relationship", _optional_text, relationship, "Relationship", 200)
     if c.errors:
         raise InvalidInput("Please correct the highlighted fields.", fields=c.errors)
+    Member.objects.select_for_update().filter(pk=member.pk).first()  # serialise the count
     if member.referees.count() >= 20:
         raise Conflict("A member can list at most 20 business referees.")
     return BusinessReferee.objects.create(

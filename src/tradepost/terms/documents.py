@@ -1,18 +1,26 @@
-"""Splitting a Terms document into its dated parts (each part is one version)."""
+"""Splitting a Terms document into its dated parts (each part is one version).
+
+A lenient splitter kept for callers that only need the parts' bodies; `parsing` reads the
+clauses and refuses what it cannot place.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 
-_PART = re.compile(
-    r"^Part\s+(?P<part>[A-Z])\s*:\s*(?P<label>.*?)\s*-?\s*effective as of\s+(?P<date>.+?)\s*$",
-    re.IGNORECASE,
-)
-_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
+from tradepost.terms.parsing import PART_HEADER as _PART
+from tradepost.terms.parsing import parse_effective_date
+
+__all__ = [
+    "BUNDLED_DOCUMENT",
+    "DocumentPart",
+    "bundled_parts",
+    "parse_effective_date",
+    "split_parts",
+]
 
 BUNDLED_DOCUMENT = "terms-of-use-2020.md"
 
@@ -27,17 +35,6 @@ class DocumentPart:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.body.encode()).hexdigest()
-
-
-def parse_effective_date(text: str) -> date:
-    """Dates as the seed writes them: "October 17, 2020", "May 6th, 2020"."""
-    cleaned = _ORDINAL.sub(r"\1", text.replace("*", "")).strip().rstrip(".")
-    for fmt in ("%B %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(cleaned, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"unrecognised date {text!r}")
 
 
 def split_parts(text: str) -> list[DocumentPart]:
@@ -64,6 +61,9 @@ def split_parts(text: str) -> list[DocumentPart]:
     return parts
 
 
+def bundled_text() -> str:
+    return resources.files("tradepost.terms").joinpath("documents", BUNDLED_DOCUMENT).read_text()
+
+
 def bundled_parts() -> list[DocumentPart]:
-    text = resources.files("tradepost.terms").joinpath("documents", BUNDLED_DOCUMENT).read_text()
-    return split_parts(text)
+    return split_parts(bundled_text())

@@ -1,0 +1,460 @@
+"""Operator console for the catalog: the moderation queue (6.1), listings, supplier profiles
+(tiers and listing caps, 6.2 iii), categories and the Product Listing Policy versions.
+
+Listings change only through services (every decision writes its audit row); the console's
+own forms never save a listing directly.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from tradepost.catalog import services
+from tradepost.catalog.models import (
+    Category,
+    Certification,
+    LicenceGrant,
+    Listing,
+    ListingAwaitingReview,
+    ListingPolicyVersion,
+    ListingStatus,
+    ListingTransition,
+    ModerationReason,
+    SupplierProfile,
+)
+from tradepost.catalog.policy import PolicyError, load_categories, load_membership_tiers
+from tradepost.catalog.policy import parse_listing_policy as _parse
+from tradepost.catalog.rules import Action
+from tradepost.catalog.selectors import listing_policy_in_force
+from tradepost.catalog.views import screening_rows
+from tradepost.errors import DomainError
+
+MODERATE_PERMISSION = "catalog.moderate_listing"
+
+
+# --- Moderation (clause 6.1) ----------------------------------------------------------------
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            (Action.APPROVE, "Approve: publish as it is"),
+            (Action.MODIFY, "Modify: publish with the changes below (6.1)"),
+            (Action.REJECT, "Reject (6.1)"),
+            (Action.REMOVE, "Remove (6.1, 6.2 iii)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason_code = forms.ChoiceField(
+        label="Reason (clause 6.1)",
+        choices=[("", "— none (approve only) —"), *ModerationReason.choices],
+        required=False,
+    )
+    reason_text = forms.CharField(
+        label="Explanation to the supplier",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    title = forms.CharField(max_length=200, required=False, help_text="Modify only.")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), required=False, help_text="Modify only."
+    )
+    keywords = forms.CharField(required=False, help_text="Modify only; comma-separated.")
+
+    def changes(self, listing: Listing) -> dict:
+        d = self.cleaned_data
+        changes = {}
+        if d["title"] and d["title"] != listing.title:
+            changes["title"] = d["title"]
+        if d["description"] and d["description"] != listing.description:
+            changes["description"] = d["description"]
+        keywords = [k.strip() for k in (d["keywords"] or "").split(",") if k.strip()]
+        if keywords != list(listing.keywords or []):
+            changes["keywords"] = keywords
+        return changes
+
+
+def _screening_html(listing: Listing):
+    screening = listing.screening or {}
+    rows = screening_rows(screening, services.listing_data(listing))
+    if not rows:
+        return format_html("<strong>{}</strong> (no rule matched)", screening.get("decision", "—"))
+    items = format_html_join(
+        "",
+        "<li><code>{}</code> {} in <em>{}</em>: “{}<mark>{}</mark>{}” → {}</li>",
+        (
+            (
+                r["rule"],
+                r["title"],
+                r["field"],
+                r.get("before", ""),
+                r["text"],
+                r.get("after", ""),
+                r["action"],
+            )
+            for r in rows
+        ),
+    )
+    docs = screening.get("documents_required") or []
+    doc_html = (
+        format_html("<p>Documents required: {}</p>", "; ".join(docs)) if docs else format_html("")
+    )
+    return format_html(
+        "<p><strong>{}</strong> (policy {})</p><ul>{}</ul>{}",
+        screening.get("decision"),
+        screening.get("policy_version"),
+        items,
+        doc_html,
+    )
+
+
+class ListingTransitionInline(admin.TabularInline):
+    model = ListingTransition
+    extra = 0
+    can_delete = False
+    fields = [
+        "at",
+        "from_status",
+        "to_status",
+        "action",
+        "actor",
+        "by",
+        "reason_code",
+        "reason_text",
+        "message",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LicenceGrantInline(admin.TabularInline):
+    model = LicenceGrant
+    extra = 0
+    can_delete = False
+    fields = ["granted_at", "member", "terms_version", "content_sha256"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Listing)
+class ListingAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "title",
+        "supplier",
+        "category",
+        "status",
+        "screening_decision",
+        "updated_at",
+        "moderate_link",
+    ]
+    list_filter = ["status", "screening_decision", "category__parent"]
+    search_fields = ["title", "supplier__member_id", "supplier__company_name"]
+    inlines = [ListingTransitionInline, LicenceGrantInline]
+    exclude = ["screening"]
+    readonly_fields = ["screening_result", "moderate_link"]
+
+    def get_readonly_fields(self, request, obj=None):
+        own = [f.name for f in Listing._meta.fields if f.name != "screening"]
+        return [*own, "screening_result", "moderate_link"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Screening")
+    def screening_result(self, obj: Listing):
+        return _screening_html(obj)
+
+    @admin.display(description="Decide")
+    def moderate_link(self, obj: Listing):
+        if obj.pk is None or obj.status in (ListingStatus.DRAFT, ListingStatus.REMOVED):
+            return "—"
+        url = reverse("admin:catalog_listing_moderate", args=[obj.pk])
+        return format_html('<a href="{}">Moderate</a>', url)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:listing_id>/moderate/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="catalog_listing_moderate",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def moderate_view(self, request: HttpRequest, listing_id: int) -> HttpResponse:
+        """Clause 6.1: approve, modify, reject or remove, choosing the reason (i)-(vi)."""
+        if not request.user.has_perm(MODERATE_PERMISSION):
+            raise PermissionDenied
+        listing = get_object_or_404(
+            Listing.objects.select_related("supplier", "category"), pk=listing_id
+        )
+        initial = {
+            "title": listing.title,
+            "description": listing.description,
+            "keywords": ", ".join(listing.keywords or []),
+        }
+        form = ModerationForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.listing_moderate(
+                    listing_id=listing.pk,
+                    by=request.user,
+                    decision=form.cleaned_data["decision"],
+                    reason_code=form.cleaned_data["reason_code"],
+                    reason_text=form.cleaned_data["reason_text"],
+                    changes=form.changes(listing)
+                    if form.cleaned_data["decision"] == Action.MODIFY
+                    else None,
+                )
+            except DomainError as exc:
+                for name, problems in exc.fields.items():
+                    for problem in problems:
+                        form.add_error(name if name in form.fields else None, problem)
+                if not exc.fields:
+                    form.add_error(None, exc.message)
+            else:
+                listing.refresh_from_db()
+                self.message_user(
+                    request,
+                    f"Listing #{listing.pk} is now {listing.get_status_display().lower()}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_listingawaitingreview_changelist")
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Moderate listing #{listing.pk}",
+            "listing": listing,
+            "form": form,
+            "screening_html": _screening_html(listing),
+            "certifications": Certification.objects.filter(profile__member=listing.supplier),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalog/moderate.html", context)
+
+
+@admin.register(ListingAwaitingReview)
+class ListingAwaitingReviewAdmin(admin.ModelAdmin):
+    """The moderation queue: oldest first, each with the rules that held it."""
+
+    list_display = ["id", "title", "supplier", "category", "rules_matched", "updated_at", "decide"]
+    search_fields = ["title", "supplier__member_id", "supplier__company_name"]
+    ordering = ["updated_at", "id"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=ListingStatus.PENDING_REVIEW)
+            .select_related("supplier", "category")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION) or super().has_view_permission(
+            request, obj
+        )
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(MODERATE_PERMISSION) or super().has_module_permission(request)
+
+    @admin.display(description="Held by")
+    def rules_matched(self, obj: Listing) -> str:
+        rules = sorted({m["rule"] for m in (obj.screening or {}).get("matches", [])})
+        return ", ".join(rules) or "an earlier staff decision"
+
+    @admin.display(description="Decide")
+    def decide(self, obj: Listing):
+        url = reverse("admin:catalog_listing_moderate", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Moderate</a>', url)
+
+
+# --- Supplier profiles: tier and listing cap (6.2 iii) --------------------------------------
+
+
+class SupplierProfileForm(forms.ModelForm):
+    membership_tier = forms.ChoiceField(choices=())
+
+    class Meta:
+        model = SupplierProfile
+        fields = ["membership_tier", "listing_cap_override", "verified", "badges"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership_tier"].choices = load_membership_tiers().choices()
+
+
+class CertificationInline(admin.TabularInline):
+    model = Certification
+    extra = 0
+    fields = ["name", "issuer", "document", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SupplierProfile)
+class SupplierProfileAdmin(admin.ModelAdmin):
+    form = SupplierProfileForm
+    list_display = ["member", "membership_tier", "listing_cap_override", "verified", "updated_at"]
+    list_filter = ["membership_tier", "verified"]
+    search_fields = ["member__member_id", "member__company_name"]
+    readonly_fields = [
+        "member",
+        "description",
+        "main_products",
+        "year_established",
+        "export_markets",
+    ]
+    fields = [
+        "member",
+        "membership_tier",
+        "listing_cap_override",
+        "verified",
+        "badges",
+        "description",
+        "main_products",
+        "year_established",
+        "export_markets",
+    ]
+    inlines = [CertificationInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# --- Categories (from policy/categories.toml) --------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "parent", "position", "is_active"]
+    list_filter = ["is_active", "parent"]
+    search_fields = ["slug", "name"]
+    readonly_fields = ["slug", "name", "parent", "position", "is_active"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Product Listing Policy versions ------------------------------------------------------
+
+
+class ListingPolicyVersionForm(forms.ModelForm):
+    activate = forms.BooleanField(required=False, help_text="Put this version in force now.")
+
+    class Meta:
+        model = ListingPolicyVersion
+        fields = ["document", "notes"]
+        widgets = {
+            "document": forms.Textarea(attrs={"rows": 40, "cols": 110, "class": "vLargeTextField"})
+        }
+
+    def clean_document(self) -> str:
+        document = self.cleaned_data["document"]
+        try:
+            policy = _parse(
+                document, source="this version", known_categories=load_categories().slugs()
+            )
+        except PolicyError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if ListingPolicyVersion.objects.filter(version=policy.version).exists():
+            raise forms.ValidationError(f"Version {policy.version!r} exists: bump `version`.")
+        self.policy = policy
+        return document
+
+
+@admin.register(ListingPolicyVersion)
+class ListingPolicyVersionAdmin(admin.ModelAdmin):
+    """Staff replace the bundled policy/listing_policy.toml with a validated version."""
+
+    form = ListingPolicyVersionForm
+    list_display = ["version", "is_active", "created_by", "created_at", "activated_at"]
+    actions = ["activate_version", "use_bundled_file"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "version",
+            "document",
+            "sha256",
+            "notes",
+            "is_active",
+            "created_by",
+            "created_at",
+            "activated_by",
+            "activated_at",
+        ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["document", "notes", "activate"]
+        return self.get_readonly_fields(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        from tradepost.catalog.policy import bundled_listing_policy_text
+
+        active = ListingPolicyVersion.objects.filter(is_active=True).first()
+        return {"document": active.document if active else bundled_listing_policy_text()}
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        obj.version = form.policy.version
+        obj.sha256 = form.policy.sha256
+        obj.created_by = request.user
+        obj.save()
+        if form.cleaned_data.get("activate"):
+            services.listing_policy_version_activate(version_id=obj.pk, by=request.user)
+            obj.refresh_from_db()
+
+    @admin.action(description="Put the selected version in force")
+    def activate_version(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version.", messages.ERROR)
+            return
+        version = queryset.get()
+        services.listing_policy_version_activate(version_id=version.pk, by=request.user)
+        self.message_user(
+            request, f"Listing policy {version.version} is in force.", messages.SUCCESS
+        )
+
+    @admin.action(description="Use the bundled policy file instead")
+    def use_bundled_file(self, request, queryset):
+        services.listing_policy_version_activate(version_id=None, by=request.user)
+        version = listing_policy_in_force().version
+        self.message_user(
+            request, f"The bundled listing policy ({version}) is in force.", messages.SUCCESS
+        )

@@ -1,0 +1,43 @@
+"""The catalog's locking querysets: every read-modify-write of listings and profiles."""
+
+from __future__ import annotations
+
+from tradepost.catalog.models import Listing, SupplierProfile
+from tradepost.catalog.policy import load_membership_tiers
+from tradepost.errors import NotFound
+from tradepost.members.models import Member
+
+LISTING_NOT_FOUND = "Listing not found."
+
+
+def listing_of_member_for_update(*, member: Member, listing_id: int) -> Listing:
+    """404 alike for a missing listing and someone else's."""
+    listing = (
+        Listing.objects.select_for_update()
+        .filter(pk=listing_id, supplier_id=member.pk)
+        .select_related("category", "supplier")
+        .first()
+    )
+    if listing is None:
+        raise NotFound(LISTING_NOT_FOUND)
+    return listing
+
+
+def listing_for_update(*, listing_id: int) -> Listing:
+    listing = (
+        Listing.objects.select_for_update()
+        .filter(pk=listing_id)
+        .select_related("category", "supplier", "supplier__user")
+        .first()
+    )
+    if listing is None:
+        raise NotFound(LISTING_NOT_FOUND)
+    return listing
+
+
+def supplier_profile_for_update(*, member: Member) -> SupplierProfile:
+    """The supplier's profile row, locked: it serialises listing-cap checks (6.2 iii)."""
+    SupplierProfile.objects.get_or_create(
+        member=member, defaults={"membership_tier": load_membership_tiers().default_tier}
+    )
+    return SupplierProfile.objects.select_for_update().get(member=member)

@@ -1,0 +1,154 @@
+"""Search over published listings (clause 3.2 limits its depth), on SQLite FTS5 or PostgreSQL.
+
+The backend follows the database in use (`connection.vendor`). What goes in the index:
+
+- A listing is searchable while it is published and its supplier is an active member with
+  the supplier role. The catalog services call `index_listing` in the transaction of every
+  change; `members.services.member_change_status` calls `supplier_visibility_changed`, so a
+  suspended or terminated supplier's listings vanish in the same transaction and return, in
+  their old place, on reinstatement. Whatever the caller passes, the index reads the current
+  rows, so a call is never wrong, only sometimes unnecessary.
+
+What a search answers (the same on both backends):
+
+- Words match title, keywords or description (stemmed; a quoted phrase matches in order);
+  category (with every category below it), supplier country, verified supplier, samples and
+  currency are exact-match filters the index intersects with the words.
+- The window: the newest `SEARCH_WINDOW` listings (10,000) that match the words and the
+  exact-match filters. Price and MOQ filters, price sorting, relevance, `count` and the facet
+  counts are computed within it, so no search reads more than the window however broad it
+  is. When more listings match, `count_exact` is False and `count` counts the window only.
+- Relevance: listings with every term in the title first, then with every term in title or
+  keywords, then the rest (title > keywords > description); newest first within each.
+- Facets count the listings of the result (all filters applied) per category, a listing
+  counting for its category and each ancestor, i.e. what choosing that filter would give,
+  and per supplier country.
+- Price: without `qty`, a listing's lowest unit price; with `qty`, the unit price of the tier
+  that applies at that quantity, and listings whose MOQ is above `qty` are left out. Price
+  filters and sorting compare one currency (`currency`, default SEARCH_PRICE_CURRENCY).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from tradepost.catalog.search import keys
+from tradepost.catalog.search.plan import Plan
+from tradepost.catalog.search.query import SearchQuery, parse_search_params
+from tradepost.catalog.search.results import ListingHit, SearchResult, facets, hydrate
+from tradepost.errors import InvalidInput
+
+__all__ = [
+    "ListingHit",
+    "SearchQuery",
+    "SearchResult",
+    "index_listing",
+    "parse_search_params",
+    "rebuild_index",
+    "search",
+    "supplier_changed",
+    "supplier_visibility_changed",
+    "unindex_listing",
+]
+
+
+def backend() -> ModuleType:
+    if connection.vendor == "postgresql":
+        from tradepost.catalog.search import postgres
+
+        return postgres
+    from tradepost.catalog.search import sqlite
+
+    return sqlite
+
+
+def index_listing(listing: Any) -> None:
+    """Upsert the listing into the index if it is published and its supplier active, else
+    remove it. Reads the listing's current rows; call it after saving, in the transaction."""
+    if getattr(listing, "pk", None) is None:
+        return
+    with transaction.atomic():
+        backend().reindex([listing.pk])
+
+
+def unindex_listing(listing_id: int) -> None:
+    with transaction.atomic():
+        backend().unindex([listing_id])
+
+
+def supplier_changed(*, member_pk: int) -> None:
+    """Re-read every listing of a supplier: after a change of status, role, verification."""
+    from tradepost.catalog.models import Listing, ListingStatus
+
+    ids = Listing.objects.filter(supplier_id=member_pk, status=ListingStatus.PUBLISHED)
+    with transaction.atomic():
+        backend().reindex(ids.values_list("pk", flat=True).order_by("pk").iterator())
+
+
+def supplier_visibility_changed(*, member_pk: int, visible: bool) -> None:
+    """Clauses 4.5, 6.2 (i): a suspended or terminated supplier's listings vanish from search
+    at once (`visible=False`) and return on reinstatement. The index reads the member's
+    status from the database, so call this after saving it."""
+    supplier_changed(member_pk=member_pk)
+
+
+def rebuild_index() -> int:
+    """Build the whole index from the listing tables (bulk). Returns the listings indexed."""
+    with transaction.atomic():
+        return backend().rebuild()
+
+
+def _category_ids(slug: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """WITH RECURSIVE below(id) AS (
+                SELECT id FROM catalog_category WHERE slug = %s
+                UNION SELECT c.id FROM catalog_category c JOIN below ON c.parent_id = below.id
+            ) SELECT id FROM below""",
+            [slug],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        raise InvalidInput(
+            "The search has invalid parameters.", fields={"category": ["Unknown category."]}
+        )
+    return ids
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """One page of published listings for `query`, with count and facets (see above)."""
+    page_size = settings.SEARCH_PAGE_SIZE
+    plan = Plan(
+        terms=query.terms,
+        tag_clauses=keys.filter_tags(
+            category_ids=_category_ids(query.category) if query.category else None,
+            country=query.country,
+            verified=query.verified,
+            sample=query.sample,
+            currency=query.price_currency,
+        ),
+        min_price=query.min_price,
+        max_price=query.max_price,
+        qty=query.qty,
+        moq_max=query.moq_max,
+        sort=query.sort,
+        offset=(query.page - 1) * page_size,
+        limit=page_size,
+        window=max(settings.SEARCH_WINDOW, settings.SEARCH_MAX_PAGE * page_size),
+    )
+    hits = backend().search(plan)
+    category_facets, country_facets = facets(hits.facet_cells)
+    return SearchResult(
+        query=query,
+        count=hits.count,
+        count_exact=hits.exact,
+        page=query.page,
+        page_size=page_size,
+        results=hydrate(hits.listing_ids, qty=query.qty),
+        category_facets=category_facets,
+        country_facets=country_facets,
+    )

@@ -1,0 +1,191 @@
+"""What a search answers: the page of listings, the count and the facet counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from tradepost.catalog.models import ListingStatus
+from tradepost.catalog.search import keys
+from tradepost.catalog.search.query import SearchQuery
+from tradepost.members.models import MemberStatus
+
+PUBLIC = ListingStatus.PUBLISHED
+
+
+@dataclass(frozen=True)
+class ListingHit:
+    id: int
+    title: str
+    category_slug: str
+    category_name: str
+    supplier_member_id: str
+    supplier_name: str
+    supplier_country: str
+    supplier_verified: bool
+    currency: str
+    min_unit_price: Decimal | None
+    moq: int
+    unit: str
+    sample_available: bool
+    published_at: datetime | None
+    price_tiers: tuple[tuple[int, Decimal], ...]
+    price_at_qty: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    slug: str
+    name: str
+    parent_slug: str | None
+    count: int
+
+
+@dataclass
+class SearchResult:
+    """`count` and the facets cover the search window (see the package docstring); when more
+    listings match than the window holds, `count_exact` is False and `count` is a lower bound."""
+
+    query: SearchQuery
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    results: list[ListingHit]
+    category_facets: list[CategoryCount] = field(default_factory=list)
+    country_facets: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def price_at(tiers: tuple[tuple[int, Decimal], ...], qty: int) -> Decimal | None:
+    """The unit price of the tier that applies at `qty` (the highest min_qty not above it)."""
+    applicable = [price for min_qty, price in tiers if min_qty <= qty]
+    return applicable[-1] if applicable else None
+
+
+_HYDRATE = """SELECT l.id, l.status, m.status, m.is_supplier, l.title, c.slug, c.name,
+    m.member_id, m.company_name, l.supplier_country, p.verified, l.currency, {price},
+    l.moq, l.unit, l.sample_available, l.published_at, t.min_qty, {tier_price}
+FROM catalog_listing l
+JOIN members_member m ON m.id = l.supplier_id
+JOIN catalog_category c ON c.id = l.category_id
+LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
+LEFT JOIN catalog_pricetier t ON t.listing_id = l.id
+WHERE l.id IN ({marks})"""
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def hydrate(listing_ids: list[int], *, qty: int | None) -> list[ListingHit]:
+    """Listings for a page, in the order given; re-checks they are public.
+
+    One statement of plain SQL: the ORM would cost more than the whole search below it.
+    Only the keys are in the WHERE clause, since with status filters too SQLite's planner
+    (without ANALYZE statistics) scans every published listing instead of twenty keys."""
+    if not listing_ids:
+        return []
+    text = "CAST({} AS TEXT)" if connection.vendor == "sqlite" else "{}"
+    sql = _HYDRATE.format(
+        price=text.format("l.min_unit_price"),
+        tier_price=text.format("t.unit_price"),
+        marks=",".join(["%s"] * len(listing_ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, listing_ids)
+        rows = cursor.fetchall()
+    facts: dict[int, tuple] = {}
+    tiers: dict[int, list[tuple[int, Decimal]]] = {}
+    for pk, status, supplier_status, is_supplier, *rest, min_qty, tier_price in rows:
+        if (status, supplier_status, bool(is_supplier)) != (PUBLIC, MemberStatus.ACTIVE, True):
+            continue
+        facts[pk] = tuple(rest)
+        if min_qty is not None:
+            tiers.setdefault(pk, []).append((min_qty, _decimal(tier_price)))
+    hits = []
+    for pk in listing_ids:
+        if pk not in facts:
+            continue
+        title, slug, name, member_id, company, country, verified, currency, price, *more = facts[pk]
+        moq, unit, sample, published_at = more
+        if isinstance(published_at, str):
+            published_at = parse_datetime(published_at)
+        if published_at is not None and timezone.is_naive(published_at):
+            published_at = timezone.make_aware(published_at, UTC)
+        ladder = tuple(sorted(tiers.get(pk, [])))
+        hits.append(
+            ListingHit(
+                id=pk,
+                title=title,
+                category_slug=slug,
+                category_name=name,
+                supplier_member_id=member_id,
+                supplier_name=company,
+                supplier_country=country,
+                supplier_verified=bool(verified),
+                currency=currency,
+                min_unit_price=_decimal(price),
+                moq=moq,
+                unit=unit,
+                sample_available=bool(sample),
+                published_at=published_at,
+                price_tiers=ladder,
+                price_at_qty=price_at(ladder, qty) if qty is not None else None,
+            )
+        )
+    return hits
+
+
+def facets(cells: list[tuple[int, int, int]]) -> tuple[list[CategoryCount], list[tuple[str, int]]]:
+    """Listings per category (each also counts for every ancestor) and per supplier country."""
+    countries: Counter[str] = Counter()
+    leaf_counts: Counter[int] = Counter()
+    for category_id, country, n in cells:
+        if country:
+            countries[keys.country_of(country)] += n
+        if category_id:
+            leaf_counts[category_id] += n
+    by_category: Counter[int] = Counter()
+    nodes: dict[int, tuple[str, str, int | None]] = {}
+    if leaf_counts:
+        ids = list(leaf_counts)
+        marks = ",".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH RECURSIVE up(id, slug, name, parent_id) AS (
+                    SELECT id, slug, name, parent_id FROM catalog_category WHERE id IN ({marks})
+                    UNION SELECT c.id, c.slug, c.name, c.parent_id
+                    FROM catalog_category c JOIN up ON c.id = up.parent_id
+                ) SELECT id, slug, name, parent_id FROM up""",
+                ids,
+            )
+            nodes = {pk: (slug, name, parent) for pk, slug, name, parent in cursor.fetchall()}
+        for leaf, n in leaf_counts.items():
+            seen: set[int] = set()
+            node: int | None = leaf
+            while node is not None and node in nodes and node not in seen:
+                seen.add(node)
+                by_category[node] += n
+                node = nodes[node][2]
+    category_facets = [
+        CategoryCount(
+            slug=nodes[pk][0],
+            name=nodes[pk][1],
+            parent_slug=nodes[nodes[pk][2]][0] if nodes[pk][2] in nodes else None,
+            count=n,
+        )
+        for pk, n in sorted(by_category.items(), key=lambda item: (-item[1], nodes[item[0]][0]))
+    ]
+    return category_facets, sorted(countries.items(), key=lambda item: (-item[1], item[0]))

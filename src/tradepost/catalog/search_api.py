@@ -1,0 +1,234 @@
+"""Buyers' listing search and listing reads: GET /listings and GET /listings/{id}.
+
+Public, rate limited per client address and per member (clause 3.2); a bearer token or a
+session, when sent, names the member for the per-member limit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from tradepost import ratelimit
+from tradepost.catalog import search, selectors
+from tradepost.catalog.search import ListingHit, SearchResult
+from tradepost.errors import NotFound
+
+router = Router()
+
+
+def _member_or_anonymous(request: HttpRequest):
+    """Optional authentication: whoever the token or session names, else anonymous."""
+    from tradepost.members.services import api_token_authenticate
+
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and raw.strip():
+        token = api_token_authenticate(raw.strip())
+        if token is not None:
+            request.user = token.user
+            return token.user
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else AnonymousUser()
+
+
+# --- Schemas ------------------------------------------------------------------------------
+
+
+class SearchParams(Schema):
+    q: str | None = Field(None, description="Words; a quoted phrase matches in order")
+    category: str | None = Field(None, description="Category slug (includes its subcategories)")
+    min_price: str | None = Field(None, description="Lowest unit price, e.g. 1.50")
+    max_price: str | None = Field(None, description="Highest unit price")
+    qty: str | None = Field(
+        None, description="Order quantity: prices are the tier price at this quantity"
+    )
+    moq_max: str | None = Field(None, description="Largest acceptable minimum order quantity")
+    country: str | None = Field(None, description="Supplier country, ISO 3166-1 alpha-2")
+    verified: str | None = Field(None, description="true: verified suppliers only")
+    sample: str | None = Field(None, description="true: samples available")
+    currency: str | None = Field(None, description="ISO 4217; price filters default to USD")
+    sort: str | None = Field(None, description="relevance (default with q), newest, price, -price")
+    page: str | None = Field(None, description="1 to SEARCH_MAX_PAGE (50)")
+
+
+class TierOut(Schema):
+    min_qty: int
+    unit_price: str
+
+
+class CategoryRef(Schema):
+    slug: str
+    name: str
+
+
+class SupplierRef(Schema):
+    member_id: str
+    company_name: str
+    country: str
+    verified: bool
+
+
+class ListingHitOut(Schema):
+    id: int
+    url: str
+    title: str
+    category: CategoryRef
+    supplier: SupplierRef
+    currency: str
+    min_unit_price: str | None
+    price_at_qty: str | None
+    price_tiers: list[TierOut]
+    moq: int
+    unit: str
+    sample_available: bool
+    published_at: datetime | None
+
+
+class FacetsOut(Schema):
+    category: dict[str, int]
+    country: dict[str, int]
+
+
+class SearchOut(Schema):
+    count: int = Field(..., description="Listings found within the search window")
+    count_exact: bool = Field(..., description="False: more match than the window holds")
+    page: int
+    page_size: int
+    max_page: int
+    results: list[ListingHitOut]
+    facets: FacetsOut
+
+
+class ImageOut(Schema):
+    url: str
+    width: int | None
+    height: int | None
+
+
+class ListingOut(Schema):
+    id: int
+    url: str
+    title: str
+    description: str
+    category: CategoryRef
+    category_path: list[str]
+    supplier: SupplierRef
+    currency: str
+    min_unit_price: str | None
+    price_tiers: list[TierOut]
+    moq: int
+    unit: str
+    keywords: list[Any]
+    attributes: list[Any]
+    lead_time_days: int | None
+    port: str
+    incoterm: str
+    sample_available: bool
+    ships_to: list[Any]
+    images: list[ImageOut]
+    published_at: datetime | None
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def hit_out(hit: ListingHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "url": reverse("catalog:listing_detail", args=[hit.id]),
+        "title": hit.title,
+        "category": {"slug": hit.category_slug, "name": hit.category_name},
+        "supplier": {
+            "member_id": hit.supplier_member_id,
+            "company_name": hit.supplier_name,
+            "country": hit.supplier_country,
+            "verified": hit.supplier_verified,
+        },
+        "currency": hit.currency,
+        "min_unit_price": _money(hit.min_unit_price),
+        "price_at_qty": _money(hit.price_at_qty),
+        "price_tiers": [{"min_qty": q, "unit_price": _money(p)} for q, p in hit.price_tiers],
+        "moq": hit.moq,
+        "unit": hit.unit,
+        "sample_available": hit.sample_available,
+        "published_at": hit.published_at,
+    }
+
+
+def search_out(result: SearchResult) -> dict[str, Any]:
+    from django.conf import settings
+
+    return {
+        "count": result.count,
+        "count_exact": result.count_exact,
+        "page": result.page,
+        "page_size": result.page_size,
+        "max_page": settings.SEARCH_MAX_PAGE,
+        "results": [hit_out(hit) for hit in result.results],
+        "facets": {
+            "category": {c.slug: c.count for c in result.category_facets},
+            "country": dict(result.country_facets),
+        },
+    }
+
+
+# --- Endpoints ----------------------------------------------------------------------------
+
+
+@router.get("/listings", response=SearchOut, auth=_member_or_anonymous)
+def search_listings(request: HttpRequest, params: Query[SearchParams]):
+    """Search published listings (see tradepost.catalog.search for what the numbers mean)."""
+    ratelimit.check_request(request, "search")
+    query = search.parse_search_params(params.dict(exclude_none=True))
+    return search_out(search.search(query))
+
+
+@router.get("/listings/{listing_id}", response=ListingOut, auth=_member_or_anonymous)
+def get_listing(request: HttpRequest, listing_id: int):
+    """A published listing of an active supplier; 404 for anything else."""
+    ratelimit.check_request(request, "listing")
+    if not 0 < listing_id < 2**63:
+        raise NotFound(selectors.LISTING_NOT_FOUND)
+    listing = selectors.listing_published(listing_id=listing_id)
+    profile = selectors.supplier_profile_of(listing.supplier)
+    return {
+        "id": listing.pk,
+        "url": reverse("catalog:listing_detail", args=[listing.pk]),
+        "title": listing.title,
+        "description": listing.description,
+        "category": {"slug": listing.category.slug, "name": listing.category.name},
+        "category_path": list(selectors.category_path(listing.category)),
+        "supplier": {
+            "member_id": listing.supplier.member_id,
+            "company_name": listing.supplier.company_name,
+            "country": listing.supplier_country,
+            "verified": bool(profile and profile.verified),
+        },
+        "currency": listing.currency,
+        "min_unit_price": _money(listing.min_unit_price),
+        "price_tiers": [
+            {"min_qty": t.min_qty, "unit_price": _money(t.unit_price)}
+            for t in listing.price_tiers.all()
+        ],
+        "moq": listing.moq,
+        "unit": listing.unit,
+        "keywords": listing.keywords or [],
+        "attributes": listing.attributes or [],
+        "lead_time_days": listing.lead_time_days,
+        "port": listing.port,
+        "incoterm": listing.incoterm,
+        "sample_available": listing.sample_available,
+        "ships_to": listing.ships_to or [],
+        "images": [
+            {"url": img.image.url, "width": img.width, "height": img.height}
+            for img in listing.images.all()
+        ],
+        "published_at": listing.published_at,
+    }

@@ -1,0 +1,242 @@
+"""Reads about the catalog. Never write."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db.models import Prefetch, QuerySet
+
+from tradepost.catalog import rules
+from tradepost.catalog.models import (
+    Category,
+    Listing,
+    ListingPolicyVersion,
+    ListingStatus,
+    ListingTransition,
+    SupplierProfile,
+)
+from tradepost.catalog.policy import (
+    ListingPolicy,
+    load_bundled_listing_policy,
+    load_categories,
+    load_membership_tiers,
+    parse_listing_policy,
+)
+from tradepost.catalog.screening import ListingContent
+from tradepost.errors import NotFound
+from tradepost.members.models import BusinessReferee, Member, MemberStatus
+
+LISTING_NOT_FOUND = "Listing not found."
+
+
+# --- Access helpers (404 alike for "not there" and "not yours") ---------------------------
+
+
+def listing_for_member(*, member: Member, listing_id: int) -> Listing:
+    listing = (
+        _listing_detail_qs().filter(pk=listing_id, supplier_id=member.pk).first()
+        if isinstance(listing_id, int)
+        else None
+    )
+    if listing is None:
+        raise NotFound(LISTING_NOT_FOUND)
+    return listing
+
+
+def listing_published(*, listing_id: int) -> Listing:
+    """A listing buyers may see: published, by an active supplier."""
+    listing = (
+        _listing_detail_qs()
+        .filter(
+            pk=listing_id,
+            status=ListingStatus.PUBLISHED,
+            supplier__status=MemberStatus.ACTIVE,
+            supplier__is_supplier=True,
+        )
+        .first()
+    )
+    if listing is None:
+        raise NotFound(LISTING_NOT_FOUND)
+    return listing
+
+
+def _listing_detail_qs() -> QuerySet[Listing]:
+    return Listing.objects.select_related(
+        "category", "category__parent", "supplier"
+    ).prefetch_related(
+        "price_tiers",
+        "images",
+        Prefetch(
+            "transitions",
+            queryset=ListingTransition.objects.select_related("by").order_by("-at", "-id"),
+        ),
+    )
+
+
+def listings_for_member(*, member: Member, status: str | None = None) -> QuerySet[Listing]:
+    qs = (
+        Listing.objects.filter(supplier_id=member.pk)
+        .select_related("category")
+        .prefetch_related("price_tiers", "images")
+        .order_by("-updated_at", "-id")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def published_listings_of_supplier(*, member: Member) -> QuerySet[Listing]:
+    return (
+        Listing.objects.filter(supplier_id=member.pk, status=ListingStatus.PUBLISHED)
+        .select_related("category")
+        .prefetch_related("price_tiers", "images")
+        .order_by("-published_at", "-id")
+    )
+
+
+def moderation_queue() -> QuerySet[Listing]:
+    """Listings screening held for staff, oldest first (6.1)."""
+    return (
+        Listing.objects.filter(status=ListingStatus.PENDING_REVIEW)
+        .select_related("supplier", "category")
+        .order_by("updated_at", "id")
+    )
+
+
+# --- Categories -----------------------------------------------------------------------------
+
+
+def category_tree() -> list[dict]:
+    """Active categories as a tree: [{slug, name, children: [...]}], in file order."""
+    nodes = list(Category.objects.filter(is_active=True).order_by("position", "id"))
+    by_parent: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        by_parent.setdefault(node.parent_id, []).append(node)
+
+    def build(parent_id: int | None) -> list[dict]:
+        return [
+            {"slug": n.slug, "name": n.name, "children": build(n.pk)}
+            for n in by_parent.get(parent_id, [])
+        ]
+
+    return build(None)
+
+
+def leaf_category_slugs() -> set[str]:
+    """Active categories without active children: the only ones a listing may use."""
+    active = Category.objects.filter(is_active=True)
+    parents = set(active.exclude(parent=None).values_list("parent_id", flat=True))
+    return {slug for pk, slug in active.values_list("pk", "slug") if pk not in parents}
+
+
+def category_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Leaf categories grouped under their top-level parent, for a <select>."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def leaves(node: dict, trail: list[str]) -> list[tuple[str, str]]:
+        if not node["children"]:
+            return [(node["slug"], " › ".join([*trail, node["name"]]))]
+        out: list[tuple[str, str]] = []
+        for child in node["children"]:
+            out += leaves(child, [*trail, node["name"]] if trail else [])
+        return out
+
+    for top in category_tree():
+        groups.append((top["name"], leaves(top, [])))
+    return groups
+
+
+def category_path(category: Category) -> tuple[str, ...]:
+    """Slugs from the root down to `category`."""
+    path: list[str] = []
+    node: Category | None = category
+    seen: set[int] = set()
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        path.append(node.slug)
+        node = node.parent
+    return tuple(reversed(path))
+
+
+# --- Policy -------------------------------------------------------------------------------
+
+
+def listing_policy_in_force() -> ListingPolicy:
+    """The active console version of the listing policy, else the bundled file."""
+    row = (
+        ListingPolicyVersion.objects.filter(is_active=True)
+        .values_list("document", "sha256", "version")
+        .first()
+    )
+    if row is None:
+        return load_bundled_listing_policy()
+    return _parse_console_policy(row[1], row[0], row[2])
+
+
+@lru_cache(maxsize=8)
+def _parse_console_policy(sha256: str, document: str, version: str) -> ListingPolicy:
+    return parse_listing_policy(
+        document, source=f"console version {version}", known_categories=load_categories().slugs()
+    )
+
+
+def listing_content(listing: Listing, *, profile: SupplierProfile | None = None) -> ListingContent:
+    """What screening reads of a listing (and of its supplier's profile)."""
+    if profile is None:
+        profile = SupplierProfile.objects.filter(member_id=listing.supplier_id).first()
+    return ListingContent(
+        title=listing.title,
+        description=listing.description,
+        keywords=tuple(listing.keywords or ()),
+        attributes=tuple((a.get("key", ""), a.get("value", "")) for a in listing.attributes or ()),
+        port=listing.port,
+        category_path=category_path(listing.category),
+        category_name=listing.category.name,
+        ships_to=tuple(listing.ships_to or ()),
+        export_markets=tuple(profile.export_markets or ()) if profile else (),
+        supplier_country=listing.supplier.country,
+    )
+
+
+# --- Supplier profiles and caps -----------------------------------------------------------
+
+
+def supplier_profile_of(member: Member) -> SupplierProfile | None:
+    return SupplierProfile.objects.filter(member=member).prefetch_related("certifications").first()
+
+
+def supplier_listing_cap(*, member: Member, profile: SupplierProfile | None = None) -> dict:
+    """Clause 6.2 (iii): the supplier's cap, where it comes from, and the slots in use."""
+    tiers = load_membership_tiers()
+    if profile is None:
+        profile = SupplierProfile.objects.filter(member=member).first()
+    tier_key = profile.membership_tier if profile else tiers.default_tier
+    tier = tiers.tiers.get(tier_key) or tiers.tiers[tiers.default_tier]
+    override = profile.listing_cap_override if profile else None
+    return {
+        "tier": tier_key,
+        "tier_name": tier.name,
+        "cap": rules.listing_cap(tier_cap=tier.cap, override=override),
+        "overridden": override is not None,
+        "in_use": Listing.objects.filter(supplier=member, status__in=rules.CAP_COUNTED).count(),
+    }
+
+
+def supplier_public(*, member_id: str) -> dict:
+    """A supplier's public profile page: only active suppliers; referees only with consent."""
+    member = Member.objects.filter(
+        member_id=member_id, is_supplier=True, status=MemberStatus.ACTIVE
+    ).first()
+    if member is None:
+        raise NotFound("Supplier not found.")
+    profile = supplier_profile_of(member)
+    referees = BusinessReferee.objects.filter(member=member, consent_given=True).order_by(
+        "created_at", "id"
+    )
+    return {
+        "member": member,
+        "profile": profile,
+        "certifications": list(profile.certifications.all()) if profile else [],
+        "referees": list(referees),
+        "listings": list(published_listings_of_supplier(member=member)[:60]),
+    }

@@ -1,0 +1,65 @@
+"""Use cases that change the catalog, one module per seam of the domain:
+
+- `listings`: create, edit, submit, withdraw, delete, images, the clause 3.7 licence, and
+  staff moderation under clause 6.1 (every move through the transition table).
+- `profiles`: the supplier profile buyers see, and its certifications.
+- `operator`: console-managed Product Listing Policy versions, the category tree.
+"""
+
+from tradepost.catalog.services.listings import (
+    EDITABLE_FIELDS,
+    MODIFIABLE_FIELDS,
+    AccountNotActive,
+    IllegalTransition,
+    ListingCapReached,
+    NotASupplier,
+    licence_grant_record,
+    listing_content_snapshot,
+    listing_create,
+    listing_data,
+    listing_delete,
+    listing_image_add,
+    listing_image_remove,
+    listing_moderate,
+    listing_submit,
+    listing_update,
+    listing_withdraw,
+    supplier_require,
+)
+from tradepost.catalog.services.operator import (
+    categories_sync,
+    listing_policy_version_activate,
+    listing_policy_version_create,
+)
+from tradepost.catalog.services.profiles import (
+    certification_add,
+    certification_remove,
+    supplier_profile_update,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "MODIFIABLE_FIELDS",
+    "AccountNotActive",
+    "IllegalTransition",
+    "ListingCapReached",
+    "NotASupplier",
+    "categories_sync",
+    "certification_add",
+    "certification_remove",
+    "licence_grant_record",
+    "listing_content_snapshot",
+    "listing_create",
+    "listing_data",
+    "listing_delete",
+    "listing_image_add",
+    "listing_image_remove",
+    "listing_moderate",
+    "listing_policy_version_activate",
+    "listing_policy_version_create",
+    "listing_submit",
+    "listing_update",
+    "listing_withdraw",
+    "supplier_profile_update",
+    "supplier_require",
+]

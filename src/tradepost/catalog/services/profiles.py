@@ -1,0 +1,115 @@
+"""Use cases on supplier profiles: the company profile buyers see, and certifications."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from tradepost.catalog import locks, rules, uploads
+from tradepost.catalog.models import Certification, SupplierProfile
+from tradepost.catalog.services.listings import supplier_require
+from tradepost.errors import InvalidInput, NotFound
+from tradepost.members.models import Member
+from tradepost.policy import COUNTRY_CODES
+
+# --- Supplier profiles --------------------------------------------------------------------
+
+PROFILE_DESCRIPTION_MAX = 5000
+MAIN_PRODUCTS_MAX = 10
+MAIN_PRODUCT_MAX = 100
+PROFILE_FIELDS = ("description", "main_products", "year_established", "export_markets")
+
+
+@transaction.atomic
+def supplier_profile_update(*, member: Member, changes: dict[str, Any]) -> SupplierProfile:
+    """The supplier's company profile shown to buyers (5.2: kept true and current)."""
+    supplier_require(member)
+    profile = locks.supplier_profile_for_update(member=member)
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(changes) - set(PROFILE_FIELDS))
+    for name in unknown:
+        errors[name] = ["Not a profile field."]
+    if "description" in changes:
+        profile.description = rules.clean_field(
+            changes["description"],
+            "description",
+            errors,
+            limit=PROFILE_DESCRIPTION_MAX,
+            required=False,
+            multiline=True,
+        )
+    if "main_products" in changes:
+        profile.main_products = rules.string_list_field(
+            changes["main_products"],
+            "main_products",
+            errors,
+            max_items=MAIN_PRODUCTS_MAX,
+            max_len=MAIN_PRODUCT_MAX,
+        )
+    if "year_established" in changes:
+        profile.year_established = rules.int_field(
+            changes["year_established"],
+            "year_established",
+            errors,
+            low=1800,
+            high=date.today().year,
+            required=False,
+        )
+    if "export_markets" in changes:
+        markets = rules.string_list_field(
+            changes["export_markets"], "export_markets", errors, max_items=250, max_len=2
+        )
+        markets = [m.upper() for m in markets]
+        unknown_codes = [m for m in markets if m not in COUNTRY_CODES]
+        if unknown_codes:
+            errors.setdefault("export_markets", []).append(
+                f"Unknown ISO 3166-1 country codes: {', '.join(unknown_codes)}."
+            )
+        profile.export_markets = markets
+    if errors:
+        raise InvalidInput("The profile has invalid fields.", fields=errors)
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def certification_add(
+    *, member: Member, name: str, issuer: str, upload: UploadedFile
+) -> Certification:
+    """A certification document on the supplier's profile (a PDF or an image)."""
+    supplier_require(member)
+    profile = locks.supplier_profile_for_update(member=member)
+    errors: dict[str, list[str]] = {}
+    name = rules.clean_field(name, "name", errors, limit=200, required=True)
+    issuer = rules.clean_field(issuer, "issuer", errors, limit=200, required=False)
+    if errors:
+        raise InvalidInput("The certification has invalid fields.", fields=errors)
+    if profile.certifications.count() >= uploads.CERTIFICATIONS_PER_PROFILE:
+        raise InvalidInput(
+            "Too many certifications.",
+            fields={"document": [f"At most {uploads.CERTIFICATIONS_PER_PROFILE}."]},
+        )
+    data = uploads.read_upload(upload, field="document", max_bytes=uploads.DOCUMENT_MAX_BYTES)
+    info = uploads.inspect_document(data)
+    cert = Certification(
+        profile=profile, name=name, issuer=issuer, content_type=info.content_type, size=info.size
+    )
+    cert.document.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(data), save=False)
+    cert.save()
+    return cert
+
+
+@transaction.atomic
+def certification_remove(*, member: Member, certification_id: int) -> None:
+    profile = locks.supplier_profile_for_update(member=member)
+    cert = profile.certifications.filter(pk=certification_id).first()
+    if cert is None:
+        raise NotFound("Certification not found.")
+    storage, name = cert.document.storage, cert.document.name
+    cert.delete()
+    transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,374 @@
+"""Catalog pages: the supplier's listing management and profile, and the public listing and
+supplier pages. Thin: parse, call a service or selector, render.
+
+Every form posts to a plain URL and works without JavaScript; the listing form's
+"Check against the policy" button also works through htmx (it swaps only the result).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tradepost.catalog import selectors, services
+from tradepost.catalog.forms import CertificationForm, ImageForm, ListingForm, SupplierProfileForm
+from tradepost.catalog.models import Category, Listing, ListingStatus
+from tradepost.catalog.screening import ListingContent, screen_listing
+from tradepost.errors import DomainError, InvalidInput, NotFound
+from tradepost.members.models import Member
+from tradepost.members.selectors import member_for_user
+
+
+def supplier_page(view: Callable) -> Callable:
+    """Logged in with a member account; the services decide what a non-supplier may do."""
+
+    @wraps(view)
+    @never_cache
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        member = member_for_user(request.user)
+        if member is None or not member.is_supplier:
+            return render(request, "catalog/not_a_supplier.html", status=403)
+        return view(request, member, *args, **kwargs)
+
+    return wrapper
+
+
+def _listing_or_404(member: Member, listing_id: int) -> Listing:
+    try:
+        return selectors.listing_for_member(member=member, listing_id=listing_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+# --- Screening result, for people -----------------------------------------------------------
+
+
+def _field_text(data: dict, field: str) -> str:
+    if field in ("title", "description", "port"):
+        return data.get(field) or ""
+    if field.startswith("keywords["):
+        i = int(field[len("keywords[") : field.index("]")])
+        keywords = data.get("keywords") or []
+        return keywords[i] if i < len(keywords) else ""
+    if field.startswith("attributes["):
+        i = int(field[len("attributes[") : field.index("]")])
+        attrs = data.get("attributes") or []
+        part = field.rsplit(".", 1)[-1]
+        return attrs[i].get(part, "") if i < len(attrs) else ""
+    return ""
+
+
+def screening_rows(screening: dict, data: dict) -> list[dict]:
+    """Each match with the words around it, so the supplier sees exactly what to fix."""
+    rows = []
+    for match in screening.get("matches", []):
+        row = dict(match)
+        start, end = match.get("start"), match.get("end")
+        text = _field_text(data, match.get("field", ""))
+        if start is not None and end is not None and text[start:end] == match.get("text"):
+            row["before"] = ("…" if start > 40 else "") + text[max(0, start - 40) : start]
+            row["after"] = text[end : end + 40] + ("…" if end + 40 < len(text) else "")
+        rows.append(row)
+    return rows
+
+
+def _listing_context(listing: Listing) -> dict:
+    data = services.listing_data(listing)
+    return {
+        "listing": listing,
+        "screening": listing.screening,
+        "screening_rows": screening_rows(listing.screening or {}, data),
+        "history": list(listing.transitions.all()[:20]),
+    }
+
+
+# --- The supplier's listings --------------------------------------------------------------
+
+
+@supplier_page
+@require_GET
+def my_listings(request: HttpRequest, member: Member) -> HttpResponse:
+    listings = list(selectors.listings_for_member(member=member)[:500])
+    return render(
+        request,
+        "catalog/my_listings.html",
+        {
+            "listings": listings,
+            "cap": selectors.supplier_listing_cap(member=member),
+            "statuses": ListingStatus,
+        },
+    )
+
+
+def _listing_form(request: HttpRequest, initial: dict | None = None) -> ListingForm:
+    return ListingForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        category_choices=selectors.category_choices(),
+    )
+
+
+@supplier_page
+@require_http_methods(["GET", "POST"])
+def listing_create(request: HttpRequest, member: Member) -> HttpResponse:
+    """Post a listing: the clause 3.7 licence, then Product Listing Policy screening."""
+    form = _listing_form(request)
+    if request.method == "POST" and form.is_valid():
+        publish = "publish" in request.POST
+        try:
+            listing = services.listing_create(
+                member=member, data=form.listing_data(), publish=publish
+            )
+        except InvalidInput as exc:
+            form.add_domain_error(exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            _announce(request, listing)
+            return redirect("catalog:listing_edit", listing_id=listing.pk)
+    return render(request, "catalog/listing_form.html", {"form": form, "listing": None})
+
+
+@supplier_page
+@require_http_methods(["GET", "POST"])
+def listing_edit(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
+    """Edit a listing; a published or queued one is screened again."""
+    listing = _listing_or_404(member, listing_id)
+    form = _listing_form(request, initial=ListingForm.initial_from(services.listing_data(listing)))
+    if request.method == "POST" and form.is_valid():
+        publish = "publish" in request.POST
+        try:
+            listing = services.listing_update(
+                member=member, listing_id=listing.pk, changes=form.listing_data(), publish=publish
+            )
+        except InvalidInput as exc:
+            form.add_domain_error(exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            _announce(request, listing)
+            return redirect("catalog:listing_edit", listing_id=listing.pk)
+        listing = _listing_or_404(member, listing_id)
+    context = {"form": form, "image_form": ImageForm(), **_listing_context(listing)}
+    return render(request, "catalog/listing_form.html", context)
+
+
+@supplier_page
+@require_POST
+def listing_screen_preview(request: HttpRequest, member: Member) -> HttpResponse:
+    """Check the form against the Product Listing Policy without saving anything."""
+    form = _listing_form(request)
+    form.is_valid()
+    data = form.listing_data() if hasattr(form, "cleaned_data") else {}
+    category = Category.objects.filter(slug=data.get("category") or "").first()
+    profile = selectors.supplier_profile_of(member)
+    content = ListingContent(
+        title=data.get("title", ""),
+        description=data.get("description", ""),
+        keywords=tuple(data.get("keywords", ())),
+        attributes=tuple((a["key"], a["value"]) for a in data.get("attributes", ())),
+        port=data.get("port", ""),
+        category_path=selectors.category_path(category) if category else (),
+        category_name=category.name if category else "",
+        ships_to=tuple(data.get("ships_to", ())),
+        export_markets=tuple(profile.export_markets if profile else ()),
+        supplier_country=member.country,
+    )
+    screening = screen_listing(content, selectors.listing_policy_in_force()).as_dict()
+    context = {"screening": screening, "screening_rows": screening_rows(screening, data)}
+    return render(request, "catalog/_screening.html", context)
+
+
+def _announce(request: HttpRequest, listing: Listing) -> None:
+    last = listing.transitions.order_by("-at", "-id").first()
+    if last is not None and last.message and last.at >= listing.updated_at.replace(microsecond=0):
+        level = messages.success if listing.status == ListingStatus.PUBLISHED else messages.warning
+        level(request, last.message)
+    else:
+        messages.success(
+            request, f"“{listing.title}” is saved as a {listing.get_status_display().lower()}."
+        )
+
+
+def _post_action(request: HttpRequest, member: Member, listing_id: int, action) -> HttpResponse:
+    try:
+        listing = action(member=member, listing_id=listing_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalog:listing_edit", listing_id=listing_id)
+    if listing is None:
+        messages.success(request, "The draft is deleted.")
+        return redirect("catalog:my_listings")
+    _announce(request, listing)
+    if listing.status == ListingStatus.REMOVED:
+        return redirect("catalog:my_listings")
+    return redirect("catalog:listing_edit", listing_id=listing.pk)
+
+
+@supplier_page
+@require_POST
+def listing_submit(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
+    return _post_action(request, member, listing_id, services.listing_submit)
+
+
+@supplier_page
+@require_POST
+def listing_withdraw(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
+    return _post_action(request, member, listing_id, services.listing_withdraw)
+
+
+@supplier_page
+@require_POST
+def listing_delete(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
+    return _post_action(request, member, listing_id, services.listing_delete)
+
+
+@supplier_page
+@require_POST
+def listing_image_add(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
+    listing = _listing_or_404(member, listing_id)
+    form = ImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.listing_image_add(
+                member=member, listing_id=listing.pk, upload=form.cleaned_data["image"]
+            )
+        except DomainError as exc:
+            for problems in exc.fields.values():
+                for problem in problems:
+                    form.add_error("image", problem)
+            if not exc.fields:
+                form.add_error("image", exc.message)
+        else:
+            messages.success(request, "The image is added.")
+            return redirect(reverse("catalog:listing_edit", args=[listing.pk]) + "#images")
+    context = {
+        "form": ListingForm(
+            initial=ListingForm.initial_from(services.listing_data(listing)),
+            category_choices=selectors.category_choices(),
+        ),
+        "image_form": form,
+        **_listing_context(listing),
+    }
+    return render(request, "catalog/listing_form.html", context, status=422)
+
+
+@supplier_page
+@require_POST
+def listing_image_remove(
+    request: HttpRequest, member: Member, listing_id: int, image_id: int
+) -> HttpResponse:
+    try:
+        services.listing_image_remove(member=member, listing_id=listing_id, image_id=image_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, "The image is removed.")
+    return redirect(reverse("catalog:listing_edit", args=[listing_id]) + "#images")
+
+
+# --- The supplier profile -----------------------------------------------------------------
+
+
+@supplier_page
+@require_http_methods(["GET", "POST"])
+def my_supplier_profile(request: HttpRequest, member: Member) -> HttpResponse:
+    profile = selectors.supplier_profile_of(member)
+    initial = {}
+    if profile:
+        initial = {
+            "description": profile.description,
+            "main_products": ", ".join(profile.main_products or []),
+            "year_established": profile.year_established,
+            "export_markets": ", ".join(profile.export_markets or []),
+        }
+    form = SupplierProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supplier_profile_update(member=member, changes=form.changes())
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "Your supplier profile is updated.")
+            return redirect("catalog:my_supplier_profile")
+    return _profile_page(request, member, form=form)
+
+
+def _profile_page(request, member, *, form=None, cert_form=None, status=200) -> HttpResponse:
+    profile = selectors.supplier_profile_of(member)
+    context = {
+        "member": member,
+        "profile": profile,
+        "certifications": list(profile.certifications.all()) if profile else [],
+        "cap": selectors.supplier_listing_cap(member=member, profile=profile),
+        "form": form or SupplierProfileForm(),
+        "cert_form": cert_form or CertificationForm(),
+    }
+    return render(request, "catalog/my_supplier_profile.html", context, status=status)
+
+
+@supplier_page
+@require_POST
+def certification_add(request: HttpRequest, member: Member) -> HttpResponse:
+    form = CertificationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.certification_add(
+                member=member,
+                name=form.cleaned_data["name"],
+                issuer=form.cleaned_data["issuer"],
+                upload=form.cleaned_data["document"],
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "The certification is added.")
+            return redirect(reverse("catalog:my_supplier_profile") + "#certifications")
+    return _profile_page(request, member, cert_form=form, status=422)
+
+
+@supplier_page
+@require_POST
+def certification_remove(
+    request: HttpRequest, member: Member, certification_id: int
+) -> HttpResponse:
+    try:
+        services.certification_remove(member=member, certification_id=certification_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, "The certification is removed.")
+    return redirect(reverse("catalog:my_supplier_profile") + "#certifications")
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+@require_GET
+def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
+    """A published listing, as buyers see it."""
+    try:
+        listing = selectors.listing_published(listing_id=listing_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "catalog/listing_detail.html", {"listing": listing})
+
+
+@require_GET
+def supplier_detail(request: HttpRequest, member_id: str) -> HttpResponse:
+    """A supplier's public profile: referees only where they consented (5.8)."""
+    try:
+        context = selectors.supplier_public(member_id=member_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "catalog/supplier_detail.html", context)

@@ -1,0 +1,122 @@
+"""Clause 3.2: no systematic retrieval of content. Request rate limits on Django's cache.
+
+A fixed-window counter per (scope, who, window): `cache.add` creates the window's counter and
+`cache.incr` counts, so two concurrent requests never read-modify-write the same number
+(atomic on Redis and memcached; LocMemCache holds a lock; the database cache is not atomic).
+Limits are settings, `RATE_LIMITS[scope] = {"address": "120/60", "member": "300/60"}`, i.e.
+requests per seconds, one for the client address and one for the logged-in member.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tradepost.errors import Throttled
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    count: int
+    retry_after: int  # seconds until the window ends
+
+
+class RateLimited(Throttled):
+    code = "rate_limited"
+
+
+def parse_rate(value: str) -> Rate:
+    """ "120/60" is 120 requests per 60 seconds."""
+    try:
+        limit, seconds = (int(part) for part in str(value).split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(f"A rate is 'requests/seconds', not {value!r}") from None
+    if limit < 1 or seconds < 1:
+        raise ImproperlyConfigured(f"A rate needs positive numbers, not {value!r}")
+    return Rate(limit, seconds)
+
+
+def _clock() -> float:
+    return time.time()
+
+
+def hit(key: str, rate: Rate, *, now: float | None = None) -> Verdict:
+    """Count one request against `key` in the current window of `rate`."""
+    now = _clock() if now is None else now
+    window = int(now // rate.seconds)
+    remaining = rate.seconds - int(now - window * rate.seconds)
+    cache_key = f"rl:{key}:{rate.seconds}:{window}"
+    cache.add(cache_key, 0, timeout=remaining + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=remaining + 1)
+        count = 1
+    return Verdict(allowed=count <= rate.limit, count=count, retry_after=max(remaining, 1))
+
+
+def _client_address(request: HttpRequest) -> str:
+    from tradepost.members.backends import client_ip
+
+    return client_ip(request) or "unknown"
+
+
+def _user_key(request: HttpRequest) -> str | None:
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return f"u{user.pk}"
+    return None
+
+
+def check_request(request: HttpRequest, scope: str) -> None:
+    """Raise RateLimited when the client address or the member is over the scope's limits."""
+    limits = settings.RATE_LIMITS.get(scope, {})
+    who = [("address", _client_address(request)), ("member", _user_key(request))]
+    denied: list[Verdict] = []
+    for kind, ident in who:
+        if ident is None or not limits.get(kind):
+            continue
+        verdict = hit(f"{scope}:{kind}:{ident}", parse_rate(limits[kind]))
+        if not verdict.allowed:
+            denied.append(verdict)
+    if denied:
+        retry_after = max(v.retry_after for v in denied)
+        raise RateLimited(
+            "Too many requests: automated or systematic retrieval of content is not allowed "
+            f"(Terms of Use, clause 3.2). Try again in {retry_after} seconds.",
+            retry_after=retry_after,
+            extra={"retry_after": retry_after},
+        )
+
+
+def page_rate_limited(scope: str):
+    """Decorate a page view: over the limit, answer 429 with a message page and Retry-After."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                check_request(request, scope)
+            except RateLimited as exc:
+                response = render(request, "ratelimited.html", {"message": exc.message}, status=429)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

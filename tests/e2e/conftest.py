@@ -1,0 +1,53 @@
+"""Browser journeys: Playwright driving Debian's Chromium against pytest-django's live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium; skipped without /usr/bin/chromium, except in CI where it must run.
+
+    Playwright's sync API keeps an event loop running in this thread while it is open, so
+    Django's async-safety guard would refuse the test's own ORM calls (and the database
+    flush after each test). DJANGO_ALLOW_ASYNC_UNSAFE lifts the guard for exactly that
+    time: set here, not at import, so it never leaks into other tests or subprocesses
+    (`check --deploy` rejects it).
+    """
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium package to run e2e tests"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so e2e tests may not be skipped)")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

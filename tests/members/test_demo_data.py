@@ -1,0 +1,154 @@
+"""`tradepost demo_data`: loads once, prints the staff login every time, and the login works."""
+
+import io
+import stat
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from tradepost.members.management.commands.demo_data import (
+    CREDENTIALS_FILE,
+    DEMO_MEMBER_PASSWORD,
+    DEMO_MEMBERS,
+    STAFF_USERNAME,
+)
+from tradepost.members.models import Member, MemberStatus, StaffRole, User
+from tradepost.terms.models import TermsAcceptance
+
+
+@pytest.fixture
+def demo_settings(settings, tmp_path):
+    settings.DEBUG = True
+    settings.DATA_DIR = tmp_path
+    return settings
+
+
+def run_demo_data(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def stored_password(path) -> str:
+    lines = dict(
+        line.split("=", 1) for line in path.read_text().splitlines() if not line.startswith("#")
+    )
+    assert lines["username"] == STAFF_USERNAME
+    return lines["password"]
+
+
+def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings, tmp_path):
+    first = run_demo_data()
+    members_after_first = sorted(Member.objects.values_list("member_id", flat=True))
+    second = run_demo_data()
+
+    password = stored_password(tmp_path / CREDENTIALS_FILE)
+    assert first.splitlines()[0] == (
+        f"Demo data loaded: 7 demo members and the staff user {STAFF_USERNAME} (Administrator)."
+    )
+    assert second.splitlines()[0] == "Demo data already loaded: nothing changed."
+    for output in (first, second):
+        assert f"  username         {STAFF_USERNAME}\n" in output
+        assert f"  password         {password}\n" in output
+        assert "http://127.0.0.1:8000/console/" in output
+        assert DEMO_MEMBER_PASSWORD in output
+        for member_id in members_after_first:
+            assert member_id in output
+    assert Member.objects.count() == len(DEMO_MEMBERS) == 7
+    assert sorted(Member.objects.values_list("member_id", flat=True)) == members_after_first
+    assert User.objects.filter(username=STAFF_USERNAME).count() == 1
+    assert TermsAcceptance.objects.count() == 7
+
+
+def test_credentials_file_is_private(db, demo_settings, tmp_path):
+    run_demo_data()
+
+    mode = stat.S_IMODE((tmp_path / CREDENTIALS_FILE).stat().st_mode)
+
+    assert mode == 0o600
+
+
+def test_printed_credentials_log_in_to_the_console(db, demo_settings, tmp_path):
+    run_demo_data()
+    run_demo_data()
+    password = stored_password(tmp_path / CREDENTIALS_FILE)
+    client = Client()
+
+    login = client.post(
+        "/console/login/?next=/console/", {"username": STAFF_USERNAME, "password": password}
+    )
+    index = client.get("/console/")
+
+    assert login.status_code == 302
+    assert login.url == "/console/"
+    assert index.status_code == 200
+    staff = User.objects.get(username=STAFF_USERNAME)
+    assert (staff.is_staff, staff.is_superuser) == (True, True)
+    assert list(staff.groups.values_list("name", flat=True)) == [StaffRole.ADMINISTRATOR]
+
+
+def test_demo_members_log_in_with_the_documented_password(db, demo_settings):
+    run_demo_data()
+
+    users = [m.user for m in Member.objects.select_related("user")]
+
+    assert [u.check_password(DEMO_MEMBER_PASSWORD) for u in users] == [True] * 7
+    assert set(Member.objects.values_list("status", flat=True)) == {MemberStatus.ACTIVE}
+
+
+def test_demo_members_cover_every_branch_of_clause_2_1(db, demo_settings):
+    run_demo_data()
+
+    decided = {
+        (m.country, m.access_country, m.site): (m.contracting_entity, m.contracting_rule)
+        for m in Member.objects.all()
+    }
+
+    assert decided == {
+        ("CN", "CN", "alibaba"): ("hangzhou", "from-mainland-china"),
+        ("HK", "HK", "alibaba"): ("alibaba_hk", "from-hong-kong-or-macau"),
+        ("DE", "DE", "alibaba"): ("alibaba_sg", "from-elsewhere"),
+        ("US", "US", "alibaba"): ("alibaba_sg", "from-elsewhere"),
+        ("RU", "RU", "aliexpress"): ("aliexpress_russia", "aliexpress-relevant-jurisdiction"),
+        ("KZ", "KZ", "alibaba"): ("alibaba_sg", "alibaba-access-from-relevant-jurisdiction"),
+        ("CN", "RU", "alibaba"): ("alibaba_sg", "alibaba-access-from-relevant-jurisdiction"),
+    }
+
+
+def test_a_missing_member_is_loaded_again_and_the_rest_left_alone(db, demo_settings):
+    run_demo_data()
+    kept = set(Member.objects.values_list("member_id", flat=True))
+    gone = Member.objects.get(country="US")
+    gone.terms_acceptances.all().delete()
+    gone.delete()
+    gone.user.delete()
+
+    output = run_demo_data()
+
+    assert output.splitlines()[0] == "Demo data loaded: 1 demo member."
+    assert Member.objects.count() == 7
+    assert kept - {gone.member_id} < set(Member.objects.values_list("member_id", flat=True))
+
+
+def test_the_stored_password_survives_a_new_database(db, demo_settings, tmp_path):
+    run_demo_data()
+    password = stored_password(tmp_path / CREDENTIALS_FILE)
+    User.objects.filter(username=STAFF_USERNAME).delete()
+
+    run_demo_data()
+
+    assert stored_password(tmp_path / CREDENTIALS_FILE) == password
+    assert User.objects.get(username=STAFF_USERNAME).check_password(password) is True
+
+
+def test_demo_data_refuses_to_run_without_debug(db, settings, tmp_path):
+    settings.DEBUG = False
+    settings.DATA_DIR = tmp_path
+
+    with pytest.raises(CommandError) as error:
+        run_demo_data()
+
+    assert str(error.value).startswith("demo_data creates a superuser with a known password")
+    assert Member.objects.count() == 0
+    assert not (tmp_path / CREDENTIALS_FILE).exists()
