@@ -572,6 +572,7 @@ def run(args) -> dict:
         import django
 
         django.setup()
+        from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
 
@@ -611,7 +612,7 @@ def run(args) -> dict:
             "supplier_visibility": supplier_visibility(),
             "index_listing_ms": incremental_updates(),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "settings": {"SEARCH_WINDOW": 10_000, "SEARCH_PAGE_SIZE": 20, "SEARCH_MAX_PAGE": 50},
+            "settings": {name: getattr(settings, name) for name in ("SEARCH_WINDOW", "SEARCH_PAGE_SIZE", "SEARCH_MAX_PAGE")},
         }  # fmt: skip
         report["targets"] = check_targets(report)
         return report

@@ -26,8 +26,10 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    """NFC-normalise and strip; raise ValueError with the reason for bad text."""
+    """NFC-normalise, unify line breaks to "\n" and strip; raise ValueError for bad text."""
     problem = text_problem(value, multiline=multiline)
     if problem:
         raise ValueError(problem)
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", value).strip()

@@ -640,11 +640,11 @@ def test_bad_field_is_422_naming_it(api, overrides, field):
     assert _counts() == before
 
 
-def test_multiline_address_is_kept(api):
+def test_multiline_address_is_kept_with_line_breaks_unified(api):
     r = api.post("/members", registration_payload(address="Unit 5\nHarbour Road\r\nHong Kong"))
 
     assert r.status_code == 201
-    assert Member.objects.get().address == "Unit 5\nHarbour Road\r\nHong Kong"
+    assert Member.objects.get().address == "Unit 5\nHarbour Road\nHong Kong"
 
 
 def test_text_is_nfc_normalised_and_stripped(api):

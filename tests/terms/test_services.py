@@ -82,8 +82,23 @@ def test_new_versions_are_announced_after_commit_and_only_once(
     with django_capture_on_commit_callbacks(execute=True) as second:
         terms_import(site="alibaba", text=terms_text, source_name="t.md")
 
-    assert announced == [v.version_pk for v in result.versions]
+    assert announced == [result.versions[0].version_pk]  # Part A; Part B is superseded
     assert len(second) == 0
+
+
+def test_a_future_version_is_announced_beside_the_one_in_force(
+    no_versions, terms_text, django_capture_on_commit_callbacks, monkeypatch
+):
+    announced: list[int] = []
+    monkeypatch.setattr(
+        services, "terms_version_announce", lambda *, version_pk: announced.append(version_pk)
+    )
+    future = terms_text.replace("March 1st, 2024", "March 1st, 2999")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = terms_import(site="alibaba", text=future, source_name="t.md")
+
+    assert sorted(announced) == sorted(v.version_pk for v in result.versions)
 
 
 def test_same_date_with_different_text_is_refused(imported, terms_text):

@@ -198,6 +198,9 @@ AXES_CLIENT_IP_CALLABLE = "tradepost.members.backends.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "tradepost.members.views.lockout_response"
 AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Header a trusted edge sets with the client's country (e.g. "CF-IPCountry"); clause 2.1
+# "access from" when the registrant does not state it. Empty: not used.
+ACCESS_COUNTRY_HEADER = os.environ.get("ACCESS_COUNTRY_HEADER", "")
 
 # --- Request limits -------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 1024 * 1024)
@@ -207,9 +210,10 @@ API_TOKEN_TTL = timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90))
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
 # Hard depth cap: deeper pages answer 422 (clause 3.2, no systematic retrieval).
 SEARCH_MAX_PAGE = env_int("SEARCH_MAX_PAGE", 50)
-# The newest this many listings matching the words and exact filters form the window in
-# which price/MOQ filters, price sorting, relevance, count and facets are computed.
-SEARCH_WINDOW = env_int("SEARCH_WINDOW", 10_000)
+# A search reads at most this many matches of the words and exact filters (in relevance or
+# newest order); price/MOQ filters, price sorting, count and facets work within them.
+# At least SEARCH_MAX_PAGE x SEARCH_PAGE_SIZE (the deepest result a buyer can see).
+SEARCH_WINDOW = env_int("SEARCH_WINDOW", 1_000)
 # Price filters and price sorting compare prices in one currency (ISO 4217).
 SEARCH_PRICE_CURRENCY = os.environ.get("SEARCH_PRICE_CURRENCY", "USD")
 # "requests/seconds" per client address and per logged-in member; empty turns a limit off.

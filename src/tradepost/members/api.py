@@ -12,7 +12,7 @@ from pydantic import StrictBool
 
 from tradepost.errors import NotFound
 from tradepost.members import selectors, services
-from tradepost.members.backends import client_ip
+from tradepost.members.backends import client_ip, request_access_country
 from tradepost.members.middleware import mark_session_start
 from tradepost.members.models import Member
 
@@ -187,7 +187,13 @@ def logout(request: HttpRequest):
 def register(request: HttpRequest, payload: RegisterIn):
     """Register a business as a member (clauses 1.2, 2.1, 4.1, 4.2, 5.1, 5.11)."""
     member = services.member_register(
-        data=services.RegistrationInput(**payload.dict()), ip=client_ip(request)
+        data=services.RegistrationInput(
+            **{
+                **payload.dict(),
+                "access_country": payload.access_country or request_access_country(request),
+            }
+        ),
+        ip=client_ip(request),
     )
     return Status(201, selectors.member_profile(member))
 

@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from tradepost.members.models import User
+from tradepost.policy import COUNTRY_CODES
 from tradepost.text import text_problem
 
 
@@ -35,6 +36,19 @@ def client_ip(request: HttpRequest) -> str | None:
             if address:
                 return address
     return _ip(request.META.get("REMOTE_ADDR"))
+
+
+def request_access_country(request: HttpRequest) -> str | None:
+    """Clause 2.1: the jurisdiction the request reveals, from a trusted edge's country header.
+
+    Only read when ACCESS_COUNTRY_HEADER names a header set by the operator's own proxy or CDN
+    (e.g. "CF-IPCountry"); an unknown or missing value reveals nothing.
+    """
+    header = getattr(settings, "ACCESS_COUNTRY_HEADER", "")
+    if not header:
+        return None
+    value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "").strip().upper()
+    return value if value in COUNTRY_CODES else None
 
 
 def find_user_by_login(login: str) -> User | None:

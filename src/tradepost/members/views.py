@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tradepost.errors import DomainError, NotFound, Throttled
 from tradepost.members import selectors, services
-from tradepost.members.backends import client_ip
+from tradepost.members.backends import client_ip, request_access_country
 from tradepost.members.forms import (
     ApiTokenForm,
     LoginForm,
@@ -59,10 +59,11 @@ def register(request: HttpRequest) -> HttpResponse:
     """Clauses 1.1, 1.2, 2.1, 4.1, 4.2, 5.1, 5.11: register a business, then log it in."""
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        fields = form.registration_fields()
+        fields["access_country"] = fields["access_country"] or request_access_country(request)
         try:
             member = services.member_register(
-                data=services.RegistrationInput(**form.registration_fields()),
-                ip=client_ip(request),
+                data=services.RegistrationInput(**fields), ip=client_ip(request)
             )
         except DomainError as exc:
             form.add_domain_error(exc)

@@ -117,8 +117,6 @@ def terms_import(*, site: str, text: str, source_name: str) -> ImportResult:
             version.save(update_fields=["preamble"])
         if created or not version.clauses.exists():
             clause_rows_create(clause_model=Clause, version=version, part=part)
-        if created:
-            transaction.on_commit(partial(terms_version_announce, version_pk=version.pk))
         imported.append(
             ImportedVersion(
                 version_pk=version.pk,
@@ -127,7 +125,30 @@ def terms_import(*, site: str, text: str, source_name: str) -> ImportResult:
                 status="created" if created else "unchanged",
             )
         )
+    for version_pk in _versions_to_announce(site=site, imported=imported):
+        transaction.on_commit(partial(terms_version_announce, version_pk=version_pk))
     return ImportResult(site=site, source_name=source_name, versions=tuple(imported))
+
+
+def _versions_to_announce(*, site: str, imported: list[ImportedVersion]) -> list[int]:
+    """Clause 1.3: members are told of amended Terms that bind them now or will bind them.
+
+    A newly created version already superseded by a later one in force today (Part B of a
+    document that also carries Part A, say) is history, not news: it is not announced.
+    """
+    today = timezone.localdate()
+    latest_in_force = (
+        TermsVersion.objects.filter(site=site, effective_date__lte=today)
+        .order_by("-effective_date")
+        .values_list("effective_date", flat=True)
+        .first()
+    )
+    return [
+        v.version_pk
+        for v in imported
+        if v.status == "created"
+        and (latest_in_force is None or v.effective_date >= latest_in_force)
+    ]
 
 
 @transaction.atomic

@@ -72,6 +72,9 @@ POSTGRES = [
     "ALTER TABLE catalog_search_doc ALTER COLUMN tsv_title SET STORAGE MAIN",
     "ALTER TABLE catalog_search_doc ALTER COLUMN tsv_tk SET STORAGE MAIN",
     "CREATE INDEX catalog_search_doc_tsv ON catalog_search_doc USING gin (tsv) WHERE visible",
+    "CREATE INDEX catalog_search_doc_tsv_title ON catalog_search_doc USING gin (tsv_title) "
+    "WHERE visible",
+    "CREATE INDEX catalog_search_doc_tsv_tk ON catalog_search_doc USING gin (tsv_tk) WHERE visible",
     """CREATE FUNCTION catalog_search_listing_gone() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM catalog_search_doc WHERE listing_id = OLD.id;

@@ -13,13 +13,15 @@ What a search answers (the same on both backends):
 
 - Words match title, keywords or description (stemmed; a quoted phrase matches in order);
   category (with every category below it), supplier country, verified supplier, samples and
-  currency are exact-match filters the index intersects with the words.
-- The window: the newest `SEARCH_WINDOW` listings (10,000) that match the words and the
-  exact-match filters. Price and MOQ filters, price sorting, relevance, `count` and the facet
-  counts are computed within it, so no search reads more than the window however broad it
-  is. When more listings match, `count_exact` is False and `count` counts the window only.
-- Relevance: listings with every term in the title first, then with every term in title or
-  keywords, then the rest (title > keywords > description); newest first within each.
+  price currency are exact-match filters the index intersects with the words.
+- The window: a search reads at most `SEARCH_WINDOW` (1,000, the deepest result a buyer can
+  page to) of those matches, in its order: by relevance, listings with every term in the title
+  first, then with every term in title or keywords, then the rest (title > keywords >
+  description), newest first within each; otherwise newest first. Price and MOQ filters,
+  price sorting, `count` and the facet counts are computed within the window, so no search
+  reads more than the window however broad it is; ranking never looks further (the index
+  returns matches in these orders cheaply, so nothing is scored per match). When more
+  listings match, `count_exact` is False and `count` counts the window only.
 - Facets count the listings of the result (all filters applied) per category, a listing
   counting for its category and each ancestor, i.e. what choosing that filter would give,
   and per supplier country.
@@ -37,7 +39,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import Plan
+from tradepost.catalog.search.plan import Plan, hits_from_window
 from tradepost.catalog.search.query import SearchQuery, parse_search_params
 from tradepost.catalog.search.results import ListingHit, SearchResult, facets, hydrate
 from tradepost.errors import InvalidInput
@@ -140,7 +142,8 @@ def search(query: SearchQuery) -> SearchResult:
         limit=page_size,
         window=max(settings.SEARCH_WINDOW, settings.SEARCH_MAX_PAGE * page_size),
     )
-    hits = backend().search(plan)
+    engine = backend()
+    hits = hits_from_window(plan, engine.window(plan), engine.listing_ids)
     category_facets, country_facets = facets(hits.facet_cells)
     return SearchResult(
         query=query,

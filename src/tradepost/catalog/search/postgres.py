@@ -6,9 +6,9 @@ no query text can produce; GIN-indexed; stored out of line so the heap rows a bi
 reads stay narrow), `tsv_title` and `tsv_tk` (title; title and keywords), small and kept
 inline so the relevance tiers of a window are decided without detoasting anything.
 
-Every search is one statement: the GIN index finds the matches, the newest `window` of them
-are kept (LIMIT before anything is ranked), and count, facets, tiers and the page are computed
-over that window.
+A search reads the window tier by tier: the GIN index finds the matches, the first
+`window + 1` in order are read (LIMIT before anything else), and plan.hits_from_window does the
+rest, as for SQLite. The tier vectors also have GIN indexes, so a tier is an index AND.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import Hits, Plan
+from tradepost.catalog.search.plan import Plan, WindowRow
 
 DOC = "catalog_search_doc"
 SEQ = "catalog_search_seq"
@@ -46,8 +46,9 @@ def _country_code_sql(column: str) -> str:
 
 def _docid_sql(seq: str) -> str:
     return (
-        f"(({seq}) << {keys.SEQ_SHIFT}) | ((CASE WHEN l.category_id BETWEEN 1 AND "
-        f"{keys.CATEGORY_MASK} THEN l.category_id ELSE 0 END) << {keys.CATEGORY_SHIFT}) | "
+        f"(({keys.SEQ_TOP} - ({seq})) << {keys.SEQ_SHIFT}) | ((CASE WHEN l.category_id "
+        f"BETWEEN 1 AND {keys.CATEGORY_MASK} THEN l.category_id ELSE 0 END) "
+        f"<< {keys.CATEGORY_SHIFT}) | "
         f"{_country_code_sql('l.supplier_country')}"
     )
 
@@ -65,6 +66,12 @@ _INSERT = f"""INSERT INTO {DOC} (docid, listing_id, visible, published_at, curre
     tsv, tsv_title, tsv_tk)"""
 
 
+INDEXES = {
+    f"{DOC}_{column}": f"CREATE INDEX {DOC}_{column} ON {DOC} USING gin ({column}) WHERE visible"
+    for column in ("tsv", "tsv_title", "tsv_tk")
+}
+
+
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
     batch: list[int] = []
     for pk in ids:
@@ -79,7 +86,7 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 def reindex(listing_ids: Iterable[int]) -> None:
     keep_seq = (
         f"CASE WHEN d.docid IS NOT NULL AND d.published_at IS NOT DISTINCT FROM l.published_at "
-        f"THEN d.docid >> {keys.SEQ_SHIFT} ELSE nextval('{SEQ}') END"
+        f"THEN {keys.SEQ_TOP} - (d.docid >> {keys.SEQ_SHIFT}) ELSE nextval('{SEQ}') END"
     )
     with connection.cursor() as cursor:
         for ids in _chunks(listing_ids):
@@ -113,17 +120,19 @@ def unindex(listing_ids: Iterable[int]) -> None:
 def rebuild() -> int:
     """Index every published listing afresh; the GIN index is rebuilt once, after loading."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {DOC}_tsv")
+        for name in INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(f"TRUNCATE {DOC}")
         cursor.execute(
             f"""{_INSERT}
             SELECT {_docid_sql("row_number() OVER (ORDER BY l.published_at, l.id)")}, {_COLUMNS}
             {_FROM} WHERE l.status = 'published'"""
         )
-        cursor.execute(f"CREATE INDEX {DOC}_tsv ON {DOC} USING gin (tsv) WHERE visible")
+        for ddl in INDEXES.values():
+            cursor.execute(ddl)
         cursor.execute(
-            f"SELECT setval('{SEQ}', (SELECT coalesce(max(docid >> {keys.SEQ_SHIFT}), 0) + 1 "
-            f"FROM {DOC}), false)"
+            f"SELECT setval('{SEQ}', (SELECT {keys.SEQ_TOP} - coalesce(min(docid >> "
+            f"{keys.SEQ_SHIFT}), {keys.SEQ_TOP}) + 1 FROM {DOC}), false)"
         )
         cursor.execute(f"ANALYZE {DOC}")
         cursor.execute(f"SELECT count(*) FROM {DOC} WHERE visible")
@@ -144,75 +153,46 @@ def _tags_query(clauses: list[list[str]]) -> str:
     return " & ".join("(" + " | ".join(f"'#{tag}'" for tag in clause) + ")" for clause in clauses)
 
 
-def search(plan: Plan) -> Hits:
+def window(plan: Plan) -> list[WindowRow]:
+    """The first `plan.window + 1` matches in order, with their price facts: the GIN index
+    finds the matches and only those rows are read (LIMIT before anything is ranked)."""
+    price, price_params = "w.price", []
+    if plan.qty is not None:
+        price = (
+            "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = w.listing_id"
+            " AND t.min_qty <= %s ORDER BY t.min_qty DESC LIMIT 1)"
+        )
+        price_params = [plan.qty]
+    rows: list[WindowRow] = []
     with connection.cursor() as cursor:
         text = _text_query(cursor, plan)
         match = " & ".join(f"({part})" for part in (text, _tags_query(plan.tag_clauses)) if part)
-        price, price_params = "w.price", []
-        if plan.qty is not None:
-            price = (
-                "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = w.listing_id"
-                " AND t.min_qty <= %s ORDER BY t.min_qty DESC LIMIT 1)"
+        tiers: list[tuple[str, list[str]]] = [("TRUE", [])]
+        if plan.by_relevance and text:
+            tiers = [
+                ("tsv_title @@ %s::tsquery", [text]),
+                ("tsv_tk @@ %s::tsquery AND NOT tsv_title @@ %s::tsquery", [text, text]),
+                ("NOT tsv_tk @@ %s::tsquery", [text]),
+            ]
+        for tier, tier_params in tiers:
+            wanted = plan.window + 1 - len(rows)
+            if wanted <= 0:
+                break
+            cursor.execute(
+                f"""SELECT w.docid, w.listing_id, w.moq, {price} FROM (
+                    SELECT docid, listing_id, moq, price FROM {DOC}
+                    WHERE visible AND tsv @@ %s::tsquery AND {tier}
+                    ORDER BY docid LIMIT %s
+                ) w ORDER BY w.docid""",
+                [*price_params, match or f"'#{keys.ALL_TAG}'", *tier_params, wanted],
             )
-            price_params = [plan.qty]
-        preds, params = ["TRUE"], []
-        if plan.qty is not None:
-            preds.append("w.moq <= %s")
-            params.append(plan.qty)
-        if plan.moq_max is not None:
-            preds.append("w.moq <= %s")
-            params.append(plan.moq_max)
-        for bound, op in ((plan.min_price, ">="), (plan.max_price, "<=")):
-            if bound is not None:
-                preds.append(f"{price} {op} %s")
-                params += [*price_params, bound]
-        if "price" in plan.sort:
-            preds.append(f"{price} IS NOT NULL")
-            params += price_params
-        if plan.sort == "price":
-            order, order_params = f"{price} ASC, docid DESC", price_params
-        elif plan.sort == "-price":
-            order, order_params = f"{price} DESC, docid DESC", price_params
-        elif plan.sort == "relevance" and text:
-            order = "tsv_title @@ %s::tsquery DESC, tsv_tk @@ %s::tsquery DESC, docid DESC"
-            order_params = [text, text]
-        else:
-            order, order_params = "docid DESC", []
-        cursor.execute(
-            f"""WITH matched AS MATERIALIZED (
-                SELECT docid, listing_id, moq, price, tsv_title, tsv_tk FROM {DOC}
-                WHERE visible AND tsv @@ %s::tsquery ORDER BY docid DESC LIMIT %s
-            ), kept AS MATERIALIZED (
-                SELECT w.* FROM (SELECT * FROM matched ORDER BY docid DESC LIMIT %s) w
-                WHERE {" AND ".join(preds)}
-            )
-            SELECT 0, (SELECT count(*) FROM matched), 0, 0
-            UNION ALL
-            SELECT 1, (docid >> {keys.CATEGORY_SHIFT}) & {keys.CATEGORY_MASK},
-                docid & {keys.COUNTRY_MASK}, count(*) FROM kept GROUP BY 2, 3
-            UNION ALL
-            SELECT 2, listing_id, n, 0 FROM (
-                SELECT w.listing_id, row_number() OVER (ORDER BY {order}) AS n
-                FROM kept w ORDER BY {order} LIMIT %s OFFSET %s
-            ) page""",
-            [
-                match or f"'#{keys.ALL_TAG}'",
-                plan.window + 1,
-                plan.window,
-                *params,
-                *order_params,
-                *order_params,
-                plan.limit,
-                plan.offset,
-            ],
-        )
-        rows = cursor.fetchall()
-    matched = next(r[1] for r in rows if r[0] == 0)
-    cells = [(r[1], r[2], r[3]) for r in rows if r[0] == 1]
-    page = sorted((r[2], r[1]) for r in rows if r[0] == 2)
-    return Hits(
-        listing_ids=[pk for _, pk in page],
-        count=sum(c[2] for c in cells),
-        exact=matched <= plan.window,
-        facet_cells=cells,
-    )
+            rows += [WindowRow(*row) for row in cursor.fetchall()]
+    return rows
+
+
+def listing_ids(docids: list[int]) -> dict[int, int]:
+    if not docids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT docid, listing_id FROM {DOC} WHERE docid = ANY(%s)", [docids])
+        return dict(cursor.fetchall())

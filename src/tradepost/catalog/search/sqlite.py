@@ -14,11 +14,12 @@ listing is searchable at all is decided by `reindex`, which the catalog services
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.db import connection
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import Hits, Plan
+from tradepost.catalog.search.plan import Plan, WindowRow
 from tradepost.catalog.search.query import Term
 
 FTS = "catalog_search_fts"
@@ -87,11 +88,9 @@ def _reindex(cursor, ids: list[int]) -> None:
     where = _in(ids)
     cursor.execute(f"{_FTS_DELETE} AND d.listing_id IN {where}", ids)
     cursor.execute(
-        f"SELECT listing_id, docid >> {keys.SEQ_SHIFT}, published_at FROM {DOC} "
-        f"WHERE listing_id IN {where}",
-        ids,
+        f"SELECT listing_id, docid, published_at FROM {DOC} WHERE listing_id IN {where}", ids
     )
-    kept = {pk: (seq, published_at) for pk, seq, published_at in cursor.fetchall()}
+    kept = {pk: (keys.seq_of(docid), at) for pk, docid, at in cursor.fetchall()}
     cursor.execute(f"DELETE FROM {DOC} WHERE listing_id IN {where}", ids)
     cursor.execute(
         f"""SELECT l.id, CAST(l.published_at AS TEXT), {VISIBLE_SQL}, l.category_id,
@@ -105,8 +104,9 @@ def _reindex(cursor, ids: list[int]) -> None:
     rows = cursor.fetchall()
     if not rows:
         return
-    cursor.execute(f"SELECT coalesce(max(docid), 0) >> {keys.SEQ_SHIFT} FROM {DOC}")
-    next_seq = cursor.fetchone()[0] + 1
+    cursor.execute(f"SELECT min(docid) FROM {DOC}")
+    newest = cursor.fetchone()[0]
+    next_seq = 1 if newest is None else keys.seq_of(newest) + 1
     values = []
     for row in rows:
         pk, published_at, visible, category_id, country, verified, sample, currency = row[:8]
@@ -140,7 +140,8 @@ def rebuild() -> int:
         cursor.execute(
             f"""INSERT INTO {DOC} (docid, listing_id, visible, published_at, tags, currency,
                                    price, moq)
-            SELECT (row_number() OVER (ORDER BY l.published_at, l.id) << {keys.SEQ_SHIFT})
+            SELECT (({keys.SEQ_TOP} - row_number() OVER (ORDER BY l.published_at, l.id))
+                    << {keys.SEQ_SHIFT})
                    | ((CASE WHEN l.category_id BETWEEN 1 AND {keys.CATEGORY_MASK}
                        THEN l.category_id ELSE 0 END) << {keys.CATEGORY_SHIFT})
                    | {country_code_sql("l.supplier_country")},
@@ -178,121 +179,58 @@ def _and(*parts: str) -> str:
     return " AND ".join(p for p in parts if p)
 
 
-class _Query:
-    """SQL for one plan: the MATCH expressions and the price/MOQ predicates."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        tags = _tags(plan.tag_clauses)
-        if plan.terms:
-            self.base = _and(_text(plan.terms, "title keywords description"), tags)
-            title = _text(plan.terms, "title")
-            title_keywords = _text(plan.terms, "title keywords")
-            self.tiers = [
-                _and(title, tags),
-                f"({_and(title_keywords, tags)}) NOT {title}",
-                f"({self.base}) NOT {title_keywords}",
-            ]
-        else:
-            self.base = tags or f'(tags: "{keys.ALL_TAG}")'
-            self.tiers = [self.base]
-        self.price_sql, self.price_params = "d.price", []
-        if plan.qty is not None:
-            self.price_sql = (
-                "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = d.listing_id"
-                " AND t.min_qty <= %s ORDER BY t.min_qty DESC LIMIT 1)"
-            )
-            self.price_params = [plan.qty]
-        self.floor: int | None = None
-
-    def where(self) -> tuple[str, list]:
-        """Predicates after MATCH: the window floor, then price and MOQ."""
-        sql, params = "", []
-        if self.floor is not None:
-            sql += " AND fts.rowid >= %s"
-            params.append(self.floor)
-        plan = self.plan
-        if plan.qty is not None:
-            sql += " AND d.moq <= %s"
-            params.append(plan.qty)
-        if plan.moq_max is not None:
-            sql += " AND d.moq <= %s"
-            params.append(plan.moq_max)
-        for bound, op in ((plan.min_price, ">="), (plan.max_price, "<=")):
-            if bound is not None:
-                sql += f" AND {self.price_sql} {op} %s"
-                params += [*self.price_params, float(bound)]
-        if "price" in plan.sort:
-            sql += f" AND {self.price_sql} IS NOT NULL"
-            params += self.price_params
-        return sql, params
-
-    def source(self) -> str:
-        join = f" JOIN {DOC} d ON d.docid = fts.rowid" if self.plan.ranged else ""
-        return f"FROM {FTS} fts{join} WHERE fts.{FTS} MATCH %s"
+def expressions(plan: Plan) -> list[str]:
+    """MATCH expressions whose matches, one after the other, are the window's order."""
+    tags = _tags(plan.tag_clauses)
+    if not plan.terms:
+        return [tags or f'(tags: "{keys.ALL_TAG}")']
+    anywhere = _and(_text(plan.terms, "title keywords description"), tags)
+    if not plan.by_relevance:
+        return [anywhere]
+    title = _text(plan.terms, "title")
+    title_keywords = _text(plan.terms, "title keywords")
+    return [
+        _and(title, tags),
+        f"({_and(title_keywords, tags)}) NOT {title}",
+        f"({anywhere}) NOT {title_keywords}",
+    ]
 
 
-def search(plan: Plan) -> Hits:
-    q = _Query(plan)
+def window(plan: Plan) -> list[WindowRow]:
+    """The first `plan.window + 1` matches, in order; with price facts when ranged."""
+    price, price_params = "d.price", []
+    if plan.qty is not None:
+        price = (
+            "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = d.listing_id"
+            " AND t.min_qty <= %s ORDER BY t.min_qty DESC LIMIT 1)"
+        )
+        price_params = [plan.qty]
+    rows: list[WindowRow] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid DESC LIMIT 2 OFFSET %s",
-            [q.base, plan.window - 1],
-        )
-        edge = [row[0] for row in cursor.fetchall()]
-        exact = len(edge) < 2
-        q.floor = None if not edge else edge[0]
-        where, params = q.where()
-        cursor.execute(
-            f"SELECT (fts.rowid >> {keys.CATEGORY_SHIFT}) & {keys.CATEGORY_MASK}, "
-            f"fts.rowid & {keys.COUNTRY_MASK}, count(*) {q.source()}{where} GROUP BY 1, 2",
-            [q.base, *params],
-        )
-        cells = [(cat, cc, n) for cat, cc, n in cursor.fetchall()]
-        count = sum(row[2] for row in cells)
-        docids = _page(cursor, q, where, params, count) if count > plan.offset else []
-        listing_ids = _listing_ids(cursor, docids)
-    return Hits(listing_ids=listing_ids, count=count, exact=exact, facet_cells=cells)
-
-
-def _page(cursor, q: _Query, where: str, params: list, count: int) -> list[int]:
-    plan = q.plan
-    if "price" in plan.sort:
-        direction = "DESC" if plan.sort == "-price" else "ASC"
-        cursor.execute(
-            f"SELECT fts.rowid {q.source()}{where} "
-            f"ORDER BY {q.price_sql} {direction}, fts.rowid DESC LIMIT %s OFFSET %s",
-            [q.base, *params, *q.price_params, plan.limit, plan.offset],
-        )
-        return [row[0] for row in cursor.fetchall()]
-    tiers = q.tiers if plan.sort == "relevance" else [q.base]
-    found: list[int] = []
-    skip = plan.offset
-    for expr in tiers:
-        wanted = plan.limit - len(found)
-        if wanted <= 0:
-            break
-        if skip:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 {q.source()}{where} LIMIT %s)",
-                [expr, *params, skip],
-            )
-            in_tier = cursor.fetchone()[0]
-            if in_tier < skip:
-                skip -= in_tier
+        for expr in expressions(plan):
+            wanted = plan.window + 1 - len(rows)
+            if wanted <= 0:
+                break
+            matches = f"SELECT rowid AS r FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid LIMIT %s"
+            if not plan.ranged:
+                cursor.execute(matches, [expr, wanted])
+                rows += [WindowRow(docid) for (docid,) in cursor.fetchall()]
                 continue
-        cursor.execute(
-            f"SELECT fts.rowid {q.source()}{where} ORDER BY fts.rowid DESC LIMIT %s OFFSET %s",
-            [expr, *params, wanted, skip],
-        )
-        found += [row[0] for row in cursor.fetchall()]
-        skip = 0
-    return found
+            cursor.execute(
+                f"SELECT f.r, d.listing_id, d.moq, CAST({price} AS TEXT) "
+                f"FROM ({matches}) f JOIN {DOC} d ON d.docid = f.r ORDER BY f.r",
+                [*price_params, expr, wanted],
+            )
+            rows += [
+                WindowRow(docid, listing_id, moq, None if at is None else Decimal(at))
+                for docid, listing_id, moq, at in cursor.fetchall()
+            ]
+    return rows
 
 
-def _listing_ids(cursor, docids: list[int]) -> list[int]:
+def listing_ids(docids: list[int]) -> dict[int, int]:
     if not docids:
-        return []
-    cursor.execute(f"SELECT docid, listing_id FROM {DOC} WHERE docid IN {_in(docids)}", docids)
-    by_docid = dict(cursor.fetchall())
-    return [by_docid[d] for d in docids if d in by_docid]
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT docid, listing_id FROM {DOC} WHERE docid IN {_in(docids)}", docids)
+        return dict(cursor.fetchall())
