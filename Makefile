@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve test test-fast check fmt clean bench-notify
+.PHONY: install run serve test test-fast check fmt clean bench-notify bench-search
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,13 @@ clean:
 NOTIFY_MEMBERS ?= 100000
 bench-notify: install
 	$(BIN)/python bench/notify_fanout.py --members $(NOTIFY_MEMBERS)
+
+## make bench-search: listing search on a synthetic catalog of N listings (default 1,000,000),
+## per backend in BACKENDS (PostgreSQL: a throw-away cluster); writes
+## bench/results/search-<backend>.json and prints a table. E.g. make bench-search N=100000
+N ?= 1000000
+BACKENDS ?= sqlite postgres
+bench-search: install
+	for backend in $(BACKENDS); do \
+	  $(BIN)/python bench/search_bench.py --backend $$backend --n $(N) || exit 1; \
+	done

@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 import search_data  # noqa: E402
 
 RESULTS = HERE / "results"
+API = "/api/v1/listings"
 REFERENCE = datetime(2026, 1, 1, tzinfo=UTC)
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 TARGETS = {
@@ -70,7 +71,7 @@ class Postgres:
         self.as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self.as_pg, *args], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*self.as_pg, *args], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
     def start(self) -> str:
         if self.as_pg:
@@ -92,7 +93,7 @@ class Postgres:
         return f"postgres://tradepost@127.0.0.1:{self.port}/tradepost"
 
     def stop(self) -> None:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 (fixed arguments, no shell)
             [*self.as_pg, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
             check=False,
             stdout=subprocess.DEVNULL,
@@ -109,11 +110,13 @@ def slug(name: str) -> str:
 
 def load_catalog(n: int, seed: int) -> dict:
     """Categories, suppliers and n listings with price tiers, written in bulk."""
+    from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
     from tradepost.catalog.models import Category, SupplierProfile
     from tradepost.members.models import Member, User
 
+    unusable = make_password(None)
     n_suppliers = max(50, n // 200)
     supplier_facts = search_data.suppliers(n_suppliers, seed)
     rng = random.Random(seed ^ 0xBEEF)
@@ -127,7 +130,7 @@ def load_catalog(n: int, seed: int) -> dict:
             for parent, leaf in search_data.leaves()
         }
         users = User.objects.bulk_create(
-            User(username=f"bench{i:07d}", password="!", email=f"s{i}@bench.example")
+            User(username=f"bench{i:07d}", password=unusable, email=f"s{i}@bench.example")
             for i in range(n_suppliers)
         )
         members = Member.objects.bulk_create(
@@ -224,7 +227,8 @@ def _sqlite_rows(n, seed, member_pks, supplier_facts, leaf_pks) -> None:
                 f"INSERT INTO catalog_listing ({LISTING_COLUMNS}) VALUES ({marks})", listings
             )
             cursor.executemany(
-                "INSERT INTO catalog_pricetier (listing_id, min_qty, unit_price) VALUES (%s, %s, %s)",
+                "INSERT INTO catalog_pricetier (listing_id, min_qty, unit_price) "
+                "VALUES (%s, %s, %s)",
                 tiers,
             )
             listings.clear()
@@ -430,6 +434,14 @@ def naive_icontains(params: dict) -> float:
     return time.perf_counter() - start
 
 
+def _timed(fn) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one call (CPU: this thread only, so other processes
+    on a shared machine do not count)."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    fn()
+    return time.perf_counter() - wall, time.thread_time() - cpu
+
+
 def measure(mix: list[dict], args, database_url: str, sqlite_path: str | None) -> dict:
     from django.db import connection
     from django.test import Client
@@ -439,33 +451,31 @@ def measure(mix: list[dict], args, database_url: str, sqlite_path: str | None) -
     sqlite = sqlite_path is not None
     raw = raw_connection(database_url, sqlite_path)
     client = Client()
-    service, raw_sql, api = [], [], []
+    samples: dict[str, list] = {"service": [], "raw_sql": [], "api": []}
     for round_ in range(args.rounds + 1):  # the first round warms caches and is not kept
         for item in mix:
             params = item["params"]
             recorder = Recorder()
             with connection.execute_wrapper(recorder):
-                start = time.perf_counter()
-                search.search(search.parse_search_params(params))
-                elapsed = time.perf_counter() - start
-            replayed = replay(raw, recorder.statements, sqlite)
-            start = time.perf_counter()
-            response = client.get("/api/v1/listings", params)
-            api_elapsed = time.perf_counter() - start
-            if response.status_code != 200:
-                raise SystemExit(f"API answered {response.status_code} for {params}")
+                service = _timed(lambda p=params: search.search(search.parse_search_params(p)))
+            raw_sql = _timed(lambda r=recorder: replay(raw, r.statements, sqlite))
+            responses = []
+            api = _timed(lambda p=params, out=responses: out.append(client.get(API, p)))
+            if responses[0].status_code != 200:
+                raise SystemExit(f"API answered {responses[0].status_code} for {params}")
             if round_:
-                service.append((item, elapsed))
-                raw_sql.append((item, replayed))
-                api.append((item, api_elapsed))
+                samples["service"].append((item, service))
+                samples["raw_sql"].append((item, raw_sql))
+                samples["api"].append((item, api))
     raw.close()
 
-    def split(samples):
+    def split(pairs, which: int) -> dict:
+        chosen = [(item, times[which]) for item, times in pairs]
         return {
-            "all": percentiles([s for _, s in samples]),
-            "without_filters": percentiles([s for i, s in samples if not i["filtered"]]),
-            "with_filters": percentiles([s for i, s in samples if i["filtered"]]),
-            **{kind: percentiles([s for i, s in samples if i["kind"] == kind]) for kind in
+            "all": percentiles([s for _, s in chosen]),
+            "without_filters": percentiles([s for i, s in chosen if not i["filtered"]]),
+            "with_filters": percentiles([s for i, s in chosen if i["filtered"]]),
+            **{kind: percentiles([s for i, s in chosen if i["kind"] == kind]) for kind in
                ("word", "phrase", "two words")},
         }  # fmt: skip
 
@@ -476,12 +486,10 @@ def measure(mix: list[dict], args, database_url: str, sqlite_path: str | None) -
         start = time.perf_counter()
         search.search(search.parse_search_params(item["params"]))
         fts.append(time.perf_counter() - start)
-    return {
-        "service": split(service),
-        "raw_sql": split(raw_sql),
-        "api": split(api),
-        "icontains_sample": {"icontains": percentiles(naive), "service": percentiles(fts)},
-    }
+    report = {name: split(pairs, 0) for name, pairs in samples.items()}
+    report["cpu"] = {name: split(pairs, 1) for name, pairs in samples.items()}
+    report["icontains_sample"] = {"icontains": percentiles(naive), "service": percentiles(fts)}
+    return report
 
 
 def supplier_visibility() -> dict:
@@ -580,7 +588,7 @@ def run(args) -> dict:
 
         call_command("migrate", verbosity=0)
         start = time.perf_counter()
-        loaded = load_catalog(args.n, args.seed)
+        catalog = load_catalog(args.n, args.seed)
         load_s = time.perf_counter() - start
         start = time.perf_counter()
         indexed = search.rebuild_index()
@@ -596,6 +604,7 @@ def run(args) -> dict:
             "database_version": version,
             "listings": args.n,
             "indexed": indexed,
+            **catalog,
             "seed": args.seed,
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                         "load_average_at_end": list(os.getloadavg())},
@@ -612,7 +621,10 @@ def run(args) -> dict:
             "supplier_visibility": supplier_visibility(),
             "index_listing_ms": incremental_updates(),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "settings": {name: getattr(settings, name) for name in ("SEARCH_WINDOW", "SEARCH_PAGE_SIZE", "SEARCH_MAX_PAGE")},
+            "settings": {
+                name: getattr(settings, name)
+                for name in ("SEARCH_WINDOW", "SEARCH_PAGE_SIZE", "SEARCH_MAX_PAGE")
+            },
         }  # fmt: skip
         report["targets"] = check_targets(report)
         return report
@@ -641,11 +653,16 @@ def check_targets(report: dict) -> dict:
 
 def print_table(r: dict) -> None:
     lat = r["latency_ms"]
-    print(f"\nsearch bench: {r['backend']} {r['database_version']}, {r['listings']:,} listings "
-          f"({r['indexed']:,} indexed), {r['query_mix']['queries']} queries x {r['query_mix']['rounds']}")  # fmt: skip
+    mix = r["query_mix"]
+    print(
+        f"\nsearch bench: {r['backend']} {r['database_version']}, {r['listings']:,} listings "
+        f"({r['indexed']:,} indexed), {mix['queries']} queries x {mix['rounds']} rounds"
+    )
     idx = r["index"]
-    print(f"index build   {idx['build_seconds']:>8.1f} s   {idx['listings_per_second']:>8,} listings/s   "
-          f"{idx['bytes'] / 1e6:>8.1f} MB   {idx['gb_per_million_listings']:.3f} GB per million")  # fmt: skip
+    print(
+        f"index build {idx['build_seconds']:>7.1f} s  {idx['listings_per_second']:>7,} listings/s"
+        f"  {idx['bytes'] / 1e6:>7.1f} MB  {idx['gb_per_million_listings']:.3f} GB per million"
+    )
     print(f"{'latency ms':<28}{'p50':>9}{'p95':>9}{'p99':>9}")
     rows = [
         ("service (all)", lat["service"]["all"]),
@@ -653,6 +670,8 @@ def print_table(r: dict) -> None:
         ("API (all)", lat["api"]["all"]),
         ("API without filters", lat["api"]["without_filters"]),
         ("API with filters", lat["api"]["with_filters"]),
+        ("API with filters, CPU only", lat["cpu"]["api"]["with_filters"]),
+        ("service, CPU only (all)", lat["cpu"]["service"]["all"]),
         ("icontains ORM (sample)", lat["icontains_sample"]["icontains"]),
         ("service (same sample)", lat["icontains_sample"]["service"]),
         ("index_listing after edit", r["index_listing_ms"]),
@@ -661,7 +680,8 @@ def print_table(r: dict) -> None:
         print(f"{label:<28}{p['p50']:>9.2f}{p['p95']:>9.2f}{p['p99']:>9.2f}")
     vis = r["supplier_visibility"]
     print(
-        f"supplier with {vis['listings']} listings: hide {vis['hide_ms']} ms, show {vis['show_ms']} ms"
+        f"supplier_visibility_changed, {vis['listings']} listings: "
+        f"hide {vis['hide_ms']} ms, show {vis['show_ms']} ms"
     )
     print("targets: " + ", ".join(f"{k}={v}" for k, v in r["targets"].items()))
 

@@ -46,3 +46,20 @@ class ApiClient:
 @pytest.fixture
 def api():
     return ApiClient()
+
+
+@pytest.fixture
+def bundled_terms(transactional_db):
+    """Transactional tests flush the database (data migrations included) around them:
+    put back the bundled Terms versions that registration needs (clause 1.1)."""
+    from tradepost.policy import SITES
+    from tradepost.terms.documents import bundled_parts
+    from tradepost.terms.models import TermsVersion
+
+    for site in SITES:
+        for part in bundled_parts():
+            TermsVersion.objects.get_or_create(
+                site=site,
+                effective_date=part.effective_date,
+                defaults={"label": part.label, "body": part.body, "body_sha256": part.sha256},
+            )

@@ -339,3 +339,10 @@ def test_bad_parameters_name_the_field(params, field):
 )
 def test_terms_are_plain_words(text, expected):
     assert [t.words for t in search.query.terms(text)] == expected
+
+
+def test_price_bounds_are_inclusive(tree, cn):
+    searchable_listing(cn, tree["kitchen"], title="Pan", tiers=[(1, "12.34")])
+
+    assert titles(run(q="pan", min_price="12.34", max_price="12.34")) == ["Pan"]
+    assert titles(run(q="pan", min_price="12.35")) == []

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from tests.conftest import ApiClient
 from tests.factories import member_create, search_category, searchable_listing, staff_create
 from tradepost.catalog.models import SupplierProfile
+from tradepost.catalog.search_api import SearchOut
 from tradepost.members.services import member_change_status
 
 HOSTILE = [
@@ -60,6 +61,7 @@ def test_search_answers_count_results_and_facets(catalog):
     response = ApiClient().get("/listings?q=pan&qty=150")
 
     assert response.status_code == 200
+    assert SearchOut.model_validate(response.json()).count == 1
     assert response.json() == {
         "count": 1,
         "count_exact": True,

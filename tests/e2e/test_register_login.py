@@ -11,7 +11,11 @@ from playwright.sync_api import Page, expect
 from tests.factories import PASSWORD
 from tradepost.members.models import Member
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("bundled_terms"),
+]
 
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOT_DIR", tempfile.gettempdir()))
 

@@ -459,7 +459,8 @@ def test_approval_with_a_long_registration_number_is_stored(api, staff):
     settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
     reason="the in-memory SQLite test database locks tables across threads instead of waiting",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("bundled_terms")
 def test_concurrent_duplicate_registrations_create_one_member():
     payloads = [registration_payload(email="race@example.com") for _ in range(4)]
     barrier = threading.Barrier(len(payloads))

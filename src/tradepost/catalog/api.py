@@ -17,6 +17,7 @@ from pydantic import StrictBool
 
 from tradepost.catalog import selectors, services
 from tradepost.catalog.models import Listing, SupplierProfile
+from tradepost.members.backends import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 
@@ -332,7 +333,9 @@ def create_listing(request: HttpRequest, payload: ListingIn):
     member = _member(request)
     data = payload.dict()
     publish = data.pop("publish")
-    listing = services.listing_create(member=member, data=data, publish=publish)
+    listing = services.listing_create(
+        member=member, data=data, publish=publish, ip=client_ip(request)
+    )
     return Status(201, _detail(member, listing.pk))
 
 
@@ -347,7 +350,13 @@ def update_listing(request: HttpRequest, listing_id: int, payload: ListingPatch)
     member = _member(request)
     changes = payload.dict(exclude_unset=True)
     publish = changes.pop("publish", False)
-    services.listing_update(member=member, listing_id=listing_id, changes=changes, publish=publish)
+    services.listing_update(
+        member=member,
+        listing_id=listing_id,
+        changes=changes,
+        publish=publish,
+        ip=client_ip(request),
+    )
     return _detail(member, listing_id)
 
 
@@ -363,7 +372,7 @@ def delete_listing(request: HttpRequest, listing_id: int):
 @router.post("/my/listings/{listing_id}/submit", response=ListingOut)
 def submit_listing(request: HttpRequest, listing_id: int):
     member = _member(request)
-    services.listing_submit(member=member, listing_id=listing_id)
+    services.listing_submit(member=member, listing_id=listing_id, ip=client_ip(request))
     return _detail(member, listing_id)
 
 
@@ -377,7 +386,9 @@ def withdraw_listing(request: HttpRequest, listing_id: int):
 @router.post("/my/listings/{listing_id}/images", response={201: ImageOut})
 def add_image(request: HttpRequest, listing_id: int, image: File[UploadedFile]):
     """Upload a product image (JPEG, PNG or WebP, at most 5 MB; multipart field `image`)."""
-    img = services.listing_image_add(member=_member(request), listing_id=listing_id, upload=image)
+    img = services.listing_image_add(
+        member=_member(request), listing_id=listing_id, upload=image, ip=client_ip(request)
+    )
     return Status(
         201,
         {

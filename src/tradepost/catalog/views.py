@@ -8,7 +8,7 @@ Every form posts to a plain URL and works without JavaScript; the listing form's
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -23,6 +23,7 @@ from tradepost.catalog.forms import CertificationForm, ImageForm, ListingForm, S
 from tradepost.catalog.models import Category, Listing, ListingStatus
 from tradepost.catalog.screening import ListingContent, screen_listing
 from tradepost.errors import DomainError, InvalidInput, NotFound
+from tradepost.members.backends import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 
@@ -127,7 +128,7 @@ def listing_create(request: HttpRequest, member: Member) -> HttpResponse:
         publish = "publish" in request.POST
         try:
             listing = services.listing_create(
-                member=member, data=form.listing_data(), publish=publish
+                member=member, data=form.listing_data(), publish=publish, ip=client_ip(request)
             )
         except InvalidInput as exc:
             form.add_domain_error(exc)
@@ -149,7 +150,11 @@ def listing_edit(request: HttpRequest, member: Member, listing_id: int) -> HttpR
         publish = "publish" in request.POST
         try:
             listing = services.listing_update(
-                member=member, listing_id=listing.pk, changes=form.listing_data(), publish=publish
+                member=member,
+                listing_id=listing.pk,
+                changes=form.listing_data(),
+                publish=publish,
+                ip=client_ip(request),
             )
         except InvalidInput as exc:
             form.add_domain_error(exc)
@@ -220,7 +225,8 @@ def _post_action(request: HttpRequest, member: Member, listing_id: int, action) 
 @supplier_page
 @require_POST
 def listing_submit(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
-    return _post_action(request, member, listing_id, services.listing_submit)
+    submit = partial(services.listing_submit, ip=client_ip(request))
+    return _post_action(request, member, listing_id, submit)
 
 
 @supplier_page
@@ -243,7 +249,10 @@ def listing_image_add(request: HttpRequest, member: Member, listing_id: int) -> 
     if form.is_valid():
         try:
             services.listing_image_add(
-                member=member, listing_id=listing.pk, upload=form.cleaned_data["image"]
+                member=member,
+                listing_id=listing.pk,
+                upload=form.cleaned_data["image"],
+                ip=client_ip(request),
             )
         except DomainError as exc:
             for problems in exc.fields.values():

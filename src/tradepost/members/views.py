@@ -38,6 +38,7 @@ from tradepost.members.forms import (
 )
 from tradepost.members.middleware import mark_session_start
 from tradepost.members.models import BusinessType, Member, MemberStatus, Site
+from tradepost.terms.selectors import acceptance_history
 
 LOGIN_BACKEND = "tradepost.members.backends.MemberLoginBackend"
 LOCKOUT_MESSAGE = (
@@ -284,6 +285,7 @@ def _account_page(
         ],
         "tokens": selectors.api_tokens_for_user(request.user)[:50],
         "referees": member.referees.all(),
+        "acceptances": acceptance_history(member_pk=member.pk),
         "profile_form": profile_form or ProfileForm.for_profile(profile),
         "token_form": token_form or ApiTokenForm(),
         "referee_form": referee_form or RefereeForm(),

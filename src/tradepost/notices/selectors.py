@@ -14,6 +14,7 @@ from tradepost.notices.models import (
     EmailDelivery,
     Notice,
     NoticeCampaign,
+    NoticeKind,
 )
 from tradepost.notices.rules import RECEIPT_RULES, Channel
 
@@ -33,6 +34,28 @@ def notice_for_member(*, member: Member, notice_id: int) -> Notice:
 
 def unread_count(*, member: Member) -> int:
     return Notice.objects.filter(member=member, read_at__isnull=True).count()
+
+
+def terms_update_received_at(
+    *, member_pk: int, terms_version_id: int, at: datetime
+) -> datetime | None:
+    """Clauses 1.3 and 11.2: when the member was deemed to receive notice of this Terms
+    version, if they had by `at`; None if they had not (not notified yet).
+
+    Clause 11.2 (b) deems a posting on the public notice board received by every user on
+    posting, so a member who joined after the fan-out is notified by the posting itself.
+    """
+    return (
+        Notice.objects.filter(
+            Q(member_id=member_pk) | Q(member__isnull=True, channel=Channel.PUBLIC_POSTING),
+            kind=NoticeKind.TERMS_UPDATE,
+            terms_version_id=terms_version_id,
+            deemed_received_at__lte=at,
+        )
+        .order_by("deemed_received_at")
+        .values_list("deemed_received_at", flat=True)
+        .first()
+    )
 
 
 def public_notices() -> QuerySet[Notice]:

@@ -1,6 +1,19 @@
+from django import forms
 from django.contrib import admin
+from django.http import HttpResponse
 
-from tradepost.terms.models import Clause, TermsAcceptance, TermsTranslation, TermsVersion
+from tradepost.members.models import Member
+from tradepost.terms import export, services
+from tradepost.terms.models import (
+    AdditionalAgreement,
+    AgreementAcceptance,
+    AgreementVersion,
+    Clause,
+    SiteTermsSettings,
+    TermsAcceptance,
+    TermsTranslation,
+    TermsVersion,
+)
 
 
 class ClauseInline(admin.TabularInline):
@@ -53,12 +66,144 @@ class TermsVersionAdmin(admin.ModelAdmin):
         return False
 
 
+def _export_response(queryset, fmt: str) -> HttpResponse:
+    """The full acceptance history (Terms and agreements) of the members of the selected rows."""
+    member_pks = sorted(set(queryset.values_list("member_id", flat=True)))
+    members = Member.objects.filter(pk__in=member_pks).order_by("member_id")
+    body = export.render(export.acceptance_rows(members), fmt)
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    response = HttpResponse(body, content_type=content_type)
+    name = members[0].member_id if len(member_pks) == 1 else "members"
+    response["Content-Disposition"] = f'attachment; filename="acceptances-{name}.{fmt}"'
+    return response
+
+
+@admin.action(description="Export the members' acceptance history (CSV)", permissions=["view"])
+def export_acceptances_csv(modeladmin, request, queryset):
+    return _export_response(queryset, "csv")
+
+
+@admin.action(description="Export the members' acceptance history (JSON)", permissions=["view"])
+def export_acceptances_json(modeladmin, request, queryset):
+    return _export_response(queryset, "json")
+
+
 @admin.register(TermsAcceptance)
 class TermsAcceptanceAdmin(admin.ModelAdmin):
+    """Acceptances are evidence (1.1, 4.4): read-only. Search a member ID, select the rows and
+    export that member's whole history, Terms and Additional Agreements."""
+
     list_display = ["member", "version", "method", "accepted_at", "ip"]
     list_filter = ["method", "version__site"]
     search_fields = ["member__member_id", "member__company_name"]
     readonly_fields = [f.name for f in TermsAcceptance._meta.fields]
+    actions = [export_acceptances_csv, export_acceptances_json]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SiteTermsSettings)
+class SiteTermsSettingsAdmin(admin.ModelAdmin):
+    """Per site: does a new version need a click before the next sensitive action, or is it
+    accepted by continued use after notice (1.3)? A site without a row uses continued use."""
+
+    list_display = ["site", "acceptance_mode", "updated_at", "updated_by"]
+    fields = ["site", "acceptance_mode", "updated_at", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "site"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        saved = services.site_terms_settings_set(
+            site=obj.site, acceptance_mode=obj.acceptance_mode, by=request.user
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgreementVersionInline(admin.TabularInline):
+    """Read-only: a posted version is never edited; add a new one with a new date."""
+
+    model = AgreementVersion
+    fields = ["label", "effective_date", "body_sha256", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AdditionalAgreement)
+class AdditionalAgreementAdmin(admin.ModelAdmin):
+    """Additional Agreements (1.5): which agreement governs which service, on which site.
+    Where one conflicts with the Terms, it prevails for that service only."""
+
+    list_display = ["title", "key", "service", "site", "created_at"]
+    list_filter = ["service", "site"]
+    search_fields = ["key", "title"]
+    inlines = [AgreementVersionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["key", "service", "site", "created_at"] if obj else ["created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgreementVersionForm(forms.ModelForm):
+    class Meta:
+        model = AgreementVersion
+        fields = ["agreement", "label", "effective_date", "body", "source_name"]
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(admin.ModelAdmin):
+    """Post a version of an Additional Agreement; once posted it is read-only. Members must
+    accept the version in force before they next use the service (1.5)."""
+
+    form = AgreementVersionForm
+    list_display = ["agreement", "label", "effective_date", "created_at", "created_by"]
+    list_filter = ["agreement"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in AgreementVersion._meta.fields if f.name != "id"]
+
+    def save_model(self, request, obj, form, change):
+        version, _ = services.agreement_version_add(
+            agreement=obj.agreement,
+            label=obj.label,
+            effective_date=obj.effective_date,
+            body=obj.body,
+            source_name=obj.source_name,
+            by=request.user,
+        )
+        obj.pk = version.pk
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgreementAcceptance)
+class AgreementAcceptanceAdmin(admin.ModelAdmin):
+    list_display = ["member", "version", "accepted_at", "ip"]
+    list_filter = ["version__agreement"]
+    search_fields = ["member__member_id", "member__company_name"]
+    readonly_fields = [f.name for f in AgreementAcceptance._meta.fields]
+    actions = [export_acceptances_csv, export_acceptances_json]
 
     def has_add_permission(self, request):
         return False

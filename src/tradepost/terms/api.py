@@ -1,18 +1,24 @@
-"""Terms API: the versions of the Terms, the one in force, and what changed between two.
+"""Terms API: the versions of the Terms, the one in force, and what changed between two;
+a member's acceptances, the Additional Agreements, and what governs a service.
 
-Public, like the pages: notices are deemed received once posted where anyone can read them
-(clause 11.2 b), so reading the Terms needs no login or token.
+Reading the Terms and agreements is public, like the pages: notices are deemed received once
+posted where anyone can read them (clause 11.2 b), so it needs no login or token. Accepting,
+and a member's own acceptances and obligations, need the member's token or session.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from tradepost.terms import selectors
+from tradepost.errors import PermissionDeniedError
+from tradepost.members.backends import client_ip
+from tradepost.members.models import Member
+from tradepost.members.selectors import member_for_user
+from tradepost.terms import selectors, services
 
 router = Router()
 
@@ -122,4 +128,158 @@ def versions_diff(
         **diff.summary(),
         "preamble_changed": diff.preamble is not None,
         "changes": diff.changes,
+    }
+
+
+# --- Acceptance (clauses 1.1, 1.3, 4.4) and Additional Agreements (1.5, 12.1) ---------------
+
+
+class NotAMember(PermissionDeniedError):
+    code = "not_a_member"
+
+
+def _member(request: HttpRequest) -> Member:
+    member = member_for_user(request.user)
+    if member is None:
+        raise NotAMember("Only member accounts accept the Terms and agreements.")
+    return member
+
+
+class AcceptIn(Schema):
+    version_id: int
+
+
+class AcceptedVersionOut(Schema):
+    id: int
+    label: str
+    effective_date: date
+    site: str
+
+
+class TermsAcceptanceOut(Schema):
+    version: AcceptedVersionOut
+    method: str = Field(..., description="registration | explicit | continued_use")
+    accepted_at: datetime
+    ip: str | None
+    text_sha256: str
+
+
+class AcceptanceRecordOut(Schema):
+    kind: str = Field(..., description="terms | additional_agreement")
+    document: str
+    agreement_key: str
+    service: str
+    site: str = Field(..., description="Empty for an agreement that applies on every site")
+    version_id: int
+    version_label: str
+    effective_date: date
+    method: str
+    accepted_at: datetime
+    ip: str | None
+    text_sha256: str
+    url: str
+
+
+class DocumentVersionOut(Schema):
+    id: int
+    label: str
+    effective_date: date
+    url: str
+
+
+class AgreementOut(Schema):
+    key: str
+    title: str
+    service: str
+
+
+class ObligationOut(Schema):
+    kind: str = Field(..., description="additional_agreement | terms")
+    agreement: AgreementOut | None = None
+    version: DocumentVersionOut
+    prevails: bool = Field(..., description="An Additional Agreement prevails for its service")
+    clause: str
+    accepted: bool
+    acceptance_mode: str | None = None
+
+
+class ObligationsOut(Schema):
+    service: str
+    service_title: str
+    documents: list[ObligationOut]
+
+
+class AgreementVersionOut(Schema):
+    id: int
+    agreement: AgreementOut
+    site: str = Field(..., description="Empty: every site")
+    label: str
+    effective_date: date
+    body: str
+    body_sha256: str
+
+
+class AgreementAcceptanceOut(Schema):
+    agreement: AgreementOut
+    version: DocumentVersionOut
+    accepted_at: datetime
+    ip: str | None
+    text_sha256: str
+
+
+@router.post("/accept", response=TermsAcceptanceOut)
+def terms_accept(request: HttpRequest, payload: AcceptIn):
+    """Clauses 1.1, 1.3, 4.4: accept the version in force for your site (409 for any other)."""
+    acceptance = services.terms_accept_explicit(
+        member=_member(request), version_id=payload.version_id, ip=client_ip(request)
+    )
+    return {
+        "version": acceptance.version,
+        "method": acceptance.method,
+        "accepted_at": acceptance.accepted_at,
+        "ip": acceptance.ip,
+        "text_sha256": acceptance.text_sha256,
+    }
+
+
+@router.get("/my-acceptances", response=list[AcceptanceRecordOut])
+def my_acceptances(request: HttpRequest):
+    """Every version of the Terms and of any Additional Agreement you accepted, newest first."""
+    return selectors.acceptance_history(member_pk=_member(request).pk)
+
+
+@router.get("/obligations", response=ObligationsOut)
+def obligations(request: HttpRequest, service: str = Query(..., max_length=64)):
+    """Clauses 1.5 and 12.1: what governs your use of a service: its Additional Agreements
+    first (they prevail over the Terms for that service), then the Terms."""
+    return selectors.member_obligations(member=_member(request), service=service)
+
+
+@router.get("/agreements/{version_id}", response=AgreementVersionOut, auth=None)
+def agreement_version(request: HttpRequest, version_id: int):
+    version = selectors.agreement_version_get(version_id=version_id)
+    return {
+        "id": version.pk,
+        "agreement": version.agreement,
+        "site": version.agreement.site,
+        "label": version.label,
+        "effective_date": version.effective_date,
+        "body": version.body,
+        "body_sha256": version.body_sha256,
+    }
+
+
+@router.post("/agreements/{version_id}/accept", response=AgreementAcceptanceOut)
+def agreement_accept(request: HttpRequest, version_id: int):
+    """Clauses 1.5, 4.4: accept an Additional Agreement version in force for your site."""
+    acceptance = services.agreement_accept(
+        member=_member(request), version_id=version_id, ip=client_ip(request)
+    )
+    version = acceptance.version
+    return {
+        "agreement": version.agreement,
+        "version": selectors.agreement_version_ref(version).as_dict(),
+        "accepted_at": acceptance.accepted_at,
+        "ip": acceptance.ip,
+        "text_sha256": acceptance.text_sha256,
     }

@@ -1,9 +1,14 @@
 """Terms of Use versions, their clauses and translations, and members' acceptance of them
-(clauses 1.1, 1.3, 1.4, 4.4)."""
+(clauses 1.1, 1.3, 1.4, 4.4); how each site asks for acceptance of a new version; and the
+Additional Agreements that govern particular Services (clauses 1.5, 12.1)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+
+from tradepost.members.models import Site
+from tradepost.terms.policy import service_choices
 
 GOVERNING_LANGUAGE = "en"
 
@@ -120,3 +125,114 @@ class TermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} accepted {self.version_id} ({self.method})"
+
+
+class AcceptanceMode(models.TextChoices):
+    """How a site's members come to be bound by a new version of the Terms (clause 1.3)."""
+
+    CONTINUED_USE = "continued_use", "Continued use after notice (1.3)"
+    EXPLICIT = "explicit", "Explicit re-acceptance before the next sensitive action"
+
+
+class SiteTermsSettings(models.Model):
+    """The operator's choice, per site, of how a new version is accepted. No row: continued use."""
+
+    site = models.CharField(max_length=16, choices=Site.choices, unique=True)
+    acceptance_mode = models.CharField(
+        max_length=16,
+        choices=AcceptanceMode.choices,
+        default=AcceptanceMode.CONTINUED_USE,
+        help_text=(
+            "Continued use: a member's next sensitive action after the new version took effect "
+            "and they were notified records their acceptance (1.3). Explicit: members must "
+            "click to accept it before posting content, ordering or paying."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "site Terms settings"
+        verbose_name_plural = "site Terms settings"
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.get_acceptance_mode_display()}"
+
+
+class AdditionalAgreement(models.Model):
+    """A separate agreement for one Service (clause 1.5), e.g. a Transaction Services Agreement.
+
+    Where it and the Terms conflict, it prevails for that Service only (1.5, 12.1). `site`
+    empty: it applies on every site.
+    """
+
+    key = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    service = models.CharField(
+        max_length=64, choices=service_choices, help_text="The Service it governs."
+    )
+    site = models.CharField(
+        max_length=16, choices=Site.choices, blank=True, help_text="Empty: every site."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["service", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.service})"
+
+
+class AgreementVersion(models.Model):
+    """One version of an Additional Agreement, in force from its effective date; never edited."""
+
+    agreement = models.ForeignKey(
+        AdditionalAgreement, on_delete=models.PROTECT, related_name="versions"
+    )
+    label = models.CharField(max_length=200)
+    effective_date = models.DateField()
+    body = models.TextField()
+    body_sha256 = models.CharField(max_length=64)
+    source_name = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agreement", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "effective_date"], name="one_agreement_version_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.title}: {self.label} (effective {self.effective_date:%Y-%m-%d})"
+
+
+class AgreementAcceptance(models.Model):
+    """A member clicked to accept this exact agreement text (clauses 1.5, 4.4)."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="agreement_acceptances"
+    )
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="acceptances"
+    )
+    accepted_at = models.DateTimeField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    text_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "version"], name="accept_agreement_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} accepted agreement version {self.version_id}"

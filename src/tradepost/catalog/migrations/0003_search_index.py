@@ -14,7 +14,7 @@ SQLITE = [
     docid INTEGER PRIMARY KEY,
     listing_id INTEGER NOT NULL UNIQUE,
     visible INTEGER NOT NULL,
-    published_at TEXT,
+    published_at REAL,
     tags TEXT NOT NULL,
     currency TEXT NOT NULL,
     price REAL,

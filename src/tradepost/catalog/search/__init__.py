@@ -86,9 +86,9 @@ def supplier_changed(*, member_pk: int) -> None:
     """Re-read every listing of a supplier: after a change of status, role, verification."""
     from tradepost.catalog.models import Listing, ListingStatus
 
-    ids = Listing.objects.filter(supplier_id=member_pk, status=ListingStatus.PUBLISHED)
+    published = Listing.objects.filter(supplier_id=member_pk, status=ListingStatus.PUBLISHED)
     with transaction.atomic():
-        backend().reindex(ids.values_list("pk", flat=True).order_by("pk").iterator())
+        backend().reindex(list(published.values_list("pk", flat=True).order_by("pk")))
 
 
 def supplier_visibility_changed(*, member_pk: int, visible: bool) -> None:
@@ -124,6 +124,10 @@ def _category_ids(slug: str) -> list[int]:
 def search(query: SearchQuery) -> SearchResult:
     """One page of published listings for `query`, with count and facets (see above)."""
     page_size = settings.SEARCH_PAGE_SIZE
+    # Most listings are priced in the default currency: checking it within the window is
+    # cheaper than intersecting the index with a tag nearly every listing carries.
+    currency = query.price_currency
+    common = currency == settings.SEARCH_PRICE_CURRENCY
     plan = Plan(
         terms=query.terms,
         tag_clauses=keys.filter_tags(
@@ -131,8 +135,9 @@ def search(query: SearchQuery) -> SearchResult:
             country=query.country,
             verified=query.verified,
             sample=query.sample,
-            currency=query.price_currency,
+            currency=None if common else currency,
         ),
+        currency=currency if common else None,
         min_price=query.min_price,
         max_price=query.max_price,
         qty=query.qty,
@@ -142,8 +147,7 @@ def search(query: SearchQuery) -> SearchResult:
         limit=page_size,
         window=max(settings.SEARCH_WINDOW, settings.SEARCH_MAX_PAGE * page_size),
     )
-    engine = backend()
-    hits = hits_from_window(plan, engine.window(plan), engine.listing_ids)
+    hits = hits_from_window(plan, backend())
     category_facets, country_facets = facets(hits.facet_cells)
     return SearchResult(
         query=query,

@@ -23,6 +23,7 @@ SEQ_TOP = (1 << 33) - 1
 CATEGORY_SHIFT = 10
 CATEGORY_MASK = (1 << 20) - 1
 COUNTRY_MASK = (1 << 10) - 1
+FACET_MASK = (1 << SEQ_SHIFT) - 1  # category and country together
 ALL_TAG = "all"
 
 

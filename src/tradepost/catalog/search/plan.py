@@ -1,18 +1,17 @@
 """A search as the backends execute it, and what is done with the window they return.
 
-A backend answers one question: the first `window + 1` matches of the words and the tag
-filters, in window order (relevance tiers, or newest first), with each listing's price facts
-when price or MOQ matter. Everything after that is here, the same for both backends: the
-price/MOQ/currency filters, count, facet cells, price sorting and the page.
+A backend answers two questions: the first `window + 1` matches of the words and the tag
+filters, in window order (relevance tiers, or newest first); and, when price or MOQ matter,
+which of them pass those filters and in what order. Count, facet cells and the page are
+computed here, the same for both backends.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Protocol
 
 from tradepost.catalog.search import keys
 from tradepost.catalog.search.query import Term
@@ -22,6 +21,7 @@ from tradepost.catalog.search.query import Term
 class Plan:
     terms: tuple[Term, ...]
     tag_clauses: list[list[str]]
+    currency: str | None  # checked within the window (a rarer currency is a tag instead)
     min_price: Decimal | None
     max_price: Decimal | None
     qty: int | None
@@ -35,7 +35,8 @@ class Plan:
     def ranged(self) -> bool:
         """Whether the window needs each listing's price facts (the index holds none)."""
         return (
-            self.min_price is not None
+            self.currency is not None
+            or self.min_price is not None
             or self.max_price is not None
             or self.qty is not None
             or self.moq_max is not None
@@ -45,13 +46,6 @@ class Plan:
     @property
     def by_relevance(self) -> bool:
         return self.sort == "relevance" and bool(self.terms)
-
-
-class WindowRow(NamedTuple):
-    docid: int
-    listing_id: int | None = None
-    moq: int | None = None
-    price: Decimal | None = None  # at `qty` when given, else the lowest unit price
 
 
 @dataclass
@@ -65,41 +59,47 @@ class Hits:
     facet_cells: list[tuple[int, int, int]] = field(default_factory=list)
 
 
-def _passes(row: WindowRow, plan: Plan) -> bool:
-    if plan.qty is not None and (row.moq is None or row.moq > plan.qty):
-        return False
-    if plan.moq_max is not None and (row.moq is None or row.moq > plan.moq_max):
-        return False
-    if (plan.min_price is not None or plan.max_price is not None or "price" in plan.sort) and (
-        row.price is None
-    ):
-        return False
-    if plan.min_price is not None and row.price < plan.min_price:  # type: ignore[operator]
-        return False
-    return not (plan.max_price is not None and row.price > plan.max_price)  # type: ignore[operator]
+class Backend(Protocol):
+    def window(self, plan: Plan) -> list[int]:
+        """Docids of the first `plan.window + 1` matches of words and tags, in window order."""
+
+    def kept(self, plan: Plan, docids: list[int]) -> list[int]:
+        """Of a ranged plan's window, the docids that pass the price, MOQ and currency
+        filters: in price order for a price sort (equal prices in window order), else in
+        window order. The SQL of both backends follows `price_filters`."""
+
+    def listing_ids(self, docids: list[int]) -> dict[int, int]: ...
 
 
-def hits_from_window(
-    plan: Plan, rows: list[WindowRow], listing_ids: Callable[[list[int]], dict[int, int]]
-) -> Hits:
-    exact = len(rows) <= plan.window
-    kept = rows[: plan.window]
-    if plan.ranged:
-        kept = [row for row in kept if _passes(row, plan)]
-    cells = Counter((keys.category_of(r.docid), keys.country_code_of(r.docid)) for r in kept)
-    if plan.sort == "price":
-        kept.sort(key=lambda r: r.price)  # type: ignore[arg-type,return-value]
-    elif plan.sort == "-price":  # a stable sort: equal prices stay in window order
-        kept.sort(key=lambda r: r.price, reverse=True)  # type: ignore[arg-type,return-value]
+def price_filters(plan: Plan) -> dict[str, object]:
+    """What a ranged plan asks of each listing: MOQ at most `moq_limit`, priced in
+    `currency`, a price (at `qty` when given, else the lowest) between the bounds."""
+    limits = [x for x in (plan.qty, plan.moq_max) if x is not None]
+    return {
+        "moq_limit": min(limits) if limits else None,
+        "currency": plan.currency,
+        "priced": plan.min_price is not None or plan.max_price is not None or "price" in plan.sort,
+        "min_price": plan.min_price,
+        "max_price": plan.max_price,
+        "descending": plan.sort == "-price",
+        "by_price": "price" in plan.sort,
+    }
+
+
+def hits_from_window(plan: Plan, backend: Backend) -> Hits:
+    docids = backend.window(plan)
+    exact = len(docids) <= plan.window
+    kept = docids[: plan.window]
+    if plan.ranged and kept:
+        kept = backend.kept(plan, kept)
+    cells = Counter(map(keys.FACET_MASK.__and__, kept))
     page = kept[plan.offset : plan.offset + plan.limit]
-    if plan.ranged:
-        ids = [r.listing_id for r in page if r.listing_id is not None]
-    else:
-        by_docid = listing_ids([r.docid for r in page])
-        ids = [by_docid[r.docid] for r in page if r.docid in by_docid]
+    by_docid = backend.listing_ids(page)
     return Hits(
-        listing_ids=ids,
+        listing_ids=[by_docid[docid] for docid in page if docid in by_docid],
         count=len(kept),
         exact=exact,
-        facet_cells=[(cat, cc, n) for (cat, cc), n in cells.items()],
+        facet_cells=[
+            (keys.category_of(bits), keys.country_code_of(bits), n) for bits, n in cells.items()
+        ],
     )

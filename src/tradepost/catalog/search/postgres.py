@@ -4,11 +4,11 @@ One row per published listing: docid (see keys.py), visibility, price/MOQ facts 
 tsvectors: `tsv` (title, keywords, description and the filter tags as '#'-prefixed lexemes
 no query text can produce; GIN-indexed; stored out of line so the heap rows a bitmap scan
 reads stay narrow), `tsv_title` and `tsv_tk` (title; title and keywords), small and kept
-inline so the relevance tiers of a window are decided without detoasting anything.
+inline, also GIN-indexed, so a relevance tier is an AND of two index scans.
 
-A search reads the window tier by tier: the GIN index finds the matches, the first
-`window + 1` in order are read (LIMIT before anything else), and plan.hits_from_window does the
-rest, as for SQLite. The tier vectors also have GIN indexes, so a tier is an index AND.
+A search reads the window tier by tier: the GIN indexes find the matches and only the first
+`window + 1` in order are read (LIMIT before anything else); plan.hits_from_window does the
+rest, as for SQLite.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import Plan, WindowRow
+from tradepost.catalog.search.plan import Plan, price_filters
 
 DOC = "catalog_search_doc"
 SEQ = "catalog_search_seq"
@@ -28,7 +28,7 @@ CHUNK = 1000
 
 def _tags_sql() -> str:
     return (
-        "ARRAY['#all', '#c' || l.category_id, '#v' || coalesce(p.verified, false)::int, "
+        "ARRAY['#c' || l.category_id, '#v' || coalesce(p.verified, false)::int, "
         "'#s' || l.sample_available::int, '#m' || lower(l.currency)] || "
         "CASE WHEN l.supplier_country <> '' THEN ARRAY['#k' || lower(l.supplier_country)] "
         "ELSE ARRAY[]::text[] END"
@@ -90,6 +90,13 @@ def reindex(listing_ids: Iterable[int]) -> None:
     )
     with connection.cursor() as cursor:
         for ids in _chunks(listing_ids):
+            # Wait for a concurrent change of the suppliers' status (member_change_status
+            # holds their rows FOR UPDATE) and read it, not the status before it.
+            cursor.execute(
+                "SELECT 1 FROM members_member WHERE id IN (SELECT supplier_id FROM "
+                "catalog_listing WHERE id = ANY(%s)) FOR SHARE",
+                [ids],
+            )
             cursor.execute(
                 f"""DELETE FROM {DOC} d WHERE d.listing_id = ANY(%s) AND NOT EXISTS (
                     SELECT 1 FROM catalog_listing l
@@ -153,17 +160,10 @@ def _tags_query(clauses: list[list[str]]) -> str:
     return " & ".join("(" + " | ".join(f"'#{tag}'" for tag in clause) + ")" for clause in clauses)
 
 
-def window(plan: Plan) -> list[WindowRow]:
-    """The first `plan.window + 1` matches in order, with their price facts: the GIN index
-    finds the matches and only those rows are read (LIMIT before anything is ranked)."""
-    price, price_params = "w.price", []
-    if plan.qty is not None:
-        price = (
-            "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = w.listing_id"
-            " AND t.min_qty <= %s ORDER BY t.min_qty DESC LIMIT 1)"
-        )
-        price_params = [plan.qty]
-    rows: list[WindowRow] = []
+def window(plan: Plan) -> list[int]:
+    """The first `plan.window + 1` matches in order: the GIN indexes find the matches and
+    LIMIT keeps the first of them, before anything else is read."""
+    found: list[int] = []
     with connection.cursor() as cursor:
         text = _text_query(cursor, plan)
         match = " & ".join(f"({part})" for part in (text, _tags_query(plan.tag_clauses)) if part)
@@ -175,19 +175,55 @@ def window(plan: Plan) -> list[WindowRow]:
                 ("NOT tsv_tk @@ %s::tsquery", [text]),
             ]
         for tier, tier_params in tiers:
-            wanted = plan.window + 1 - len(rows)
+            wanted = plan.window + 1 - len(found)
             if wanted <= 0:
                 break
+            # No words and no filters: the primary key's order is the window.
+            matching, match_params = ("tsv @@ %s::tsquery", [match]) if match else ("TRUE", [])
             cursor.execute(
-                f"""SELECT w.docid, w.listing_id, w.moq, {price} FROM (
-                    SELECT docid, listing_id, moq, price FROM {DOC}
-                    WHERE visible AND tsv @@ %s::tsquery AND {tier}
-                    ORDER BY docid LIMIT %s
-                ) w ORDER BY w.docid""",
-                [*price_params, match or f"'#{keys.ALL_TAG}'", *tier_params, wanted],
+                f"""SELECT docid FROM {DOC} WHERE visible AND {matching} AND {tier}
+                ORDER BY docid LIMIT %s""",
+                [*match_params, *tier_params, wanted],
             )
-            rows += [WindowRow(*row) for row in cursor.fetchall()]
-    return rows
+            found += [docid for (docid,) in cursor.fetchall()]
+    return found
+
+
+def kept(plan: Plan, docids: list[int]) -> list[int]:
+    """The window's docids that pass the price, MOQ and currency filters, in order."""
+    f = price_filters(plan)
+    price, params = "d.price", []
+    if plan.qty is not None:
+        price = (
+            "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = d.listing_id"
+            " AND t.min_qty <= %s ORDER BY t.min_qty DESC LIMIT 1)"
+        )
+        params.append(plan.qty)
+    params.append(docids)
+    preds = ["TRUE"]
+    if f["moq_limit"] is not None:
+        preds.append("d.moq <= %s")
+        params.append(f["moq_limit"])
+    if f["currency"] is not None:
+        preds.append("d.currency = %s")
+        params.append(f["currency"])
+    price_preds = ["price IS NOT NULL"] if f["priced"] else ["TRUE"]
+    for bound, op in ((f["min_price"], ">="), (f["max_price"], "<=")):
+        if bound is not None:
+            price_preds.append(f"price {op} %s")
+            params.append(bound)
+    order = f"price {'DESC' if f['descending'] else 'ASC'}, pos" if f["by_price"] else "pos"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT docid FROM (
+                SELECT w.pos, d.docid, {price} AS price
+                FROM unnest(%s::bigint[]) WITH ORDINALITY AS w(docid, pos)
+                JOIN {DOC} d ON d.docid = w.docid
+                WHERE {" AND ".join(preds)}
+            ) r WHERE {" AND ".join(price_preds)} ORDER BY {order}""",
+            params,
+        )
+        return [docid for (docid,) in cursor.fetchall()]
 
 
 def listing_ids(docids: list[int]) -> dict[int, int]:

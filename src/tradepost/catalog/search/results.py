@@ -74,13 +74,17 @@ def price_at(tiers: tuple[tuple[int, Decimal], ...], qty: int) -> Decimal | None
 
 _HYDRATE = """SELECT l.id, l.status, m.status, m.is_supplier, l.title, c.slug, c.name,
     m.member_id, m.company_name, l.supplier_country, p.verified, l.currency, {price},
-    l.moq, l.unit, l.sample_available, l.published_at, t.min_qty, {tier_price}
+    l.moq, l.unit, l.sample_available, l.published_at,
+    (SELECT {ladder} FROM catalog_pricetier t WHERE t.listing_id = l.id)
 FROM catalog_listing l
 JOIN members_member m ON m.id = l.supplier_id
 JOIN catalog_category c ON c.id = l.category_id
 LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
-LEFT JOIN catalog_pricetier t ON t.listing_id = l.id
 WHERE l.id IN ({marks})"""
+_LADDER = {
+    "sqlite": "group_concat(t.min_qty || ':' || t.unit_price, ' ')",
+    "postgresql": "string_agg(t.min_qty || ':' || t.unit_price, ' ')",
+}
 
 
 def _decimal(value) -> Decimal | None:
@@ -89,42 +93,44 @@ def _decimal(value) -> Decimal | None:
     return Decimal(str(value))
 
 
+def _ladder(text: str | None) -> tuple[tuple[int, Decimal], ...]:
+    """ "10:9.5 100:7.25" -> ((10, Decimal("9.5")), (100, Decimal("7.25")))."""
+    if not text:
+        return ()
+    steps = (step.partition(":") for step in text.split(" "))
+    return tuple(sorted((int(qty), Decimal(price)) for qty, _, price in steps))
+
+
 def hydrate(listing_ids: list[int], *, qty: int | None) -> list[ListingHit]:
     """Listings for a page, in the order given; re-checks they are public.
 
-    One statement of plain SQL: the ORM would cost more than the whole search below it.
+    One statement of plain SQL, a row per listing: the ORM would cost more than the search.
     Only the keys are in the WHERE clause, since with status filters too SQLite's planner
     (without ANALYZE statistics) scans every published listing instead of twenty keys."""
     if not listing_ids:
         return []
-    text = "CAST({} AS TEXT)" if connection.vendor == "sqlite" else "{}"
     sql = _HYDRATE.format(
-        price=text.format("l.min_unit_price"),
-        tier_price=text.format("t.unit_price"),
+        price="CAST(l.min_unit_price AS TEXT)"
+        if connection.vendor == "sqlite"
+        else "l.min_unit_price",
+        ladder=_LADDER[connection.vendor],
         marks=",".join(["%s"] * len(listing_ids)),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, listing_ids)
-        rows = cursor.fetchall()
-    facts: dict[int, tuple] = {}
-    tiers: dict[int, list[tuple[int, Decimal]]] = {}
-    for pk, status, supplier_status, is_supplier, *rest, min_qty, tier_price in rows:
-        if (status, supplier_status, bool(is_supplier)) != (PUBLIC, MemberStatus.ACTIVE, True):
-            continue
-        facts[pk] = tuple(rest)
-        if min_qty is not None:
-            tiers.setdefault(pk, []).append((min_qty, _decimal(tier_price)))
+        rows = {row[0]: row for row in cursor.fetchall()}
     hits = []
     for pk in listing_ids:
-        if pk not in facts:
+        row = rows.get(pk)
+        if row is None or (row[1], row[2], bool(row[3])) != (PUBLIC, MemberStatus.ACTIVE, True):
             continue
-        title, slug, name, member_id, company, country, verified, currency, price, *more = facts[pk]
-        moq, unit, sample, published_at = more
+        title, slug, name, member_id, company, country, verified, currency, price = row[4:13]
+        moq, unit, sample, published_at, ladder_text = row[13:]
         if isinstance(published_at, str):
             published_at = parse_datetime(published_at)
         if published_at is not None and timezone.is_naive(published_at):
             published_at = timezone.make_aware(published_at, UTC)
-        ladder = tuple(sorted(tiers.get(pk, [])))
+        ladder = _ladder(ladder_text)
         hits.append(
             ListingHit(
                 id=pk,

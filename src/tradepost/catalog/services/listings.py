@@ -32,6 +32,7 @@ from tradepost.catalog.screening import Screening, screen_listing
 from tradepost.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDeniedError
 from tradepost.members.models import Member, MemberStatus, User
 from tradepost.terms.selectors import terms_version_in_force
+from tradepost.terms.services import agreement_guard, terms_acceptance_guard
 from tradepost.text import text_problem
 
 S = ListingStatus
@@ -70,6 +71,12 @@ def supplier_require(member: Member | None) -> Member:
     return member
 
 
+def posting_guard(*, member: Member, ip: str | None) -> None:
+    """Clauses 1.3, 1.5, 4.4: bound by the Terms in force and the listing services' agreement."""
+    terms_acceptance_guard(member=member, action="post_content", ip=ip)
+    agreement_guard(member=member, service="listing_services", ip=ip)
+
+
 # --- Listings: create, edit, submit, withdraw, delete --------------------------------------
 
 EDITABLE_FIELDS = (
@@ -91,9 +98,12 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def listing_create(*, member: Member, data: dict[str, Any], publish: bool = True) -> Listing:
+def listing_create(
+    *, member: Member, data: dict[str, Any], publish: bool = True, ip: str | None = None
+) -> Listing:
     """Create a listing; with `publish`, submit it to screening at once (5.5, 3.7)."""
     supplier_require(member)
+    posting_guard(member=member, ip=ip)
     fields = _checked_fields(data)
     listing = Listing(supplier=member, status=S.DRAFT)
     _apply_fields(listing, fields)
@@ -110,10 +120,16 @@ def listing_create(*, member: Member, data: dict[str, Any], publish: bool = True
 
 @transaction.atomic
 def listing_update(
-    *, member: Member, listing_id: int, changes: dict[str, Any], publish: bool = False
+    *,
+    member: Member,
+    listing_id: int,
+    changes: dict[str, Any],
+    publish: bool = False,
+    ip: str | None = None,
 ) -> Listing:
     """Edit a listing. An edit of a published or queued listing is screened again."""
     supplier_require(member)
+    posting_guard(member=member, ip=ip)
     listing = locks.listing_of_member_for_update(member=member, listing_id=listing_id)
     if listing.status == S.REMOVED:
         raise IllegalTransition("This listing was removed and cannot be edited.")
@@ -138,9 +154,10 @@ def listing_update(
 
 
 @transaction.atomic
-def listing_submit(*, member: Member, listing_id: int) -> Listing:
+def listing_submit(*, member: Member, listing_id: int, ip: str | None = None) -> Listing:
     """Submit a draft or rejected listing: screening publishes, holds or refuses it."""
     supplier_require(member)
+    posting_guard(member=member, ip=ip)
     listing = locks.listing_of_member_for_update(member=member, listing_id=listing_id)
     if listing.status not in (S.DRAFT, S.REJECTED):
         raise IllegalTransition(
@@ -396,9 +413,12 @@ def licence_grant_record(*, listing: Listing, member: Member) -> LicenceGrant:
 
 
 @transaction.atomic
-def listing_image_add(*, member: Member, listing_id: int, upload: UploadedFile) -> ListingImage:
+def listing_image_add(
+    *, member: Member, listing_id: int, upload: UploadedFile, ip: str | None = None
+) -> ListingImage:
     """Add a product image: Pillow reads the bytes; the name is ours; storage is Django's."""
     supplier_require(member)
+    posting_guard(member=member, ip=ip)
     listing = locks.listing_of_member_for_update(member=member, listing_id=listing_id)
     if listing.status == S.REMOVED:
         raise IllegalTransition("This listing was removed and cannot be edited.")

@@ -1,7 +1,9 @@
-"""`tradepost terms import|list|in-force|diff|translate`: the Terms from the command line.
+"""`tradepost terms import|list|in-force|diff|translate|export-acceptances`: the Terms from
+the command line.
 
 Scripts rely on the --json output: `list` prints [{id, label, effective_date}], `in-force` one
 such object, `diff` {added, removed, changed, heading_only} as lists of clause numbers.
+`export-acceptances MEMBER_ID --format csv|json` prints a member's acceptance history.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tradepost.errors import DomainError
+from tradepost.members.models import Member
 from tradepost.policy import SITES
-from tradepost.terms import selectors, services
+from tradepost.terms import export, selectors, services
 
 
 def _read(path: str) -> str:
@@ -64,6 +67,13 @@ class Command(BaseCommand):
         p.add_argument("file")
         p.add_argument("--language", required=True)
         p.add_argument("--replace", action="store_true")
+
+        p = sub.add_parser(
+            "export-acceptances",
+            help="A member's acceptances of the Terms and Additional Agreements (1.1, 1.5, 4.4).",
+        )
+        p.add_argument("member_id", help="The member ID (clause 4.2), e.g. DE1A2B3C4D")
+        p.add_argument("--format", choices=export.FORMATS, default="csv")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"].replace("-", "_")
@@ -148,3 +158,10 @@ class Command(BaseCommand):
             f"{translation.language} translation of {version.label} (version {version.pk}) "
             "stored; the English version governs (clause 1.4)."
         )
+
+    def _export_acceptances(self, options: dict[str, Any]) -> None:
+        member = Member.objects.filter(member_id=options["member_id"]).first()
+        if member is None:
+            raise CommandError(f"No member with ID {options['member_id']!r}.")
+        rows = export.acceptance_rows([member])
+        self.stdout.write(export.render(rows, options["format"]), ending="")
