@@ -21,7 +21,7 @@ install: $(STAMP)
 ## stops with it; it does not reload on code changes, so restart `make run` after editing tasks.
 run: install
 	DEBUG=1 $(BIN)/tradepost migrate --noinput
-	DEBUG=1 $(BIN)/tradepost demo_data
+	DEBUG=1 $(BIN)/tradepost demo_data --base-url http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/tradepost db_worker --no-reload --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/tradepost runserver $(HOST):$(PORT)

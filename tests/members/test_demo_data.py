@@ -152,3 +152,17 @@ def test_demo_data_refuses_to_run_without_debug(db, settings, tmp_path):
     assert str(error.value).startswith("demo_data creates a superuser with a known password")
     assert Member.objects.count() == 0
     assert not (tmp_path / CREDENTIALS_FILE).exists()
+
+
+def test_demo_listings_are_posted_once_through_screening(db, demo_settings, tmp_path):
+    from tradepost.catalog.models import LicenceGrant, Listing
+
+    run_demo_data()
+    run_demo_data()
+
+    statuses = sorted(Listing.objects.values_list("status", flat=True))
+    assert statuses == ["pending_review"] + ["published"] * 6 + ["rejected"]
+    refused = Listing.objects.get(status="rejected")
+    assert refused.screening["decision"] == "refuse"
+    assert [m["rule"] for m in refused.screening["matches"]][0] == "counterfeit.replica"
+    assert LicenceGrant.objects.count() == Listing.objects.count()

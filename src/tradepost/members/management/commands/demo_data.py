@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
+from tradepost.catalog.demo import demo_listings_load
 from tradepost.members import identity, services
 from tradepost.members.models import Member, StaffRole, User
 
@@ -205,6 +206,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_staff = self._staff_user(administrator, password, path, notes)
             created = [spec for spec in DEMO_MEMBERS if self._member(spec)]
+            listings = demo_listings_load()
+        if listings:
+            notes.append(f"{listings} demo listings posted and screened: see /search/.")
         self._report(created, created_staff, password, path, base_url.rstrip("/"), notes)
 
     def _staff_user(self, group: Group, password: str, path: Path, notes: list[str]) -> bool:

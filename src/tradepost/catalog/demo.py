@@ -1,0 +1,125 @@
+"""Demo listings for `tradepost demo_data`: posted through the listing services, so each one
+is screened against the Product Listing Policy and carries its 3.7 licence grant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradepost.catalog import services
+from tradepost.catalog.models import Listing
+from tradepost.members.models import Member
+
+
+def _listing(title, description, category, tiers, **extra) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": description,
+        "category": category,
+        "currency": extra.pop("currency", "USD"),
+        "moq": tiers[0][0],
+        "unit": extra.pop("unit", "piece"),
+        "price_tiers": [{"min_qty": q, "unit_price": p} for q, p in tiers],
+        **extra,
+    }
+
+
+DEMO_LISTINGS: dict[str, list[dict[str, Any]]] = {
+    "sales@westlake-textile.example.com": [
+        _listing(
+            "Cotton twill workwear fabric 240gsm",
+            "100% cotton 3/1 twill, 240 gsm, 150 cm wide, reactive dyed, for workwear and "
+            "uniforms. Shrinkage under 3%.",
+            "fabrics",
+            [(1000, "2.10"), (5000, "1.85")],
+            unit="metre",
+            keywords=["twill", "workwear fabric", "cotton"],
+            lead_time_days=20,
+            port="Ningbo",
+            incoterm="FOB",
+            sample_available=True,
+        ),
+        _listing(
+            "High-visibility polyester-cotton work jacket",
+            "EN ISO 20471 class 2 hi-vis jacket with reflective tape, 65/35 poly-cotton, "
+            "sizes S-3XL, custom logo embroidery.",
+            "workwear-uniforms",
+            [(200, "9.80"), (1000, "8.40")],
+            keywords=["hi-vis", "work jacket"],
+            lead_time_days=30,
+            port="Shanghai",
+            incoterm="FOB",
+        ),
+    ],
+    "trade@kowloonbay-trading.example.com": [
+        _listing(
+            "LED panel light 600x600 40W",
+            "Flat LED panel, 4000K, 3600 lm, flicker-free driver, CE and RoHS, 5-year warranty.",
+            "led-lighting",
+            [(100, "11.50"), (500, "9.90")],
+            keywords=["led panel", "office lighting"],
+            sample_available=True,
+            incoterm="EXW",
+        ),
+        _listing(
+            "Braided USB-C charging cable 1 m",
+            "USB-C to USB-C, 60 W power delivery, nylon braided, tested for 10,000 bends.",
+            "cables-wires",
+            [(500, "0.95"), (5000, "0.78")],
+            keywords=["usb-c", "cable"],
+        ),
+    ],
+    "export@steppe-agro.example.com": [
+        _listing(
+            "Milling wheat, grade 3, new crop",
+            "Protein 12.5% min, moisture 14% max, falling number 250 s min. Bulk or 50 kg bags.",
+            "grain-cereals",
+            [(500, "238.00"), (5000, "229.00")],
+            unit="tonne",
+            keywords=["wheat", "milling wheat"],
+            port="Aktau",
+            incoterm="FCA",
+        ),
+    ],
+    "overseas@pearlriver-electronics.example.com": [
+        _listing(
+            "True wireless Bluetooth 5.3 earbuds",
+            "ENC microphones, 30 h battery with case, USB-C charging, private label available.",
+            "audio-headphones",
+            [(300, "6.20"), (3000, "5.10")],
+            keywords=["earbuds", "tws", "bluetooth"],
+            sample_available=True,
+            port="Shenzhen",
+            incoterm="FOB",
+        ),
+        # Held for review: dual-use goods offered to a destination needing a licence (5.13 c).
+        _listing(
+            "Thermal imaging camera module 384x288",
+            "Uncooled VOx microbolometer core, 12 um pitch, for industrial inspection.",
+            "thermal-night-vision",
+            [(10, "420.00"), (100, "385.00")],
+            keywords=["thermal camera"],
+            ships_to=["KZ", "RU"],
+        ),
+        # Refused by screening: a counterfeit signal, kept as rejected with its reasons.
+        _listing(
+            "Replica Louis Vuitton handbag",
+            "AAA replica bag, looks identical to the original, ships worldwide.",
+            "handbags",
+            [(10, "35.00")],
+            keywords=["handbag"],
+        ),
+    ],
+}
+
+
+def demo_listings_load() -> int:
+    """Post the demo listings of each demo supplier that has none yet; returns how many."""
+    created = 0
+    for email, listings in DEMO_LISTINGS.items():
+        member = Member.objects.filter(email=email, is_supplier=True).first()
+        if member is None or Listing.objects.filter(supplier=member).exists():
+            continue
+        for data in listings:
+            services.listing_create(member=member, data=dict(data), publish=True)
+            created += 1
+    return created
