@@ -164,5 +164,8 @@ def test_demo_listings_are_posted_once_through_screening(db, demo_settings, tmp_
     assert statuses == ["pending_review"] + ["published"] * 6 + ["rejected"]
     refused = Listing.objects.get(status="rejected")
     assert refused.screening["decision"] == "refuse"
-    assert [m["rule"] for m in refused.screening["matches"]][0] == "counterfeit.replica"
+    assert [m["rule"] for m in refused.screening["matches"]] == [
+        "counterfeit.replica",
+        "counterfeit.brand_authorisation",
+    ]
     assert LicenceGrant.objects.count() == Listing.objects.count()
