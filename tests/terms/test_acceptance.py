@@ -674,3 +674,13 @@ def test_a_member_who_joined_after_the_fanout_is_notified_by_the_public_posting(
     assert TermsAcceptance.objects.get(member=late, version=version).method == (
         AcceptanceMethod.CONTINUED_USE
     )
+
+
+def test_explicit_mode_guards_company_profile_edits_too(supplier, supplier_api, explicit):
+    # Clause 4.4: posting company information is a sensitive action like posting listings.
+    amend()
+
+    response = supplier_api.patch("/my/supplier-profile", {"description": "Valves since 1998."})
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "terms_acceptance_required"

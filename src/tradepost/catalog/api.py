@@ -424,7 +424,9 @@ def my_profile(request: HttpRequest):
 def update_profile(request: HttpRequest, payload: ProfilePatch):
     """Company profile buyers see: description, main products, year established, markets."""
     member = _member(request)
-    services.supplier_profile_update(member=member, changes=payload.dict(exclude_unset=True))
+    services.supplier_profile_update(
+        member=member, changes=payload.dict(exclude_unset=True), ip=client_ip(request)
+    )
     return profile_out(member, selectors.supplier_profile_of(member))
 
 
@@ -437,7 +439,11 @@ def add_certification(
 ):
     """Upload a certification (PDF or image, at most 10 MB; multipart `document`, `name`)."""
     cert = services.certification_add(
-        member=_member(request), name=name, issuer=issuer, upload=document
+        member=_member(request),
+        name=name,
+        issuer=issuer,
+        upload=document,
+        ip=client_ip(request),
     )
     return Status(
         201,

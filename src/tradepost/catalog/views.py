@@ -305,7 +305,9 @@ def my_supplier_profile(request: HttpRequest, member: Member) -> HttpResponse:
     form = SupplierProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.supplier_profile_update(member=member, changes=form.changes())
+            services.supplier_profile_update(
+                member=member, changes=form.changes(), ip=client_ip(request)
+            )
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
@@ -338,6 +340,7 @@ def certification_add(request: HttpRequest, member: Member) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 issuer=form.cleaned_data["issuer"],
                 upload=form.cleaned_data["document"],
+                ip=client_ip(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)

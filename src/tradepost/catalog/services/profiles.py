@@ -16,6 +16,7 @@ from tradepost.catalog.services.listings import supplier_require
 from tradepost.errors import InvalidInput, NotFound
 from tradepost.members.models import Member
 from tradepost.policy import COUNTRY_CODES
+from tradepost.terms.services import terms_acceptance_guard
 
 # --- Supplier profiles --------------------------------------------------------------------
 
@@ -26,9 +27,15 @@ PROFILE_FIELDS = ("description", "main_products", "year_established", "export_ma
 
 
 @transaction.atomic
-def supplier_profile_update(*, member: Member, changes: dict[str, Any]) -> SupplierProfile:
-    """The supplier's company profile shown to buyers (5.2: kept true and current)."""
+def supplier_profile_update(
+    *, member: Member, changes: dict[str, Any], ip: str | None = None
+) -> SupplierProfile:
+    """The supplier's company profile shown to buyers (5.2: kept true and current).
+
+    Clause 4.4: posting company information is a sensitive action under the Terms gate.
+    """
     supplier_require(member)
+    terms_acceptance_guard(member=member, action="post_content", ip=ip)
     profile = locks.supplier_profile_for_update(member=member)
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(changes) - set(PROFILE_FIELDS))
@@ -79,10 +86,11 @@ def supplier_profile_update(*, member: Member, changes: dict[str, Any]) -> Suppl
 
 @transaction.atomic
 def certification_add(
-    *, member: Member, name: str, issuer: str, upload: UploadedFile
+    *, member: Member, name: str, issuer: str, upload: UploadedFile, ip: str | None = None
 ) -> Certification:
-    """A certification document on the supplier's profile (a PDF or an image)."""
+    """A certification document on the supplier's profile (a PDF or an image); clause 4.4."""
     supplier_require(member)
+    terms_acceptance_guard(member=member, action="post_content", ip=ip)
     profile = locks.supplier_profile_for_update(member=member)
     errors: dict[str, list[str]] = {}
     name = rules.clean_field(name, "name", errors, limit=200, required=True)
