@@ -1,0 +1,45 @@
+"""Use cases that change member state. One function per use case, each in a transaction.
+
+Split along the domain's seams; every name is importable from here.
+"""
+
+from tradepost.members.services.access import (  # noqa: F401
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+    member_authenticate,
+    member_change_status,
+)
+from tradepost.members.services.common import (  # noqa: F401
+    REGISTRATION_NUMBER_MAX_LENGTH,
+    ROLES,
+    SECOND_ACCOUNT_APPROVAL_DAYS,
+    AccountNotActive,
+    DuplicateAccount,
+    InvalidCredentials,
+    _choice,
+    _Cleaned,
+    _duplicate_error,
+    _identity_claims,
+    _optional_text,
+    _password_problems,
+    _required_reason,
+    _required_text,
+    _roles,
+)
+from tradepost.members.services.profile import (  # noqa: F401
+    EDITABLE_FIELDS,
+    member_update_profile,
+    referee_add,
+    referee_remove,
+)
+from tradepost.members.services.registration import (  # noqa: F401
+    RegistrationInput,
+    _clean_registration,
+    _member_create,
+    _new_member_id,
+    _record_refusal,
+    _usable_approval,
+    member_register,
+    second_account_approve,
+)

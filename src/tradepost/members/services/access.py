@@ -1,0 +1,151 @@
+"""Logging in, API tokens, and account status (clauses 4.3, 4.5, 6.2 i)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tradepost.errors import Conflict, InvalidInput, NotFound, Throttled
+from tradepost.members.models import (
+    ApiToken,
+    Member,
+    MemberStatus,
+    MemberStatusChange,
+    User,
+)
+from tradepost.members.services.common import (
+    AccountNotActive,
+    InvalidCredentials,
+    _required_reason,
+)
+
+# --- Login and tokens ---------------------------------------------------------------------
+from tradepost.text import clean_text, text_problem
+
+
+def member_authenticate(*, request: HttpRequest, login: str, password: str) -> User:
+    """Check credentials under login throttling (django-axes, keyed on account + address).
+
+    Text no account can hold (control characters, NUL) is refused before any lookup, so it
+    never reaches the database or the throttle's records.
+    """
+    if text_problem(login or "") or text_problem(password or ""):
+        raise InvalidCredentials("The member ID/email or password is incorrect.")
+    user = authenticate(request, login=login, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise Throttled(
+            "Too many failed login attempts for this account from your address. "
+            "Try again later or reset your password.",
+            retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds()),
+            code="login_throttled",
+        )
+    if user is None:
+        raise InvalidCredentials("The member ID/email or password is incorrect.")
+    member = getattr(user, "member", None)
+    if member is not None and member.status != MemberStatus.ACTIVE:
+        raise AccountNotActive(
+            f"This account is {member.status}; it cannot log in or use the API. "
+            "Contact support if you believe this is wrong.",
+            extra={"status": member.status},
+        )
+    if not user.is_active:
+        raise AccountNotActive("This account is disabled.")
+    return user
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, ttl: timedelta | None = None
+) -> tuple[ApiToken, str]:
+    """A personal API token; the secret is returned once and only its hash is kept."""
+    try:
+        name = clean_text(name or "")[:100] or "API token"
+    except ValueError as exc:
+        raise InvalidInput(f"The name {exc}.", fields={"name": [str(exc)]}) from None
+    raw = f"tp_{secrets.token_urlsafe(32)}"
+    ttl = settings.API_TOKEN_TTL if ttl is None else ttl
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=raw[:10],
+        key_hash=ApiToken.hash_key(raw),
+        expires_at=timezone.now() + ttl if ttl else None,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound("No such API token.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """Bearer auth: a live token of an active account (with its user loaded), or None."""
+    if not raw or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.is_live or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+# --- Status (suspension, termination) -----------------------------------------------------
+
+
+@transaction.atomic
+def member_change_status(*, member: Member, to_status: str, reason: str, by: User) -> Member:
+    """Staff change a member's status with a required reason (clauses 4.5, 6.2 i).
+
+    Suspending or terminating ends every live session and revokes every API token at once.
+    """
+    reason = _required_reason(reason, missing="A reason is required to change status.")
+    if to_status not in MemberStatus.values:
+        raise InvalidInput("Unknown status.", fields={"status": [f"One of {MemberStatus.values}."]})
+    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    if member.status == to_status:
+        raise Conflict(f"The member is already {to_status}.")
+    if member.status == MemberStatus.TERMINATED:
+        raise Conflict("A terminated account cannot be changed.")
+    now = timezone.now()
+    MemberStatusChange.objects.create(
+        member=member, from_status=member.status, to_status=to_status, reason=reason, changed_by=by
+    )
+    member.status = to_status
+    member.status_reason = reason
+    member.status_changed_at = now
+    member.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    from tradepost.catalog import search  # catalog builds on members: import at use
+
+    search.supplier_visibility_changed(
+        member_pk=member.pk, visible=to_status == MemberStatus.ACTIVE
+    )
+    active = to_status == MemberStatus.ACTIVE
+    User.objects.filter(pk=member.user_id).update(
+        is_active=active, session_epoch=F("session_epoch") + (0 if active else 1)
+    )
+    if not active:
+        ApiToken.objects.filter(user_id=member.user_id, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+    member.user.refresh_from_db()
+    return member
