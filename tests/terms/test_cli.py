@@ -110,3 +110,31 @@ def test_translate_attaches_a_translation(imported, tmp_path):
     _run("translate", str(imported["A"].pk), str(path), "--language", "ru")
 
     assert imported["A"].translations.get().language == "ru"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_schedules_the_members_notice_and_fanout_shows_progress(
+    imported, terms_text, tmp_path
+):
+    # Transactional: the announcement runs when the import commits, as in production.
+    from tests.factories import member_create
+    from tradepost.notices.models import Notice, NoticeCampaign
+
+    members = [member_create(country="DE") for _ in range(3)]
+    path = tmp_path / "amended.md"
+    amended = terms_text.replace("March 1st, 2024", "March 1st, 2999").replace(
+        "November 2, 2023", "November 2, 2998"
+    )
+    path.write_text(amended, encoding="utf-8")
+
+    out = _run("import", str(path), "--site", "alibaba", "--fanout")
+
+    campaigns = list(
+        NoticeCampaign.objects.filter(terms_version__effective_date__year__gte=2998).order_by("pk")
+    )
+    assert len(campaigns) == 2
+    assert f"campaign {campaigns[0].pk} notifies 3 members in batches" in out
+    assert f"Campaign {campaigns[1].pk} completed: 3 members notified" in out
+    assert sorted(
+        Notice.objects.filter(member__in=members).values_list("terms_version_id", flat=True)
+    ) == sorted([c.terms_version_id for c in campaigns] * 3)

@@ -122,3 +122,8 @@ def campaign_progress(campaign: NoticeCampaign) -> dict:
         "emails_pending": emails["pending"],
         "emails_failed": emails["failed"],
     }
+
+
+def campaigns_for_terms_versions(*, version_ids: list[int]) -> list[NoticeCampaign]:
+    """The fan-out campaigns announcing these Terms versions, oldest first."""
+    return list(NoticeCampaign.objects.filter(terms_version_id__in=version_ids).order_by("pk"))

@@ -14,11 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tradepost.errors import DomainError
 from tradepost.members.models import Member
+from tradepost.notices import selectors as notices_selectors
 from tradepost.policy import SITES
 from tradepost.terms import export, selectors, services
 
@@ -47,6 +49,11 @@ class Command(BaseCommand):
         p.add_argument("file")
         p.add_argument("--site", required=True, choices=SITES)
         p.add_argument("--json", action="store_true")
+        p.add_argument(
+            "--fanout",
+            action="store_true",
+            help="Notify the members now, showing progress, instead of leaving it to the worker.",
+        )
 
         p = sub.add_parser("list", help="The site's versions, newest first.")
         p.add_argument("--site", required=True, choices=SITES)
@@ -118,7 +125,20 @@ class Command(BaseCommand):
             f"{len(result.created)} new, {len(result.versions) - len(result.created)} unchanged "
             f"for {result.site} in {elapsed:.3f} s."
         )
+        campaigns = notices_selectors.campaigns_for_terms_versions(
+            version_ids=[v.version_pk for v in result.versions if v.status == "created"]
+        )
+        for campaign in campaigns:
+            lines.append(
+                f"Notice of version {campaign.terms_version_id} posted publicly (11.2 b); "
+                f"campaign {campaign.pk} notifies {campaign.total} members in batches "
+                f"(the worker runs it; `tradepost notices fanout {campaign.pk}` shows progress "
+                "and resumes it)."
+            )
         self._emit(options, data, lines)
+        if options.get("fanout"):
+            for campaign in campaigns:
+                call_command("notices", "fanout", str(campaign.pk), stdout=self.stdout)
 
     def _list(self, options: dict[str, Any]) -> None:
         versions = list(selectors.terms_versions(site=options["site"]))
