@@ -7,9 +7,10 @@ Builds a throw-away database (SQLite file, or a PostgreSQL cluster started here 
 at the end), bulk-loads a seeded catalog (not through the services), then measures:
 
 - index build: `search.rebuild_index()` over every listing, listings/s and bytes on disk;
-- a fixed query mix (single words, two-word phrases, two words; half with filters) through
-  the search service in-process, the same SQL replayed on a raw driver connection (no
-  Django), and the JSON API through Django's test client (middleware, rate limit, JSON);
+- a fixed query mix (single words, two-word phrases, two words; half with one to three
+  filters) through the search service in-process, the same SQL replayed on a raw driver
+  connection (no Django), and the JSON API through Django's test client (middleware, rate
+  limit, JSON); one pass per layer per round, after a warm-up round; wall-clock and CPU;
 - a sample of the mix as the naive `icontains` ORM query (count and first page), with the
   service on the same sample, for the speed-up;
 - hiding and restoring the largest supplier's listings (supplier_visibility_changed).
@@ -370,9 +371,10 @@ def raw_connection(database_url: str, sqlite_path: str | None):
     if sqlite_path:
         import sqlite3
 
+        from django.conf import settings
+
         conn = sqlite3.connect(sqlite_path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        conn.executescript(settings.DATABASES["default"]["OPTIONS"]["init_command"])
         return conn
     import psycopg
 
@@ -452,21 +454,29 @@ def measure(mix: list[dict], args, database_url: str, sqlite_path: str | None) -
     raw = raw_connection(database_url, sqlite_path)
     client = Client()
     samples: dict[str, list] = {"service": [], "raw_sql": [], "api": []}
+    # One pass per layer, so that no layer runs on caches another just warmed for it.
     for round_ in range(args.rounds + 1):  # the first round warms caches and is not kept
+        recorded = []
         for item in mix:
-            params = item["params"]
             recorder = Recorder()
             with connection.execute_wrapper(recorder):
-                service = _timed(lambda p=params: search.search(search.parse_search_params(p)))
-            raw_sql = _timed(lambda r=recorder: replay(raw, r.statements, sqlite))
-            responses = []
-            api = _timed(lambda p=params, out=responses: out.append(client.get(API, p)))
-            if responses[0].status_code != 200:
-                raise SystemExit(f"API answered {responses[0].status_code} for {params}")
+                timing = _timed(
+                    lambda p=item["params"]: search.search(search.parse_search_params(p))
+                )
+            recorded.append(recorder.statements)
             if round_:
-                samples["service"].append((item, service))
-                samples["raw_sql"].append((item, raw_sql))
-                samples["api"].append((item, api))
+                samples["service"].append((item, timing))
+        for item, statements in zip(mix, recorded, strict=True):
+            timing = _timed(lambda s=statements: replay(raw, s, sqlite))
+            if round_:
+                samples["raw_sql"].append((item, timing))
+        for item in mix:
+            responses = []
+            timing = _timed(lambda p=item["params"], out=responses: out.append(client.get(API, p)))
+            if responses[0].status_code != 200:
+                raise SystemExit(f"API answered {responses[0].status_code} for {item['params']}")
+            if round_:
+                samples["api"].append((item, timing))
     raw.close()
 
     def split(pairs, which: int) -> dict:
@@ -574,6 +584,7 @@ def configure(backend: str, root: Path) -> tuple[str, str | None, Postgres | Non
 
 
 def run(args) -> dict:
+    load_at_start = list(os.getloadavg())
     root = Path(tempfile.mkdtemp(prefix="tradepost-bench-"))
     url, sqlite_path, cluster = configure(args.backend, root)
     try:
@@ -607,6 +618,7 @@ def run(args) -> dict:
             **catalog,
             "seed": args.seed,
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "load_average_at_start": load_at_start,
                         "load_average_at_end": list(os.getloadavg())},
             "load_seconds": round(load_s, 1),
             "index": {

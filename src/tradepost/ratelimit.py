@@ -4,12 +4,15 @@ A fixed-window counter per (scope, who, window): `cache.add` creates the window'
 `cache.incr` counts, so two concurrent requests never read-modify-write the same number
 (atomic on Redis and memcached; LocMemCache holds a lock; the database cache is not atomic).
 Limits are settings, `RATE_LIMITS[scope] = {"address": "120/60", "member": "300/60"}`, i.e.
-requests per seconds, one for the client address and one for the logged-in member.
+requests per seconds, one for the client address and one for the logged-in member. A fixed
+window lets a client send up to twice a limit across a window boundary; in exchange
+Retry-After is exact (the end of the window) and each request costs two cache calls.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
@@ -20,6 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tradepost.errors import Throttled
+
+View = Callable[..., HttpResponse]
 
 
 @dataclass(frozen=True)
@@ -103,10 +108,10 @@ def check_request(request: HttpRequest, scope: str) -> None:
         )
 
 
-def page_rate_limited(scope: str):
+def page_rate_limited(scope: str) -> Callable[[View], View]:
     """Decorate a page view: over the limit, answer 429 with a message page and Retry-After."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             try:

@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from tests.factories import member_create, search_category, searchable_listing
 from tradepost.catalog import search
 from tradepost.catalog.models import SupplierProfile
+from tradepost.catalog.search import sqlite
 from tradepost.errors import InvalidInput
 
 
@@ -346,3 +348,25 @@ def test_price_bounds_are_inclusive(tree, cn):
 
     assert titles(run(q="pan", min_price="12.34", max_price="12.34")) == ["Pan"]
     assert titles(run(q="pan", min_price="12.35")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend's choice")
+@pytest.mark.parametrize("bits_share", [0.0, 2.0])
+def test_exact_filters_answer_alike_as_tags_or_as_docid_bits(tree, cn, de, monkeypatch, bits_share):
+    monkeypatch.setattr(sqlite, "BITS_SHARE", bits_share)
+    monkeypatch.setattr(sqlite, "BITS_COMBINED", 0.0)
+    monkeypatch.setattr(sqlite, "_shares", sqlite._Shares())
+    SupplierProfile.objects.create(member=cn, verified=True)
+    searchable_listing(cn, tree["strips"], title="Lamp A", sample=True)
+    searchable_listing(cn, tree["kitchen"], title="Lamp B")
+    searchable_listing(de, tree["bulbs"], title="Lamp C", sample=True)
+    searchable_listing(de, tree["kitchen"], title="Lamp D")
+
+    answers = [
+        titles(run(q="lamp", country="CN", sort="newest")),
+        titles(run(q="lamp", verified="false", sample="true")),
+        titles(run(category="t-lighting", sample="true", sort="newest")),
+        titles(run(verified="true", sample="false")),
+    ]
+
+    assert answers == [["Lamp B", "Lamp A"], ["Lamp C"], ["Lamp C", "Lamp A"], ["Lamp B"]]

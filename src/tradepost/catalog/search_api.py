@@ -9,24 +9,26 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from django.urls import get_script_prefix, reverse
+from ninja import Field, Router, Schema
 
 from tradepost import ratelimit
 from tradepost.catalog import search, selectors
 from tradepost.catalog.search import ListingHit, SearchResult
 from tradepost.errors import NotFound
+from tradepost.members.models import User
 
 router = Router()
 
 
-def _member_or_anonymous(request: HttpRequest):
+def _member_or_anonymous(request: HttpRequest) -> User | AnonymousUser:
     """Optional authentication: whoever the token or session names, else anonymous."""
     from tradepost.members.services import api_token_authenticate
 
@@ -142,10 +144,26 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def _listing_urls() -> str:
-    """ "/listings/{}/": reversed once per response, not once per listing."""
+@lru_cache(maxsize=8)
+def _listing_url_template(script_prefix: str) -> str:
     url = reverse("catalog:listing_detail", args=[1])
     return url[: url.rindex("1")] + "{}" + url[url.rindex("1") + 1 :]
+
+
+def _listing_urls() -> str:
+    """ "/listings/{}/": reversed once, not once per listing."""
+    return _listing_url_template(get_script_prefix())
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    """As DjangoJSONEncoder writes it (milliseconds, Z), without a Python call per value
+    inside json.dumps."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def hit_out(hit: ListingHit, url: str) -> dict[str, Any]:
@@ -167,7 +185,7 @@ def hit_out(hit: ListingHit, url: str) -> dict[str, Any]:
         "moq": hit.moq,
         "unit": hit.unit,
         "sample_available": hit.sample_available,
-        "published_at": hit.published_at,
+        "published_at": _timestamp(hit.published_at),
     }
 
 
@@ -198,16 +216,35 @@ def _json(data: dict[str, Any]) -> HttpResponse:
 # --- Endpoints ----------------------------------------------------------------------------
 
 
-@router.get("/listings", response=SearchOut, auth=_member_or_anonymous)
-def search_listings(request: HttpRequest, params: Query[SearchParams]):
-    """Search published listings (see tradepost.catalog.search for what the numbers mean)."""
+SEARCH_PARAMETERS = [
+    {
+        "in": "query",
+        "name": name,
+        "required": False,
+        "schema": {"type": "string"},
+        "description": field.description,
+    }
+    for name, field in SearchParams.model_fields.items()
+]
+
+
+@router.get(
+    "/listings",
+    response=SearchOut,
+    auth=_member_or_anonymous,
+    openapi_extra={"parameters": SEARCH_PARAMETERS},
+)
+def search_listings(request: HttpRequest) -> HttpResponse:
+    """Search published listings (see tradepost.catalog.search for what the numbers mean).
+    The parameters (SearchParams) are read by search.parse_search_params, the same parser
+    as the search page's."""
     ratelimit.check_request(request, "search")
-    query = search.parse_search_params(params.dict(exclude_none=True))
+    query = search.parse_search_params(request.GET)
     return _json(search_out(search.search(query)))
 
 
 @router.get("/listings/{listing_id}", response=ListingOut, auth=_member_or_anonymous)
-def get_listing(request: HttpRequest, listing_id: int):
+def get_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
     """A published listing of an active supplier; 404 for anything else."""
     ratelimit.check_request(request, "listing")
     if not 0 < listing_id < 2**63:

@@ -12,7 +12,7 @@ KW_NEW = "coalesce((SELECT group_concat(value, ' ') FROM json_each(new.keywords)
 SQLITE = [
     """CREATE TABLE catalog_search_doc (
     docid INTEGER PRIMARY KEY,
-    listing_id INTEGER NOT NULL UNIQUE,
+    listing_id INTEGER NOT NULL,
     visible INTEGER NOT NULL,
     published_at REAL,
     tags TEXT NOT NULL,
@@ -20,6 +20,7 @@ SQLITE = [
     price REAL,
     moq INTEGER NOT NULL
 )""",
+    "CREATE UNIQUE INDEX catalog_search_doc_listing ON catalog_search_doc (listing_id)",
     """CREATE VIRTUAL TABLE catalog_search_fts USING fts5(
     title, keywords, description, tags,
     content='', columnsize=0, tokenize='porter unicode61 remove_diacritics 2'
@@ -58,7 +59,7 @@ POSTGRES = [
     # docids and price/MOQ facts without detoasting; the tier vectors are small and inline.
     """CREATE TABLE catalog_search_doc (
     docid bigint PRIMARY KEY,
-    listing_id bigint NOT NULL UNIQUE,
+    listing_id bigint NOT NULL,
     visible boolean NOT NULL,
     published_at timestamptz,
     currency varchar(3) NOT NULL,
@@ -68,6 +69,7 @@ POSTGRES = [
     tsv_title tsvector NOT NULL,
     tsv_tk tsvector NOT NULL
 ) WITH (toast_tuple_target = 128)""",
+    "CREATE UNIQUE INDEX catalog_search_doc_listing ON catalog_search_doc (listing_id)",
     "ALTER TABLE catalog_search_doc ALTER COLUMN tsv SET STORAGE EXTERNAL",
     "ALTER TABLE catalog_search_doc ALTER COLUMN tsv_title SET STORAGE MAIN",
     "ALTER TABLE catalog_search_doc ALTER COLUMN tsv_tk SET STORAGE MAIN",

@@ -11,17 +11,19 @@ The backend follows the database in use (`connection.vendor`). What goes in the 
 
 What a search answers (the same on both backends):
 
-- Words match title, keywords or description (stemmed; a quoted phrase matches in order);
-  category (with every category below it), supplier country, verified supplier, samples and
-  price currency are exact-match filters the index intersects with the words.
-- The window: a search reads at most `SEARCH_WINDOW` (1,000, the deepest result a buyer can
-  page to) of those matches, in its order: by relevance, listings with every term in the title
-  first, then with every term in title or keywords, then the rest (title > keywords >
-  description), newest first within each; otherwise newest first. Price and MOQ filters,
-  price sorting, `count` and the facet counts are computed within the window, so no search
-  reads more than the window however broad it is; ranking never looks further (the index
-  returns matches in these orders cheaply, so nothing is scored per match). When more
-  listings match, `count_exact` is False and `count` counts the window only.
+- Words match title, keywords or description (stemmed; a quoted phrase matches in order).
+  Category (with every category below it), supplier country, verified supplier and samples
+  are exact-match filters: the index intersects them with the words, or, on SQLite, when
+  most listings pass a filter, checks it on each match's docid (keys.py, sqlite.py).
+- The window: a search reads the first `SEARCH_WINDOW` (500) of those matches, or as many as
+  the requested page needs (at most SEARCH_MAX_PAGE x SEARCH_PAGE_SIZE, 1,000), in its
+  order: by relevance, listings with every term in the title first, then with every term in
+  title or keywords, then the rest (title > keywords > description), newest first within
+  each; otherwise newest first. Price, MOQ and default-currency filters, price sorting,
+  `count` and the facet counts are computed within the window, so no search reads more than
+  the window however broad it is, and ranking never looks further (the index returns
+  matches in these orders cheaply, so nothing is scored per match). When more listings
+  match, `count_exact` is False and `count` counts the window only (a lower bound).
 - Facets count the listings of the result (all filters applied) per category, a listing
   counting for its category and each ancestor, i.e. what choosing that filter would give,
   and per supplier country.
@@ -130,8 +132,8 @@ def search(query: SearchQuery) -> SearchResult:
     common = currency == settings.SEARCH_PRICE_CURRENCY
     plan = Plan(
         terms=query.terms,
-        tag_clauses=keys.filter_tags(
-            category_ids=_category_ids(query.category) if query.category else None,
+        filters=keys.Filters(
+            category_ids=tuple(_category_ids(query.category)) if query.category else None,
             country=query.country,
             verified=query.verified,
             sample=query.sample,
@@ -145,7 +147,7 @@ def search(query: SearchQuery) -> SearchResult:
         sort=query.sort,
         offset=(query.page - 1) * page_size,
         limit=page_size,
-        window=max(settings.SEARCH_WINDOW, settings.SEARCH_MAX_PAGE * page_size),
+        window=max(settings.SEARCH_WINDOW, query.page * page_size),
     )
     hits = hits_from_window(plan, backend())
     category_facets, country_facets = facets(hits.facet_cells)

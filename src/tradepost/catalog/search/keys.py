@@ -20,10 +20,14 @@ from dataclasses import dataclass
 
 SEQ_SHIFT = 30
 SEQ_TOP = (1 << 33) - 1
-CATEGORY_SHIFT = 10
-CATEGORY_MASK = (1 << 20) - 1
+CATEGORY_SHIFT = 12
+CATEGORY_MASK = (1 << 18) - 1
+COUNTRY_SHIFT = 2
 COUNTRY_MASK = (1 << 10) - 1
-FACET_MASK = (1 << SEQ_SHIFT) - 1  # category and country together
+VERIFIED_BIT = 1 << 1
+SAMPLE_BIT = 1
+LOW_MASK = (1 << SEQ_SHIFT) - 1  # everything below seq
+FACET_MASK = LOW_MASK & ~(VERIFIED_BIT | SAMPLE_BIT)  # category and country
 ALL_TAG = "all"
 
 
@@ -42,9 +46,15 @@ def country_of(code: int) -> str:
     return chr(first + 64) + chr(second + 64)
 
 
-def docid_for(*, seq: int, category_id: int, country: str) -> int:
+def docid_for(*, seq: int, category_id: int, country: str, verified: bool, sample: bool) -> int:
     category = category_id if 0 < category_id <= CATEGORY_MASK else 0
-    return (SEQ_TOP - seq) << SEQ_SHIFT | category << CATEGORY_SHIFT | country_code(country)
+    return (
+        (SEQ_TOP - seq) << SEQ_SHIFT
+        | category << CATEGORY_SHIFT
+        | country_code(country) << COUNTRY_SHIFT
+        | (VERIFIED_BIT if verified else 0)
+        | (SAMPLE_BIT if sample else 0)
+    )
 
 
 def seq_of(docid: int) -> int:
@@ -56,7 +66,7 @@ def category_of(docid: int) -> int:
 
 
 def country_code_of(docid: int) -> int:
-    return docid & COUNTRY_MASK
+    return (docid >> COUNTRY_SHIFT) & COUNTRY_MASK
 
 
 @dataclass(frozen=True)
@@ -70,36 +80,24 @@ class DocFacts:
     currency: str
 
     def tags(self) -> list[str]:
-        tags = [
-            ALL_TAG,
-            f"c{self.category_id}",
-            f"v{int(self.verified)}",
-            f"s{int(self.sample)}",
-            f"m{self.currency.lower()}",
-        ]
+        """The SQLite index's tags; only true flags are tagged (false is "NOT the tag")."""
+        tags = [ALL_TAG, f"c{self.category_id}", f"m{self.currency.lower()}"]
         if self.country:
             tags.append(f"k{self.country.lower()}")
+        if self.verified:
+            tags.append("v1")
+        if self.sample:
+            tags.append("s1")
         return tags
 
 
-def filter_tags(
-    *,
-    category_ids: list[int] | None,
-    country: str | None,
-    verified: bool | None,
-    sample: bool | None,
-    currency: str | None,
-) -> list[list[str]]:
-    """The exact-match filters as tag clauses: every clause must hold, any tag of a clause."""
-    clauses: list[list[str]] = []
-    if category_ids is not None:
-        clauses.append([f"c{pk}" for pk in category_ids])
-    if country:
-        clauses.append([f"k{country.lower()}"])
-    if verified is not None:
-        clauses.append([f"v{int(verified)}"])
-    if sample is not None:
-        clauses.append([f"s{int(sample)}"])
-    if currency:
-        clauses.append([f"m{currency.lower()}"])
-    return clauses
+@dataclass(frozen=True)
+class Filters:
+    """A search's exact-match filters. Each backend chooses how to apply each one: as index
+    tags intersected with the words, or (SQLite) as a check of the docid's bits."""
+
+    category_ids: tuple[int, ...] | None = None
+    country: str | None = None
+    verified: bool | None = None
+    sample: bool | None = None
+    currency: str | None = None  # a currency other than the default one (a rare tag)

@@ -1,6 +1,6 @@
 """A search as the backends execute it, and what is done with the window they return.
 
-A backend answers two questions: the first `window + 1` matches of the words and the tag
+A backend answers two questions: the first `window + 1` matches of the words and the exact
 filters, in window order (relevance tiers, or newest first); and, when price or MOQ matter,
 which of them pass those filters and in what order. Count, facet cells and the page are
 computed here, the same for both backends.
@@ -9,6 +9,7 @@ computed here, the same for both backends.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -20,7 +21,7 @@ from tradepost.catalog.search.query import Term
 @dataclass(frozen=True)
 class Plan:
     terms: tuple[Term, ...]
-    tag_clauses: list[list[str]]
+    filters: keys.Filters
     currency: str | None  # checked within the window (a rarer currency is a tag instead)
     min_price: Decimal | None
     max_price: Decimal | None
@@ -61,7 +62,7 @@ class Hits:
 
 class Backend(Protocol):
     def window(self, plan: Plan) -> list[int]:
-        """Docids of the first `plan.window + 1` matches of words and tags, in window order."""
+        """Docids of the first `plan.window + 1` matches of words and filters, in order."""
 
     def kept(self, plan: Plan, docids: list[int]) -> list[int]:
         """Of a ranged plan's window, the docids that pass the price, MOQ and currency
@@ -69,6 +70,40 @@ class Backend(Protocol):
         window order. The SQL of both backends follows `price_filters`."""
 
     def listing_ids(self, docids: list[int]) -> dict[int, int]: ...
+
+
+TIERS = ("title", "title keywords", "title keywords description")
+
+
+def tiered_window(
+    limit: int, matches: Callable[[str, tuple[int, int] | None], list[int]]
+) -> list[int]:
+    """The first `limit` matches by relevance: three tiers (every term in the title; in title
+    or keywords; anywhere), each newest first, each holding the previous one's matches.
+
+    `matches(columns, between)` gives the first `limit` docids matching in `columns`
+    (optionally only docids in `between`). A broad search fills the window from the title
+    tier alone. Otherwise the matches anywhere are read next: when they all fit in the
+    window, the middle tier is only read over their span of docids, and when they do not,
+    they give the window's tail without a scan of the rest (which no index can do cheaply:
+    "anywhere but in title or keywords" is a NOT).
+    """
+    title = matches(TIERS[0], None)
+    if len(title) == limit:
+        return title
+    anywhere = matches(TIERS[2], None)
+    if len(anywhere) <= len(title):  # every match has the terms in its title
+        return title
+    complete = len(anywhere) < limit
+    middle = matches(TIERS[1], (anywhere[0], anywhere[-1]) if complete else None)
+    # The middle tier holds the title tier; when it fills the window it is all we need, and
+    # otherwise it is complete, so `anywhere` holds enough of the rest.
+    seen = set(title)
+    found = title + [d for d in middle if d not in seen]
+    if len(found) >= limit:
+        return found[:limit]
+    seen.update(found)
+    return (found + [d for d in anywhere if d not in seen])[:limit]
 
 
 def price_filters(plan: Plan) -> dict[str, object]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import Plan, price_filters
+from tradepost.catalog.search.plan import TIERS, Plan, price_filters, tiered_window
 
 DOC = "catalog_search_doc"
 SEQ = "catalog_search_seq"
@@ -45,23 +45,27 @@ def _country_code_sql(column: str) -> str:
 
 
 def _docid_sql(seq: str) -> str:
+    """keys.docid_for in SQL."""
     return (
         f"(({keys.SEQ_TOP} - ({seq})) << {keys.SEQ_SHIFT}) | ((CASE WHEN l.category_id "
         f"BETWEEN 1 AND {keys.CATEGORY_MASK} THEN l.category_id ELSE 0 END) "
         f"<< {keys.CATEGORY_SHIFT}) | "
-        f"{_country_code_sql('l.supplier_country')}"
+        f"({_country_code_sql('l.supplier_country')} << {keys.COUNTRY_SHIFT}) | "
+        f"(CASE WHEN coalesce(p.verified, false) THEN {keys.VERIFIED_BIT} ELSE 0 END) | "
+        f"(CASE WHEN l.sample_available THEN {keys.SAMPLE_BIT} ELSE 0 END)"
     )
 
 
-_TITLE = f"to_tsvector('{CONFIG}', l.title)"
-_KEYWORDS = f"""jsonb_to_tsvector('{CONFIG}', l.keywords, '["string"]')"""
 _COLUMNS = f"""l.id, (m.status = 'active' AND m.is_supplier), l.published_at, l.currency,
     l.min_unit_price, l.moq,
-    {_TITLE} || {_KEYWORDS} || to_tsvector('{CONFIG}', l.description)
+    v.title || v.keywords || to_tsvector('{CONFIG}', l.description)
         || array_to_tsvector({_tags_sql()}),
-    {_TITLE}, {_TITLE} || {_KEYWORDS}"""
-_FROM = """FROM catalog_listing l JOIN members_member m ON m.id = l.supplier_id
-    LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id"""
+    v.title, v.title || v.keywords"""
+# Each field's vector is made once per listing (LATERAL), though three columns use them.
+_FROM = f"""FROM catalog_listing l JOIN members_member m ON m.id = l.supplier_id
+    LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
+    CROSS JOIN LATERAL (SELECT to_tsvector('{CONFIG}', l.title) AS title,
+        jsonb_to_tsvector('{CONFIG}', l.keywords, '["string"]') AS keywords) v"""
 _INSERT = f"""INSERT INTO {DOC} (docid, listing_id, visible, published_at, currency, price, moq,
     tsv, tsv_title, tsv_tk)"""
 
@@ -69,7 +73,7 @@ _INSERT = f"""INSERT INTO {DOC} (docid, listing_id, visible, published_at, curre
 INDEXES = {
     f"{DOC}_{column}": f"CREATE INDEX {DOC}_{column} ON {DOC} USING gin ({column}) WHERE visible"
     for column in ("tsv", "tsv_title", "tsv_tk")
-}
+} | {f"{DOC}_listing": f"CREATE UNIQUE INDEX {DOC}_listing ON {DOC} (listing_id)"}
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -125,7 +129,7 @@ def unindex(listing_ids: Iterable[int]) -> None:
 
 
 def rebuild() -> int:
-    """Index every published listing afresh; the GIN index is rebuilt once, after loading."""
+    """Index every published listing afresh; the indexes are built once, after loading."""
     with connection.cursor() as cursor:
         for name in INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
@@ -156,37 +160,53 @@ def _text_query(cursor, plan: Plan) -> str:
     return cursor.fetchone()[0]
 
 
-def _tags_query(clauses: list[list[str]]) -> str:
+def _tags_query(filters: keys.Filters) -> str:
+    """The exact-match filters as a tsquery of tag lexemes (each clause must hold)."""
+    clauses: list[list[str]] = []
+    if filters.category_ids is not None:
+        clauses.append([f"c{pk}" for pk in filters.category_ids])
+    if filters.country:
+        clauses.append([f"k{filters.country.lower()}"])
+    if filters.verified is not None:
+        clauses.append([f"v{int(filters.verified)}"])
+    if filters.sample is not None:
+        clauses.append([f"s{int(filters.sample)}"])
+    if filters.currency:
+        clauses.append([f"m{filters.currency.lower()}"])
     return " & ".join("(" + " | ".join(f"'#{tag}'" for tag in clause) + ")" for clause in clauses)
 
 
+_TIER_VECTORS = {TIERS[0]: "tsv_title", TIERS[1]: "tsv_tk"}
+
+
 def window(plan: Plan) -> list[int]:
-    """The first `plan.window + 1` matches in order: the GIN indexes find the matches and
-    LIMIT keeps the first of them, before anything else is read."""
-    found: list[int] = []
+    """The first `plan.window + 1` matches in order (plan.tiered_window): the GIN indexes
+    find the matches and LIMIT keeps the first of them, before anything else is read."""
+    limit = plan.window + 1
     with connection.cursor() as cursor:
         text = _text_query(cursor, plan)
-        match = " & ".join(f"({part})" for part in (text, _tags_query(plan.tag_clauses)) if part)
-        tiers: list[tuple[str, list[str]]] = [("TRUE", [])]
-        if plan.by_relevance and text:
-            tiers = [
-                ("tsv_title @@ %s::tsquery", [text]),
-                ("tsv_tk @@ %s::tsquery AND NOT tsv_title @@ %s::tsquery", [text, text]),
-                ("NOT tsv_tk @@ %s::tsquery", [text]),
-            ]
-        for tier, tier_params in tiers:
-            wanted = plan.window + 1 - len(found)
-            if wanted <= 0:
-                break
+        match = " & ".join(f"({part})" for part in (text, _tags_query(plan.filters)) if part)
+
+        def matches(columns: str, between: tuple[int, int] | None = None) -> list[int]:
             # No words and no filters: the primary key's order is the window.
-            matching, match_params = ("tsv @@ %s::tsquery", [match]) if match else ("TRUE", [])
+            sql, params = "visible", []
+            if match:
+                sql += " AND tsv @@ %s::tsquery"
+                params.append(match)
+            if columns in _TIER_VECTORS:
+                sql += f" AND {_TIER_VECTORS[columns]} @@ %s::tsquery"
+                params.append(text)
+            if between:
+                sql += " AND docid BETWEEN %s AND %s"
+                params += list(between)
             cursor.execute(
-                f"""SELECT docid FROM {DOC} WHERE visible AND {matching} AND {tier}
-                ORDER BY docid LIMIT %s""",
-                [*match_params, *tier_params, wanted],
+                f"SELECT docid FROM {DOC} WHERE {sql} ORDER BY docid LIMIT %s", [*params, limit]
             )
-            found += [docid for (docid,) in cursor.fetchall()]
-    return found
+            return [docid for (docid,) in cursor.fetchall()]
+
+        if not (plan.by_relevance and text):
+            return matches(TIERS[-1])
+        return tiered_window(limit, matches)
 
 
 def kept(plan: Plan, docids: list[int]) -> list[int]:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from tradepost.catalog.models import ListingStatus
@@ -82,8 +81,8 @@ JOIN catalog_category c ON c.id = l.category_id
 LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
 WHERE l.id IN ({marks})"""
 _LADDER = {
-    "sqlite": "group_concat(t.min_qty || ':' || t.unit_price, ' ')",
-    "postgresql": "string_agg(t.min_qty || ':' || t.unit_price, ' ')",
+    "sqlite": "group_concat(t.min_qty || ':' || t.unit_price, ' ')",  # in index order
+    "postgresql": "string_agg(t.min_qty || ':' || t.unit_price, ' ' ORDER BY t.min_qty)",
 }
 
 
@@ -97,8 +96,12 @@ def _ladder(text: str | None) -> tuple[tuple[int, Decimal], ...]:
     """ "10:9.5 100:7.25" -> ((10, Decimal("9.5")), (100, Decimal("7.25")))."""
     if not text:
         return ()
-    steps = (step.partition(":") for step in text.split(" "))
-    return tuple(sorted((int(qty), Decimal(price)) for qty, _, price in steps))
+    ladder = []
+    for step in text.split(" "):
+        qty, _, price = step.partition(":")
+        ladder.append((int(qty), Decimal(price)))
+    ladder.sort()
+    return tuple(ladder)
 
 
 def hydrate(listing_ids: list[int], *, qty: int | None) -> list[ListingHit]:
@@ -128,8 +131,8 @@ def hydrate(listing_ids: list[int], *, qty: int | None) -> list[ListingHit]:
         moq, unit, sample, published_at, ladder_text = row[13:]
         if isinstance(published_at, str):
             published_at = parse_datetime(published_at)
-        if published_at is not None and timezone.is_naive(published_at):
-            published_at = timezone.make_aware(published_at, UTC)
+        if published_at is not None and published_at.tzinfo is None:
+            published_at = published_at.replace(tzinfo=UTC)  # SQLite keeps UTC, naive
         ladder = _ladder(ladder_text)
         hits.append(
             ListingHit(

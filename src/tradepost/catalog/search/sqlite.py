@@ -14,12 +14,15 @@ listing is searchable at all is decided by `reindex`, which the catalog services
 from __future__ import annotations
 
 import json
+import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import connection
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import Plan, price_filters
+from tradepost.catalog.search.plan import TIERS, Plan, price_filters, tiered_window
 from tradepost.catalog.search.query import Term
 
 FTS = "catalog_search_fts"
@@ -44,9 +47,22 @@ def country_code_sql(column: str) -> str:
 def tags_sql() -> str:
     """The tags of keys.DocFacts.tags(), in the same order, for the bulk build."""
     return (
-        "'all c' || l.category_id || ' v' || coalesce(p.verified, 0) || ' s' || "
-        "l.sample_available || ' m' || lower(l.currency) || "
+        "'all c' || l.category_id || ' m' || lower(l.currency) || "
         "CASE WHEN l.supplier_country != '' THEN ' k' || lower(l.supplier_country) ELSE '' END"
+        " || CASE WHEN coalesce(p.verified, 0) THEN ' v1' ELSE '' END"
+        " || CASE WHEN l.sample_available THEN ' s1' ELSE '' END"
+    )
+
+
+def docid_sql(seq: str) -> str:
+    """keys.docid_for in SQL (the bulk build)."""
+    return (
+        f"(({keys.SEQ_TOP} - {seq}) << {keys.SEQ_SHIFT})"
+        f" | ((CASE WHEN l.category_id BETWEEN 1 AND {keys.CATEGORY_MASK}"
+        f" THEN l.category_id ELSE 0 END) << {keys.CATEGORY_SHIFT})"
+        f" | ({country_code_sql('l.supplier_country')} << {keys.COUNTRY_SHIFT})"
+        f" | (CASE WHEN coalesce(p.verified, 0) THEN {keys.VERIFIED_BIT} ELSE 0 END)"
+        f" | (CASE WHEN l.sample_available THEN {keys.SAMPLE_BIT} ELSE 0 END)"
     )
 
 
@@ -114,7 +130,13 @@ def _reindex(cursor, ids: list[int]) -> None:
         if seq is None or was_published_at != published_at:
             seq, next_seq = next_seq, next_seq + 1
         facts = keys.DocFacts(category_id, country, bool(verified), bool(sample), currency)
-        docid = keys.docid_for(seq=seq, category_id=category_id, country=country)
+        docid = keys.docid_for(
+            seq=seq,
+            category_id=category_id,
+            country=country,
+            verified=bool(verified),
+            sample=bool(sample),
+        )
         tags = " ".join(facts.tags())
         values.append((docid, pk, bool(visible), published_at, tags, currency, *row[8:]))
     cursor.executemany(
@@ -133,30 +155,31 @@ def unindex(listing_ids: Iterable[int]) -> None:
 
 
 def rebuild() -> int:
-    """Index every published listing afresh (bulk: a few statements, not one per listing)."""
+    """Index every published listing afresh (bulk: a few statements, not one per listing).
+
+    Rows go in in docid order, the listing_id index is built after them (sorting once rather
+    than inserting a million keys at random), and FTS5 gets a 64 MB buffer so that it writes
+    few segments to merge."""
+    # Numbered newest first, so that the window function's sort is also docid order.
+    published = "(SELECT count(*) FROM catalog_listing WHERE status = 'published')"
+    seq = f"({published} + 1 - row_number() OVER (ORDER BY l.published_at DESC, l.id DESC))"
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('delete-all')")
-        # A 64 MB buffer before FTS5 writes a segment: a bulk load then needs no merging.
         cursor.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', 67108864)")
+        cursor.execute(f"DROP INDEX IF EXISTS {DOC}_listing")
         cursor.execute(f"DELETE FROM {DOC}")
         cursor.execute(
             f"""INSERT INTO {DOC} (docid, listing_id, visible, published_at, tags, currency,
                                    price, moq)
-            SELECT (({keys.SEQ_TOP} - seq) << {keys.SEQ_SHIFT})
-                   | ((CASE WHEN category_id BETWEEN 1 AND {keys.CATEGORY_MASK}
-                       THEN category_id ELSE 0 END) << {keys.CATEGORY_SHIFT})
-                   | {country_code_sql("supplier_country")} AS docid,
-                   id, visible, published_at, tags, currency, price, moq
-            FROM (
-                SELECT row_number() OVER (ORDER BY l.published_at, l.id) AS seq, l.id,
-                       l.category_id, l.supplier_country, {VISIBLE_SQL} AS visible,
-                       julianday(l.published_at) AS published_at, {tags_sql()} AS tags,
-                       l.currency, l.min_unit_price AS price, l.moq
-                FROM catalog_listing l JOIN members_member m ON m.id = l.supplier_id
-                LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
-                WHERE l.status = 'published'
-            ) ORDER BY docid"""
+            SELECT {docid_sql(seq)} AS docid, l.id, {VISIBLE_SQL}, julianday(l.published_at),
+                   {tags_sql()}, l.currency, l.min_unit_price, l.moq
+            FROM catalog_listing l NOT INDEXED
+            JOIN members_member m ON m.id = l.supplier_id
+            LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
+            WHERE l.status = 'published'
+            ORDER BY l.published_at DESC, l.id DESC"""
         )
+        cursor.execute(f"CREATE UNIQUE INDEX {DOC}_listing ON {DOC} (listing_id)")
         cursor.execute(f"{_FTS_INSERT} ORDER BY d.docid")
         cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
         cursor.execute(f"SELECT count(*) FROM {DOC} WHERE visible")
@@ -175,31 +198,127 @@ def _text(terms: Sequence[Term], columns: str) -> str:
     return f"({{{columns}}}: ({_phrases(terms)}))"
 
 
-def _tags(clauses: list[list[str]]) -> str:
-    return " AND ".join(
-        "(tags: (" + " OR ".join(f'"{tag}"' for tag in clause) + "))" for clause in clauses
-    )
+def _tag_clause(tags: Iterable[str]) -> str:
+    return "(tags: (" + " OR ".join(f'"{tag}"' for tag in tags) + "))"
 
 
 def _and(*parts: str) -> str:
     return " AND ".join(p for p in parts if p)
 
 
-def expressions(plan: Plan) -> list[str]:
-    """MATCH expressions for the window, in tier order: each one's matches include the
-    previous one's (title, then title or keywords, then anywhere), so a window is read with
-    plain index scans instead of NOT expressions."""
-    tags = _tags(plan.tag_clauses)
-    if not plan.terms:
-        return [tags or f'(tags: "{keys.ALL_TAG}")']
-    anywhere = _and(_text(plan.terms, "title keywords description"), tags)
-    if not plan.by_relevance:
-        return [anywhere]
-    return [
-        _and(_text(plan.terms, "title"), tags),
-        _and(_text(plan.terms, "title keywords"), tags),
-        anywhere,
-    ]
+# --- Choosing how to apply each exact filter ----------------------------------------------
+#
+# A filter most listings pass (country CN, verified, samples) is slow as a tag: intersecting
+# with a tag nearly every listing carries reads that whole list. It is fast as a check of the
+# docid's bits on each match of the words. A filter few listings pass is the opposite: the
+# bits check would read many matches to find a few. Each filter goes one way or the other by
+# its share of a sample of the newest listings (refreshed every STATS_SECONDS).
+
+BITS_SHARE = 0.2  # a filter passed by at least this share is checked on the docid's bits
+BITS_COMBINED = 0.05  # ...as long as the bit filters together pass at least this share
+SAMPLE_SIZE = 5000
+STATS_SECONDS = 300
+
+
+@dataclass
+class _Shares:
+    """Shares of the newest SAMPLE_SIZE visible listings per category, country and flag."""
+
+    at: float = -1e9
+    total: int = 0
+    category: Counter[int] = field(default_factory=Counter)
+    country: Counter[int] = field(default_factory=Counter)
+    flags: Counter[int] = field(default_factory=Counter)
+
+    def refresh(self) -> _Shares:
+        now = time.monotonic()
+        if now - self.at < STATS_SECONDS:
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT group_concat(docid & {keys.LOW_MASK}) FROM (SELECT docid FROM {DOC}"
+                f" WHERE visible ORDER BY docid LIMIT {SAMPLE_SIZE})"
+            )
+            sample = _ids(cursor)
+        self.at, self.total = now, len(sample)
+        self.category = Counter(map(keys.category_of, sample))
+        self.country = Counter(map(keys.country_code_of, sample))
+        self.flags = Counter(b & (keys.VERIFIED_BIT | keys.SAMPLE_BIT) for b in sample)
+        return self
+
+    def of(self, counter: Counter[int], keys_: Iterable[int]) -> float:
+        return sum(counter[k] for k in keys_) / self.total if self.total else 0.0
+
+    def flag(self, bit: int, wanted: bool) -> float:
+        passed = sum(n for bits, n in self.flags.items() if bool(bits & bit) == wanted)
+        return passed / self.total if self.total else 0.0
+
+
+_shares = _Shares()
+
+
+class _Filters:
+    """The plan's exact filters, split into FTS5 tag clauses and a docid bits check."""
+
+    def __init__(self, filters: keys.Filters) -> None:
+        shares = _shares.refresh()
+        candidates = []  # (share of listings passing, bits check, tag clause)
+        if filters.category_ids is not None:
+            ids = sorted(set(filters.category_ids))
+            candidates.append(
+                (
+                    shares.of(shares.category, ids),
+                    f"((rowid >> {keys.CATEGORY_SHIFT}) & {keys.CATEGORY_MASK}) IN "
+                    f"({','.join(map(str, ids))})",
+                    _tag_clause(f"c{pk}" for pk in ids),
+                )
+            )
+        if filters.country:
+            code = keys.country_code(filters.country)
+            mask = keys.COUNTRY_MASK << keys.COUNTRY_SHIFT
+            candidates.append(
+                (
+                    shares.of(shares.country, [code]),
+                    f"(rowid & {mask}) = {code << keys.COUNTRY_SHIFT}",
+                    _tag_clause([f"k{filters.country.lower()}"]),
+                )
+            )
+        for wanted, bit, tag in (
+            (filters.verified, keys.VERIFIED_BIT, "v1"),
+            (filters.sample, keys.SAMPLE_BIT, "s1"),
+        ):
+            if wanted is not None:
+                clause = _tag_clause([tag])
+                candidates.append(
+                    (
+                        shares.flag(bit, wanted),
+                        f"(rowid & {bit}) = {bit if wanted else 0}",
+                        clause if wanted else f"NOT {clause}",
+                    )
+                )
+        candidates.sort(key=lambda c: c[0], reverse=True)
+        self.checks: list[str] = []
+        self.tags: list[str] = []
+        combined = 1.0
+        for fraction, check, tag in candidates:
+            if fraction >= BITS_SHARE and combined * fraction >= BITS_COMBINED:
+                self.checks.append(check)
+                combined *= fraction
+            else:
+                self.tags.append(tag)
+        if filters.currency:
+            self.tags.append(_tag_clause([f"m{filters.currency.lower()}"]))
+
+    def match(self, text: str) -> str:
+        """The MATCH expression: words and tag clauses (a NOT clause needs something to
+        subtract from, hence the tag every listing carries)."""
+        positive = [t for t in self.tags if not t.startswith("NOT ")]
+        negative = [t for t in self.tags if t.startswith("NOT ")]
+        expr = _and(text, *positive) or f'(tags: "{keys.ALL_TAG}")'
+        return " ".join([f"({expr})", *negative]) if negative else expr
+
+    def where(self) -> str:
+        return "".join(f" AND {check}" for check in self.checks)
 
 
 def _ids(cursor) -> list[int]:
@@ -208,25 +327,33 @@ def _ids(cursor) -> list[int]:
     return list(map(int, text.split(","))) if text else []
 
 
+def _matches(cursor, expr: str, filters: _Filters, limit: int, between=None) -> list[int]:
+    """Docids of the first `limit` matches of `expr`, newest first."""
+    span, params = "", [expr]
+    if between:
+        span = " AND rowid BETWEEN %s AND %s"
+        params += list(between)
+    cursor.execute(
+        f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+        f"{span}{filters.where()} ORDER BY rowid LIMIT %s)",
+        [*params, limit],
+    )
+    return _ids(cursor)
+
+
 def window(plan: Plan) -> list[int]:
-    """The first `plan.window + 1` matches in window order."""
+    """The first `plan.window + 1` matches in window order (plan.tiered_window)."""
     limit = plan.window + 1
-    found: list[int] = []
-    seen: set[int] = set()
+    filters = _Filters(plan.filters)
     with connection.cursor() as cursor:
-        for expr in expressions(plan):
-            cursor.execute(
-                f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {FTS} "
-                f"WHERE {FTS} MATCH %s ORDER BY rowid LIMIT %s)",
-                [expr, limit],
-            )
-            # A tier's matches hold the previous tiers' (complete, or we would have
-            # stopped), so its first `limit` rows hold at least `limit - len(found)` new ones.
-            found += [d for d in _ids(cursor) if d not in seen]
-            if len(found) >= limit:
-                return found[:limit]
-            seen.update(found)
-    return found
+
+        def matches(columns: str, between: tuple[int, int] | None = None) -> list[int]:
+            expr = filters.match(_text(plan.terms, columns) if plan.terms else "")
+            return _matches(cursor, expr, filters, limit, between)
+
+        if not plan.by_relevance:
+            return matches(TIERS[-1])
+        return tiered_window(limit, matches)
 
 
 def kept(plan: Plan, docids: list[int]) -> list[int]:
