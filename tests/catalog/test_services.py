@@ -1,9 +1,8 @@
 """Listing services: licence grants (3.7), re-screening, the transition table, caps (6.2 iii),
 the search index hook, and the console-managed policy version."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from tests.factories import listing_create, listing_payload, member_create, staff_create
 from tradepost.catalog import services
@@ -41,7 +40,7 @@ def test_a_newer_terms_version_in_force_is_the_one_recorded(supplier):
     newer = TermsVersion.objects.create(
         site=supplier.site,
         label="Terms of Use, new version",
-        effective_date=datetime.date.today(),
+        effective_date=timezone.localdate(),
         body="New terms",
         body_sha256="0" * 64,
     )

@@ -45,7 +45,10 @@ def test_every_channel_has_a_receipt_rule():
 
 
 _times = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)
+    # hypothesis takes naive bounds and attaches `timezones` itself.
+    min_value=datetime(2020, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2040, 1, 1),  # noqa: DTZ001
+    timezones=st.just(UTC),
 )
 _receipts = st.builds(
     DeemedReceipt, at=_times, rule_id=st.sampled_from(["a", "b"]), clause=st.just("11.2")

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _sync_categories(sender, **kwargs) -> None:
+def _sync_categories(sender: AppConfig, **kwargs: Any) -> None:
     if sender.label != "catalog":
         return
     from tradepost.catalog.services import categories_sync

@@ -10,7 +10,9 @@ from tradepost.catalog.models import Listing
 from tradepost.members.models import Member
 
 
-def _listing(title, description, category, tiers, **extra) -> dict[str, Any]:
+def _listing(
+    title: str, description: str, category: str, tiers: list[tuple[int, str]], **extra: Any
+) -> dict[str, Any]:
     return {
         "title": title,
         "description": description,

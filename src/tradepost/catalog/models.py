@@ -162,7 +162,7 @@ class ListingImage(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class ListingTransition(models.Model):

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
-def _after_last_app_migrated(sender, **kwargs) -> None:
+def _after_last_app_migrated(sender: AppConfig, **kwargs: Any) -> None:
     # Permissions of every app exist only once the last app's post_migrate has run.
     if sender.label != list(apps.get_app_configs())[-1].label:
         return

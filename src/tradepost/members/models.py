@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -37,13 +38,13 @@ class MemberStatus(models.TextChoices):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, username: str, password: str | None = None, **extra) -> User:
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(username=username, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, username: str, password: str | None = None, **extra) -> User:
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(username, password, **extra)

@@ -11,9 +11,9 @@ class MaximumLengthValidator:
     """Long passphrases are welcome (64+ accepted unchanged); only absurd lengths are refused."""
 
     def __init__(self, max_length: int | None = None) -> None:
-        self.max_length = max_length or getattr(settings, "PASSWORD_MAX_LENGTH", 256)
+        self.max_length: int = max_length or int(getattr(settings, "PASSWORD_MAX_LENGTH", 256))
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: object = None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
                 f"This password is too long: at most {self.max_length} characters.",

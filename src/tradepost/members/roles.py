@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 
 from tradepost.policy import PolicyError, load_staff_roles
@@ -18,7 +20,7 @@ TRADEPOST_APPS = (
 )
 
 
-def staff_roles_sync(**_kwargs) -> list[str]:
+def staff_roles_sync(**_kwargs: Any) -> list[str]:
     """Create or update each role's group with exactly the permissions the policy lists."""
     synced = []
     for name, role in load_staff_roles().roles.items():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from tradepost.members.models import ApiToken, Member, ProfileRevision, User
 from tradepost.policy import ContractingEntity, load_contracting_policy
 
 
-def member_for_user(user: User) -> Member | None:
+def member_for_user(user: User | AnonymousUser) -> Member | None:
     if not user.is_authenticated:
         return None
     return Member.objects.filter(user_id=user.pk).first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from tradepost.members.models import Member
@@ -14,7 +16,7 @@ _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%
 class _MemberIdField(forms.CharField):
     """A member by member ID (a select of every member would not scale)."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Member | None:
         value = super().clean(value)
         if not value:
             return None

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 POLICY_DIR = Path(__file__).resolve().parent
 
-SITES = ("alibaba", "aliexpress")
+Site = Literal["alibaba", "aliexpress"]
+SITES: tuple[Site, ...] = ("alibaba", "aliexpress")
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
 
 
@@ -49,7 +50,7 @@ class EntityRule(_Strict):
     id: str
     clause: str
     entity: str
-    sites: list[Literal["alibaba", "aliexpress"]] = list(SITES)
+    sites: list[Site] = list(SITES)
     any: list[Condition] = Field(min_length=1)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -80,11 +80,11 @@ def in_window(
     return value
 
 
-def get(key: str):
+def get(key: str) -> Any:
     return cache.get(key)
 
 
-def put(key: str, value, *, seconds: int = MEMBER_CACHE_SECONDS) -> None:
+def put(key: str, value: object, *, seconds: int = MEMBER_CACHE_SECONDS) -> None:
     cache.set(key, value, seconds)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 PART_HEADER = re.compile(
     r"^Part\s+(?P<part>[A-Z])\s*:\s*(?P<label>.*?)\s*-?\s*effective as of\s+(?P<date>.+?)\s*$",
@@ -101,7 +101,7 @@ def parse_effective_date(text: str) -> date:
     cleaned = re.sub(r"\s+", " ", cleaned)
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, fmt).date()
+            return datetime.strptime(cleaned, fmt).replace(tzinfo=UTC).date()
         except ValueError:
             continue
     raise ValueError(f"unrecognised date {text.strip()!r}")
@@ -306,8 +306,8 @@ def parse_document(text: str) -> ParsedDocument:
             if heading:
                 title = title or unescape_markdown(heading["title"].replace("*", "")).strip()
                 continue
-            number = _CLAUSE.match(line)
-            what = f"clause {number['num']}" if number else "text"
+            stray = _CLAUSE.match(line)
+            what = f"clause {stray['num']}" if stray else "text"
             raise TermsParseError(
                 line_no,
                 f"{what} before any part header "
@@ -326,9 +326,10 @@ def parse_document(text: str) -> ParsedDocument:
             if section:
                 num, heading_text = section["num"], section["title"]
             else:
-                numbered = _MD_SECTION.match(md_heading["title"].replace("*", "").strip())
-                num = numbered["num"] if numbered else ""
-                heading_text = numbered["title"] if numbered else md_heading["title"]
+                assert md_heading is not None
+                section_no = _MD_SECTION.match(md_heading["title"].replace("*", "").strip())
+                num = section_no["num"] if section_no else ""
+                heading_text = section_no["title"] if section_no else md_heading["title"]
             heading_text = unescape_markdown(heading_text.replace("*", "")).strip()
             if num and num in part.sections:
                 raise TermsParseError(line_no, f"section {num} appears twice in Part {part.part}")

@@ -238,7 +238,7 @@ def site_terms_state(*, site: str, now: datetime | None = None) -> SiteTermsStat
     until the next version takes effect (or a change forgets it)."""
     now = now or timezone.now()
 
-    def load():
+    def load() -> tuple[SiteTermsState, datetime | None, datetime | None]:
         today = timezone.localdate(now)
         in_force = _latest_on(site, today)
         upcoming = (
@@ -288,7 +288,7 @@ def agreements_in_force(
     version in force. Cached until one of them gets a newer version in force."""
     now = now or timezone.now()
 
-    def load():
+    def load() -> tuple[tuple[AgreementRef, ...], datetime | None, datetime | None]:
         today = timezone.localdate(now)
         refs: list[AgreementRef] = []
         starts: list[datetime] = []
@@ -351,7 +351,7 @@ def member_of_user(*, user_pk: int) -> tuple[int, str] | None:
         return hit or None
     row = Member.objects.filter(user_id=user_pk).values_list("pk", "site").first()
     cache.put(key, tuple(row) if row else ())
-    return tuple(row) if row else None
+    return (row[0], row[1]) if row else None
 
 
 def terms_acceptance_pending(*, member_pk: int, site: str) -> VersionRef | None:

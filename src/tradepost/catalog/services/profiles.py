@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from tradepost.catalog import locks, rules, uploads
 from tradepost.catalog.models import Certification, SupplierProfile
@@ -64,7 +64,7 @@ def supplier_profile_update(
             "year_established",
             errors,
             low=1800,
-            high=date.today().year,
+            high=timezone.localdate().year,
             required=False,
         )
     if "export_markets" in changes:

@@ -11,11 +11,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connections, router, transaction
-from django.db.models import F, Model
+from django.db.models import F, Field, Model
 from django.utils import timezone
 
 from tradepost.notices import locking, rules, selectors, tasks
@@ -91,10 +93,12 @@ def _rows_update(model: type[Model], fields: list[str], rows: list[tuple]) -> No
         return
     connection = connections[router.db_for_write(model)]
     opts = model._meta
-    columns = [opts.get_field(name) for name in fields]
+    columns = [cast("Field[Any, Any]", opts.get_field(name)) for name in fields]
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(c.column)} = %s" for c in columns)
-    sql = f"UPDATE {qn(opts.db_table)} SET {assignments} WHERE {qn(opts.pk.column)} = %s"  # noqa: S608  names come from the model, values are parameters
+    pk_column = opts.pk.column
+    assert pk_column is not None
+    assignments = ", ".join(f"{qn(str(c.column))} = %s" for c in columns)
+    sql = f"UPDATE {qn(opts.db_table)} SET {assignments} WHERE {qn(pk_column)} = %s"  # noqa: S608  names come from the model, values are parameters
     params = [
         [c.get_db_prep_save(v, connection) for c, v in zip(columns, values, strict=True)]
         + [instance.pk]
@@ -172,7 +176,9 @@ def _email_outcomes_record(*, outcomes: list[_Outcome]) -> list[EmailDelivery]:
     return deliveries
 
 
-def _email_message(*, delivery: EmailDelivery, to_address: str, connection) -> mail.EmailMessage:
+def _email_message(
+    *, delivery: EmailDelivery, to_address: str, connection: BaseEmailBackend
+) -> mail.EmailMessage:
     notice = delivery.notice
     footer = (
         f"\n\n--\nNotice N-{notice.pk}. Sent under clause 11.2 of the Terms of Use; "
@@ -231,7 +237,9 @@ def email_deliveries_send(*, delivery_ids: list[int]) -> SendReport:
         open_error = f"{type(exc).__name__}: {exc}"[:2000]
     try:
         for delivery in deliveries:
-            to_address = delivery.notice.member.email  # 11.2: the last-known email address
+            member = delivery.notice.member
+            assert member is not None  # e-mail deliveries are only made for a member's notice
+            to_address = member.email  # 11.2: the last-known email address
             error = open_error
             if error is None:
                 message = _email_message(
@@ -254,7 +262,9 @@ def email_deliveries_send(*, delivery_ids: list[int]) -> SendReport:
             except Exception:
                 logger.exception("Closing the mail connection failed")
     if retry:
-        email_send_enqueue([d.pk for d in retry], run_after=max(d.next_attempt_at for d in retry))
+        email_send_enqueue(
+            [d.pk for d in retry], run_after=max(d.next_attempt_at or timezone.now() for d in retry)
+        )
     return report
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.template import Context
 
 from tradepost.terms import selectors
 
@@ -10,7 +13,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("terms/_acceptance_banner.html", takes_context=True)
-def terms_acceptance_banner(context) -> dict:
+def terms_acceptance_banner(context: Context) -> dict[str, Any]:
     """Shown to a logged-in member whose site asks for explicit acceptance and who has not
     accepted the version in force; not on the accept page itself. No query when accepted."""
     request = context.get("request")
@@ -18,7 +21,7 @@ def terms_acceptance_banner(context) -> dict:
     pending = None
     if user is not None and user.is_authenticated:
         found = selectors.member_of_user(user_pk=user.pk)
-        view = getattr(request.resolver_match, "view_name", "")
+        view = getattr(getattr(request, "resolver_match", None), "view_name", "")
         if found is not None and view != "terms:accept":
             member_pk, site = found
             pending = selectors.terms_acceptance_pending(member_pk=member_pk, site=site)

@@ -19,7 +19,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 @register.filter
 def terms_inline(text: str) -> SafeString:
     """Escape first, then turn `[t](url)` (http, https, mailto only) and `**x**` into tags."""
-    html = escape(unescape_markdown(text or ""))
+    html = str(escape(unescape_markdown(text or "")))
     html = _LINK.sub(r'<a href="\2" rel="nofollow noopener">\1</a>', html)
     html = _BOLD.sub(r"<strong>\1</strong>", html)
     return mark_safe(html.replace("\n", "<br>\n"))  # noqa: S308 - escaped above

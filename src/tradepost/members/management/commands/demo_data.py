@@ -15,10 +15,11 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 
@@ -176,7 +177,7 @@ class Command(BaseCommand):
         f"login and the demo members. Demo members log in with {DEMO_MEMBER_PASSWORD!r}."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--base-url",
             default="http://127.0.0.1:8000",
@@ -188,7 +189,7 @@ class Command(BaseCommand):
             help="Run even with DEBUG off (creates a superuser with a known password).",
         )
 
-    def handle(self, *args, base_url: str, force: bool, **options) -> None:
+    def handle(self, *args: Any, base_url: str, force: bool, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "demo_data creates a superuser with a known password: run it with DEBUG=1 "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -42,20 +43,20 @@ class Command(BaseCommand):
         )
         sub.add_parser("status", help="Progress of every campaign.")
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             getattr(self, f"_{action}")(**options)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
 
-    def _announce(self, *, version_id: int, **_) -> None:
+    def _announce(self, *, version_id: int, **_: Any) -> None:
         campaign = services.terms_version_announce(version_pk=version_id)
         self.stdout.write(
             f"Campaign {campaign.pk}: posting #{campaign.posting_id} is on the public board; "
             f"{campaign.total} active members of {campaign.site} to notify ({campaign.status})."
         )
 
-    def _fanout(self, *, campaign_id: int, batch_size: int | None, **_) -> None:
+    def _fanout(self, *, campaign_id: int, batch_size: int | None, **_: Any) -> None:
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         try:
@@ -91,7 +92,7 @@ class Command(BaseCommand):
             )
         )
 
-    def _retry(self, *, grace_seconds: int, include_failed: bool, **_) -> None:
+    def _retry(self, *, grace_seconds: int, include_failed: bool, **_: Any) -> None:
         if include_failed:
             failed = list(selectors.email_deliveries_failed().values_list("pk", flat=True))
             rearmed = services.email_deliveries_rearm(delivery_ids=failed)
@@ -99,7 +100,7 @@ class Command(BaseCommand):
         queued = services.email_deliveries_retry_due(grace=timedelta(seconds=grace_seconds))
         self.stdout.write(f"Queued {queued} due email(s).")
 
-    def _status(self, **_) -> None:
+    def _status(self, **_: Any) -> None:
         campaigns = NoticeCampaign.objects.order_by("pk")
         if not campaigns:
             self.stdout.write("No campaigns.")

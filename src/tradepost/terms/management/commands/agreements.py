@@ -90,7 +90,7 @@ class Command(BaseCommand):
 
     def _list(self, options: dict[str, Any]) -> None:
         agreements = AdditionalAgreement.objects.prefetch_related("versions").order_by("key")
-        data = [
+        data: list[dict[str, Any]] = [
             {
                 "key": a.key,
                 "title": a.title,
