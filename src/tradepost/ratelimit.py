@@ -7,6 +7,11 @@ Limits are settings, `RATE_LIMITS[scope] = {"address": "120/60", "member": "300/
 requests per seconds, one for the client address and one for the logged-in member. A fixed
 window lets a client send up to twice a limit across a window boundary; in exchange
 Retry-After is exact (the end of the window) and each request costs two cache calls.
+
+The same counters throttle abuse per client address: registrations, password-reset requests
+(`check_request` on those scopes) and failed logins across every account (`failure_check`
+before a login, `failure_record` after a failed one), on top of django-axes' lockout of one
+account from one address.
 """
 
 from __future__ import annotations
@@ -75,6 +80,15 @@ def hit(key: str, rate: Rate, *, now: float | None = None) -> Verdict:
     return Verdict(allowed=count <= rate.limit, count=count, retry_after=max(remaining, 1))
 
 
+def peek(key: str, rate: Rate, *, now: float | None = None) -> Verdict:
+    """The current window's count for `key`, without counting a request."""
+    now = _clock() if now is None else now
+    window = int(now // rate.seconds)
+    remaining = rate.seconds - int(now - window * rate.seconds)
+    count = cache.get(f"rl:{key}:{rate.seconds}:{window}", 0)
+    return Verdict(allowed=count < rate.limit, count=count, retry_after=max(remaining, 1))
+
+
 def _client_address(request: HttpRequest) -> str:
     from tradepost.members.backends import client_ip
 
@@ -88,8 +102,16 @@ def _user_key(request: HttpRequest) -> str | None:
     return None
 
 
-def check_request(request: HttpRequest, scope: str) -> None:
-    """Raise RateLimited when the client address or the member is over the scope's limits."""
+SYSTEMATIC_RETRIEVAL = (
+    "Too many requests: automated or systematic retrieval of content is not allowed "
+    "(Terms of Use, clause 3.2). Try again in {retry_after} seconds."
+)
+
+
+def check_request(request: HttpRequest, scope: str, *, message: str = SYSTEMATIC_RETRIEVAL) -> None:
+    """Raise RateLimited when the client address or the member is over the scope's limits.
+
+    `message` is formatted with `retry_after` (seconds)."""
     limits = settings.RATE_LIMITS.get(scope, {})
     who = [("address", _client_address(request)), ("member", _user_key(request))]
     denied: list[Verdict] = []
@@ -102,23 +124,64 @@ def check_request(request: HttpRequest, scope: str) -> None:
     if denied:
         retry_after = max(v.retry_after for v in denied)
         raise RateLimited(
-            "Too many requests: automated or systematic retrieval of content is not allowed "
-            f"(Terms of Use, clause 3.2). Try again in {retry_after} seconds.",
+            message.format(retry_after=retry_after),
             retry_after=retry_after,
             extra={"retry_after": retry_after},
         )
 
 
-def page_rate_limited(scope: str) -> Callable[[View], View]:
-    """Decorate a page view: over the limit, answer 429 with a message page and Retry-After."""
+def _address_rate(scope: str) -> Rate | None:
+    value = settings.RATE_LIMITS.get(scope, {}).get("address")
+    return parse_rate(value) if value else None
+
+
+def failure_check(request: HttpRequest, scope: str, *, message: str, code: str) -> None:
+    """Raise RateLimited (with `code`) when the client address has used up the failures the
+    scope allows in this window; counts nothing."""
+    rate = _address_rate(scope)
+    if rate is None:
+        return
+    verdict = peek(f"{scope}:address:{_client_address(request)}", rate)
+    if not verdict.allowed:
+        raise RateLimited(
+            message.format(retry_after=verdict.retry_after),
+            retry_after=verdict.retry_after,
+            code=code,
+            extra={"retry_after": verdict.retry_after},
+        )
+
+
+def failure_record(request: HttpRequest, scope: str) -> None:
+    """Count one failure (a wrong password, say) against the client address."""
+    rate = _address_rate(scope)
+    if rate is not None:
+        hit(f"{scope}:address:{_client_address(request)}", rate)
+
+
+def page_rate_limited(
+    scope: str,
+    *,
+    methods: tuple[str, ...] | None = None,
+    message: str = SYSTEMATIC_RETRIEVAL,
+) -> Callable[[View], View]:
+    """Decorate a page view: over the limit, answer 429 with a message page and Retry-After.
+
+    With `methods`, only requests of those methods count (e.g. the POST of a form)."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if methods is not None and request.method not in methods:
+                return view(request, *args, **kwargs)
             try:
-                check_request(request, scope)
+                check_request(request, scope, message=message)
             except RateLimited as exc:
-                response = render(request, "ratelimited.html", {"message": exc.message}, status=429)
+                response = render(
+                    request,
+                    "ratelimited.html",
+                    {"message": exc.message, "retrieval": message == SYSTEMATIC_RETRIEVAL},
+                    status=429,
+                )
                 response["Retry-After"] = str(exc.retry_after)
                 return response
             return view(request, *args, **kwargs)

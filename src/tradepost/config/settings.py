@@ -270,6 +270,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Abuse throttles per client address: registration, password reset, and failed logins
+# across every account (on top of django-axes' account-plus-address lockout).
+RATE_LIMITS.update(
+    {
+        "registration": {"address": os.environ.get("RATE_LIMIT_REGISTRATION_ADDRESS", "10/3600")},
+        "password_reset": {"address": os.environ.get("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "5/900")},
+        "login_failure": {"address": os.environ.get("RATE_LIMIT_LOGIN_FAILURE_ADDRESS", "20/900")},
+    }
+)
+
 # --- i18n, static, mail ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -10,11 +10,13 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
+from tradepost import ratelimit
 from tradepost.errors import NotFound
 from tradepost.members import selectors, services
 from tradepost.members.backends import client_ip, request_access_country
 from tradepost.members.middleware import mark_session_start
 from tradepost.members.models import Member
+from tradepost.members.rules import REGISTRATIONS_FROM_ADDRESS
 
 router = Router()
 auth_router = Router()
@@ -185,7 +187,9 @@ def logout(request: HttpRequest):
 
 @router.post("/members", response={201: MemberOut}, auth=None)
 def register(request: HttpRequest, payload: RegisterIn):
-    """Register a business as a member (clauses 1.2, 2.1, 4.1, 4.2, 5.1, 5.11)."""
+    """Register a business as a member (clauses 1.2, 2.1, 4.1, 4.2, 5.1, 5.11); throttled
+    per client address (429 with Retry-After)."""
+    ratelimit.check_request(request, "registration", message=REGISTRATIONS_FROM_ADDRESS)
     member = services.member_register(
         data=services.RegistrationInput(
             **{

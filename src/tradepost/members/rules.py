@@ -36,3 +36,12 @@ def contracting_entity_for(
             continue
         return EntityDecision(policy.entity(rule.entity), rule.id, rule.clause)
     raise LookupError(f"no clause 2.1 rule matches site={site} {facts}")  # policy gap
+
+
+# Abuse throttles per client address (tradepost.ratelimit; limits in settings.RATE_LIMITS).
+REGISTRATIONS_FROM_ADDRESS = (
+    "Too many registrations from your address. Try again in {retry_after} seconds."
+)
+RESET_REQUESTS_FROM_ADDRESS = (
+    "Too many password-reset requests from your address. Try again in {retry_after} seconds."
+)

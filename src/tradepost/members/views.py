@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tradepost import ratelimit
 from tradepost.errors import DomainError, NotFound, Throttled
 from tradepost.members import selectors, services
 from tradepost.members.backends import client_ip, request_access_country
@@ -38,6 +39,7 @@ from tradepost.members.forms import (
 )
 from tradepost.members.middleware import mark_session_start
 from tradepost.members.models import BusinessType, Member, MemberStatus, Site
+from tradepost.members.rules import REGISTRATIONS_FROM_ADDRESS, RESET_REQUESTS_FROM_ADDRESS
 from tradepost.terms.selectors import acceptance_history
 
 LOGIN_BACKEND = "tradepost.members.backends.MemberLoginBackend"
@@ -56,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit.page_rate_limited("registration", methods=("POST",), message=REGISTRATIONS_FROM_ADDRESS)
 def register(request: HttpRequest) -> HttpResponse:
     """Clauses 1.1, 1.2, 2.1, 4.1, 4.2, 5.1, 5.11: register a business, then log it in."""
     form = RegistrationForm(request.POST if request.method == "POST" else None)
@@ -325,8 +328,12 @@ password_change = auth_views.PasswordChangeView.as_view(
     form_class=PasswordChangeForm, success_url=reverse_lazy("members:password_change_done")
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=PasswordResetForm, success_url=reverse_lazy("members:password_reset_done")
+password_reset = ratelimit.page_rate_limited(
+    "password_reset", methods=("POST",), message=RESET_REQUESTS_FROM_ADDRESS
+)(
+    auth_views.PasswordResetView.as_view(
+        form_class=PasswordResetForm, success_url=reverse_lazy("members:password_reset_done")
+    )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(

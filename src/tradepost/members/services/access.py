@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tradepost import ratelimit
 from tradepost.errors import Conflict, InvalidInput, NotFound, Throttled
 from tradepost.members.models import (
     ApiToken,
@@ -29,14 +30,29 @@ from tradepost.members.services.common import (
 # --- Login and tokens ---------------------------------------------------------------------
 from tradepost.text import clean_text, text_problem
 
+LOGIN_FAILURES_FROM_ADDRESS = (
+    "Too many failed login attempts from your address. Try again in {retry_after} seconds "
+    "or reset your password."
+)
+
 
 def member_authenticate(*, request: HttpRequest, login: str, password: str) -> User:
-    """Check credentials under login throttling (django-axes, keyed on account + address).
+    """Check credentials under login throttling: django-axes locks one account out for one
+    address, and failed logins per address across every account are capped as well
+    (`RATE_LIMITS["login_failure"]`), so one address cannot try a few passwords on each
+    account in turn.
 
     Text no account can hold (control characters, NUL) is refused before any lookup, so it
     never reaches the database or the throttle's records.
     """
+    ratelimit.failure_check(
+        request,
+        "login_failure",
+        message=LOGIN_FAILURES_FROM_ADDRESS,
+        code="login_throttled",
+    )
     if text_problem(login or "") or text_problem(password or ""):
+        ratelimit.failure_record(request, "login_failure")
         raise InvalidCredentials("The member ID/email or password is incorrect.")
     user = authenticate(request, login=login, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -47,6 +63,7 @@ def member_authenticate(*, request: HttpRequest, login: str, password: str) -> U
             code="login_throttled",
         )
     if user is None:
+        ratelimit.failure_record(request, "login_failure")
         raise InvalidCredentials("The member ID/email or password is incorrect.")
     member = getattr(user, "member", None)
     if member is not None and member.status != MemberStatus.ACTIVE:
