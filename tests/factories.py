@@ -110,6 +110,22 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (200, 150)) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_bytes(*, pages: int = 1, password: str | None = None) -> bytes:
+    """A real PDF (pypdf), blank pages, optionally encrypted."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password is not None:
+        writer.encrypt(password)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 # --- Search -------------------------------------------------------------------------------
 
 

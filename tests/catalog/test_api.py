@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import ApiClient
-from tests.factories import image_bytes, listing_payload, member_create
+from tests.factories import image_bytes, listing_payload, member_create, pdf_bytes
 from tests.members.conftest import login_token
 from tradepost.catalog.models import Listing, PriceTier
 from tradepost.members.models import MemberStatus
@@ -313,7 +313,7 @@ def test_supplier_profile_bad_input(supplier_api, body, field):
 
 
 def test_certification_upload_accepts_a_pdf_and_refuses_other_bytes(supplier_api):
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = pdf_bytes()
     ok = supplier_api.client.post(
         "/api/v1/my/supplier-profile/certifications",
         {"name": "ISO 9001", "issuer": "TUV", "document": _file("iso.pdf", pdf)},

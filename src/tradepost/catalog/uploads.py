@@ -1,7 +1,10 @@
 """Checks on uploaded files: listing images (read by Pillow) and certification documents.
 
 The name and declared type of an upload are not trusted: Pillow decodes the bytes, and the
-stored name is generated from what the bytes are.
+stored name is generated from what the bytes are. What is stored is never the uploaded
+bytes of an image: Pillow re-encodes the pixels (orientation applied), so EXIF (GPS
+position, camera, owner), XMP, comments and anything hidden after the image data are gone.
+A PDF is parsed by pypdf: one it cannot read, or an encrypted one, is refused.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 
 from tradepost.errors import InvalidInput
 
@@ -31,11 +35,14 @@ IMAGE_FORMATS = {
 
 @dataclass(frozen=True)
 class FileInfo:
+    """What to store: `data` (re-encoded for an image) and what it is."""
+
     content_type: str
     extension: str
     size: int
     width: int | None = None
     height: int | None = None
+    data: bytes = b""
 
 
 def read_upload(upload: UploadedFile, *, field: str, max_bytes: int) -> bytes:
@@ -88,6 +95,7 @@ def inspect_image(data: bytes, *, field: str = "image") -> FileInfo:
                 img.verify()
             with Image.open(BytesIO(data)) as img:
                 img.load()
+                clean, width, height = _reencode(img, fmt)
     except InvalidInput:
         raise
     except (
@@ -102,16 +110,59 @@ def inspect_image(data: bytes, *, field: str = "image") -> FileInfo:
     if min(width, height) < IMAGE_MIN_SIDE:
         raise bad(f"The image is too small: at least {IMAGE_MIN_SIDE} pixels on each side.")
     content_type, extension = IMAGE_FORMATS[fmt]
-    return FileInfo(content_type, extension, len(data), width, height)
+    return FileInfo(content_type, extension, len(clean), width, height, clean)
+
+
+_SAVE_OPTIONS = {
+    "JPEG": {"quality": 90, "optimize": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 90, "method": 4},
+}
+
+
+def _reencode(img: Image.Image, fmt: str) -> tuple[bytes, int, int]:
+    """The pixels alone, in the same format: EXIF orientation applied, every metadata block
+    dropped (only the colour profile and PNG transparency are kept, so the picture looks the
+    same)."""
+    keep = {k: img.info[k] for k in ("icc_profile", "transparency") if img.info.get(k)}
+    out = ImageOps.exif_transpose(img)
+    if fmt == "JPEG" and out.mode not in {"L", "RGB", "CMYK"}:
+        out = out.convert("RGB")
+    elif fmt == "WEBP" and out.mode not in {"RGB", "RGBA"}:
+        out = out.convert("RGBA" if out.mode in {"LA", "P", "PA"} else "RGB")
+        keep.pop("transparency", None)
+    out.info = {}
+    buffer = BytesIO()
+    out.save(buffer, format=fmt, **_SAVE_OPTIONS[fmt], **keep)
+    return buffer.getvalue(), out.width, out.height
+
+
+def inspect_pdf(data: bytes, *, field: str = "document") -> FileInfo:
+    """A PDF pypdf can open and read every page of, not encrypted."""
+
+    def bad(message: str) -> InvalidInput:
+        return InvalidInput(message, fields={field: [message]}, code="invalid_document")
+
+    try:
+        reader = PdfReader(BytesIO(data))
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+        if not encrypted:
+            for page in reader.pages:
+                page.get_contents()
+    except Exception as exc:  # pypdf raises many kinds of error on a damaged file
+        raise bad("The PDF is damaged or not a PDF: it could not be read.") from exc
+    if encrypted:
+        raise bad("The PDF is encrypted or password-protected: upload it without a password.")
+    if pages == 0:
+        raise bad("The PDF has no pages.")
+    return FileInfo("application/pdf", "pdf", len(data), data=data)
 
 
 def inspect_document(data: bytes, *, field: str = "document") -> FileInfo:
-    """A certification document: a PDF, or an image Pillow can read."""
-    if data.startswith(b"%PDF-"):
-        if b"%%EOF" not in data[-2048:]:
-            message = "The PDF is incomplete or damaged."
-            raise InvalidInput(message, fields={field: [message]}, code="invalid_document")
-        return FileInfo("application/pdf", "pdf", len(data))
+    """A certification document: a PDF pypdf reads, or an image Pillow reads (re-encoded)."""
+    if b"%PDF-" in data[:1024]:  # where a PDF reader looks for the header
+        return inspect_pdf(data, field=field)
     try:
         return inspect_image(data, field=field)
     except InvalidInput as exc:

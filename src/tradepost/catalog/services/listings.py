@@ -438,7 +438,7 @@ def listing_image_add(
         height=info.height,
         position=listing.images.count(),
     )
-    image.image.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(data), save=False)
+    image.image.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(info.data), save=False)
     try:
         image.save()
     except Exception:

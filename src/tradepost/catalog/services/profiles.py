@@ -107,7 +107,7 @@ def certification_add(
     cert = Certification(
         profile=profile, name=name, issuer=issuer, content_type=info.content_type, size=info.size
     )
-    cert.document.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(data), save=False)
+    cert.document.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(info.data), save=False)
     cert.save()
     return cert
 
