@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from tradepost.catalog import rules
 from tradepost.catalog.models import (
     Category,
+    Certification,
     Listing,
     ListingPolicyVersion,
     ListingStatus,
@@ -24,7 +26,7 @@ from tradepost.catalog.policy import (
 )
 from tradepost.catalog.screening import ListingContent
 from tradepost.errors import NotFound
-from tradepost.members.models import BusinessReferee, Member, MemberStatus
+from tradepost.members.models import BusinessReferee, Member, MemberStatus, User
 
 LISTING_NOT_FOUND = "Listing not found."
 
@@ -240,3 +242,19 @@ def supplier_public(*, member_id: str) -> dict:
         "referees": list(referees),
         "listings": list(published_listings_of_supplier(member=member)[:60]),
     }
+
+
+# --- Uploaded files (tradepost.catalog.media) ----------------------------------------------
+
+LISTING_IMAGE_DIR = "listings/"
+CERTIFICATION_DIR = "certifications/"
+
+
+def certification_document_for_viewer(*, user: User | AnonymousUser, name: str) -> Certification:
+    """A certification document, to its supplier and to staff only; NotFound alike for a
+    document that is not there and one that is not theirs (no probing)."""
+    if user.is_authenticated:
+        cert = Certification.objects.filter(document=name).select_related("profile__member").first()
+        if cert is not None and (user.is_staff or cert.profile.member.user_id == user.pk):
+            return cert
+    raise NotFound("File not found.")

@@ -270,6 +270,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# How /media/ files reach the client (tradepost.catalog.media): "" streams them from the
+# app itself (the embedded default); "x-accel-redirect" (nginx) or "x-sendfile" (Apache,
+# lighttpd) lets the app check access and the web server send the bytes.
+MEDIA_SENDFILE = os.environ.get("MEDIA_SENDFILE", "").strip().lower()
+if MEDIA_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured("MEDIA_SENDFILE must be empty, x-accel-redirect or x-sendfile")
+# The internal nginx location that maps onto MEDIA_ROOT (X-Accel-Redirect only).
+MEDIA_ACCEL_PREFIX = os.environ.get("MEDIA_ACCEL_PREFIX", "/protected-media/")
 # Abuse throttles per client address: registration, password reset, and failed logins
 # across every account (on top of django-axes' account-plus-address lockout).
 RATE_LIMITS.update(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tradepost.catalog import media
 from tradepost.config.api import api
 from tradepost.members import views as member_views
 from tradepost.terms import views as terms_views
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("api/v1/", api.urls),
     path("console/", admin.site.urls),
+    path("media/<path:path>", media.media_file, name="media"),
     path("terms", terms_views.terms_in_force, name="terms"),
     path("terms/", include("tradepost.terms.urls")),
     path("notices/", include("tradepost.notices.urls")),
