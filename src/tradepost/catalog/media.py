@@ -49,7 +49,7 @@ def _viewer(request: HttpRequest) -> User | AnonymousUser:
     if scheme.lower() == "bearer":
         token = api_token_authenticate(raw.strip())
         if token is not None:
-            request.auth = token.user
+            request.auth = token.user  # type: ignore[attr-defined]  # read by cachecontrol
             return token.user
     return AnonymousUser()
 

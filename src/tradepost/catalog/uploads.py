@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -113,7 +114,7 @@ def inspect_image(data: bytes, *, field: str = "image") -> FileInfo:
     return FileInfo(content_type, extension, len(clean), width, height, clean)
 
 
-_SAVE_OPTIONS = {
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "JPEG": {"quality": 90, "optimize": True},
     "PNG": {"optimize": True},
     "WEBP": {"quality": 90, "method": 4},
