@@ -196,3 +196,23 @@ def _settings_pk(site: str) -> int:
     from tradepost.terms.models import SiteTermsSettings
 
     return SiteTermsSettings.objects.get(site=site).pk
+
+
+def test_versions_and_acceptances_cannot_be_deleted_from_the_console(db):
+    """They are evidence (1.1, 1.3, 4.4): not even a superuser deletes them in the console."""
+    from tradepost.terms.models import TermsAcceptance, TermsVersion
+
+    member = member_create(country="CN", roles=["supplier"])
+    acceptance = TermsAcceptance.objects.get(member=member)
+    admin = Client()
+    admin.force_login(staff_create(username="root", superuser=True), backend=LOGIN_BACKEND)
+
+    pages = [
+        f"/console/terms/termsversion/{acceptance.version_id}/delete/",
+        f"/console/terms/termsacceptance/{acceptance.pk}/delete/",
+    ]
+    answers = [admin.post(page, {"post": "yes"}).status_code for page in pages]
+
+    assert answers == [403, 403]
+    assert TermsVersion.objects.filter(pk=acceptance.version_id).count() == 1
+    assert TermsAcceptance.objects.filter(pk=acceptance.pk).count() == 1

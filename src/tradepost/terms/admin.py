@@ -72,6 +72,9 @@ class TermsVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 def _export_response(queryset, fmt: str) -> HttpResponse:
     """The full acceptance history (Terms and agreements) of the members of the selected rows."""
@@ -110,6 +113,9 @@ class TermsAcceptanceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -283,4 +289,7 @@ class AgreementAcceptanceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
