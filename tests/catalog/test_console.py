@@ -71,6 +71,7 @@ def test_withdrawing_verification_drops_the_listings_from_the_verified_filter(
 ):
     post_staff(console, profile, verified="on")
     profile.refresh_from_db()
+    assert verified_ids() == [published.pk]
 
     post_staff(console, profile, verified="")
 
