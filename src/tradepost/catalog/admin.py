@@ -325,7 +325,9 @@ class SupplierStaffForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership_tier"].choices = load_membership_tiers().choices()
+        tier = self.fields["membership_tier"]
+        assert isinstance(tier, forms.ChoiceField)
+        tier.choices = load_membership_tiers().choices()
 
     def changes(self) -> dict:
         d = self.cleaned_data
@@ -351,8 +353,7 @@ class SupplierProfileChangeInline(admin.TabularInline):
     model = SupplierProfileChange
     extra = 0
     can_delete = False
-    fields = ["at", "by", "changes", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "by", "changes", "reason")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -366,7 +367,7 @@ class SupplierProfileAdmin(admin.ModelAdmin):
     list_display = ["member", "membership_tier", "listing_cap_override", "verified", "updated_at"]
     list_filter = ["membership_tier", "verified"]
     search_fields = ["member__member_id", "member__company_name"]
-    fields = [
+    fields = readonly_fields = (
         "member",
         "staff_decisions",
         "membership_tier",
@@ -377,8 +378,7 @@ class SupplierProfileAdmin(admin.ModelAdmin):
         "main_products",
         "year_established",
         "export_markets",
-    ]
-    readonly_fields = fields
+    )
     inlines = [SupplierProfileChangeInline, CertificationInline]
 
     def has_add_permission(self, request):

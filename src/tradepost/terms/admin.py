@@ -2,6 +2,8 @@
 acceptance mode and the Additional Agreements. Every write goes through a service, which
 validates and writes the audit row naming the staff member."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.http import HttpResponse
@@ -192,8 +194,9 @@ class AdditionalAgreementForm(forms.ModelForm):
         model = AdditionalAgreement
         fields = ["key", "title", "service", "site"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         instance = self.instance
         try:
             services.agreement_fields_check(
