@@ -8,7 +8,13 @@ from django.test import Client
 from tests.factories import member_create
 from tests.notices.conftest import T0, terms_version_create
 from tradepost.notices import services
-from tradepost.notices.models import EmailDelivery, InboundLegalNotice, Notice
+from tradepost.notices.models import (
+    DeliveryStatus,
+    EmailDelivery,
+    InboundLegalNotice,
+    Notice,
+    StaffAction,
+)
 
 BACKEND = "tradepost.members.backends.MemberLoginBackend"
 
@@ -148,3 +154,38 @@ def test_staff_resume_an_interrupted_campaign(
     campaign.refresh_from_db()
     assert (campaign.status, campaign.processed) == ("completed", 3)
     assert Notice.objects.filter(campaign=campaign).count() == 3
+    resumed = StaffAction.objects.get()
+    assert (resumed.action, resumed.campaign, resumed.by) == ("campaign_resumed", campaign, legal)
+
+
+def test_staff_send_failed_emails_again_and_the_console_audits_who_asked(
+    db, legal, settings, run_tasks, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    failed, sent = (
+        services.notice_issue(
+            member=member_create(country="DE"),
+            kind="legal",
+            channel="email",
+            subject=subject,
+            body="B",
+            by=legal,
+        )
+        for subject in ("Failed", "Sent")
+    )
+    EmailDelivery.objects.filter(notice=failed).update(status=DeliveryStatus.FAILED)
+    EmailDelivery.objects.filter(notice=sent).update(status=DeliveryStatus.SENT)
+    deliveries = list(EmailDelivery.objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _console(legal).post(
+            "/console/notices/emaildelivery/",
+            {"action": "send_again", "_selected_action": deliveries},
+        )
+    run_tasks()
+
+    rearmed = StaffAction.objects.get()
+    assert response.status_code == 302
+    assert (rearmed.action, rearmed.delivery.notice, rearmed.by) == ("email_rearmed", failed, legal)
+    assert EmailDelivery.objects.get(notice=failed).status == DeliveryStatus.SENT
+    assert _console(legal).get("/console/notices/staffaction/").status_code == 200

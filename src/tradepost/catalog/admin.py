@@ -1,8 +1,8 @@
 """Operator console for the catalog: the moderation queue (6.1), listings, supplier profiles
 (tiers and listing caps, 6.2 iii), categories and the Product Listing Policy versions.
 
-Listings change only through services (every decision writes its audit row); the console's
-own forms never save a listing directly.
+Every write goes through a service (which validates, writes the audit row naming the staff
+member and keeps the search index in step); the console's own forms never save a row.
 """
 
 from __future__ import annotations
@@ -23,20 +23,35 @@ from tradepost.catalog.models import (
     LicenceGrant,
     Listing,
     ListingAwaitingReview,
+    ListingPolicyActivation,
     ListingPolicyVersion,
     ListingStatus,
     ListingTransition,
     ModerationReason,
     SupplierProfile,
+    SupplierProfileChange,
 )
 from tradepost.catalog.policy import PolicyError, load_categories, load_membership_tiers
 from tradepost.catalog.policy import parse_listing_policy as _parse
 from tradepost.catalog.rules import Action
 from tradepost.catalog.selectors import listing_policy_in_force
+from tradepost.catalog.services.profiles import LISTING_CAP_OVERRIDE_MAX
 from tradepost.catalog.views import screening_rows
 from tradepost.errors import DomainError
 
 MODERATE_PERMISSION = "catalog.moderate_listing"
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Put a domain error's field problems on the form's fields, the rest on top."""
+    placed = False
+    for name, problems in exc.fields.items():
+        field = name.split("[")[0]  # "badges[0]": the first item of the badges field
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+        placed = True
+    if not placed:
+        form.add_error(None, exc.message)
 
 
 # --- Moderation (clause 6.1) ----------------------------------------------------------------
@@ -222,11 +237,7 @@ class ListingAdmin(admin.ModelAdmin):
                     else None,
                 )
             except DomainError as exc:
-                for name, problems in exc.fields.items():
-                    for problem in problems:
-                        form.add_error(name if name in form.fields else None, problem)
-                if not exc.fields:
-                    form.add_error(None, exc.message)
+                add_domain_error(form, exc)
             else:
                 listing.refresh_from_db()
                 self.message_user(
@@ -296,16 +307,36 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
 # --- Supplier profiles: tier and listing cap (6.2 iii) --------------------------------------
 
 
-class SupplierProfileForm(forms.ModelForm):
+class SupplierStaffForm(forms.Form):
+    """What staff decide about a supplier; `services.supplier_profile_staff_update` saves it."""
+
     membership_tier = forms.ChoiceField(choices=())
+    listing_cap_override = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=LISTING_CAP_OVERRIDE_MAX,
+        help_text="Clause 6.2 (iii): empty uses the tier's cap.",
+    )
+    verified = forms.BooleanField(required=False)
+    badges = forms.CharField(required=False, help_text="Comma-separated.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Kept in the audit."
+    )
 
-    class Meta:
-        model = SupplierProfile
-        fields = ["membership_tier", "listing_cap_override", "verified", "badges"]
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership_tier"].choices = load_membership_tiers().choices()
+        tier = self.fields["membership_tier"]
+        assert isinstance(tier, forms.ChoiceField)
+        tier.choices = load_membership_tiers().choices()
+
+    def changes(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "membership_tier": d["membership_tier"],
+            "listing_cap_override": d["listing_cap_override"],
+            "verified": d["verified"],
+            "badges": [b.strip() for b in (d["badges"] or "").split(",") if b.strip()],
+        }
 
 
 class CertificationInline(admin.TabularInline):
@@ -318,21 +349,27 @@ class CertificationInline(admin.TabularInline):
         return False
 
 
+class SupplierProfileChangeInline(admin.TabularInline):
+    model = SupplierProfileChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("at", "by", "changes", "reason")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SupplierProfile)
 class SupplierProfileAdmin(admin.ModelAdmin):
-    form = SupplierProfileForm
+    """Read-only here; "Change tier, cap, verification" goes through the service (audited,
+    re-indexed)."""
+
     list_display = ["member", "membership_tier", "listing_cap_override", "verified", "updated_at"]
     list_filter = ["membership_tier", "verified"]
     search_fields = ["member__member_id", "member__company_name"]
-    readonly_fields = [
+    fields = readonly_fields = (
         "member",
-        "description",
-        "main_products",
-        "year_established",
-        "export_markets",
-    ]
-    fields = [
-        "member",
+        "staff_decisions",
         "membership_tier",
         "listing_cap_override",
         "verified",
@@ -341,11 +378,69 @@ class SupplierProfileAdmin(admin.ModelAdmin):
         "main_products",
         "year_established",
         "export_markets",
-    ]
-    inlines = [CertificationInline]
+    )
+    inlines = [SupplierProfileChangeInline, CertificationInline]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Staff decisions")
+    def staff_decisions(self, obj: SupplierProfile):
+        url = reverse("admin:catalog_supplierprofile_staff", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Change tier, cap, verification</a>', url)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:profile_id>/staff/",
+                self.admin_site.admin_view(self.staff_view),
+                name="catalog_supplierprofile_staff",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def staff_view(self, request: HttpRequest, profile_id: int) -> HttpResponse:
+        """Clause 6.2 (iii) and verification: staff decide, the service audits and re-indexes."""
+        if not request.user.has_perm("catalog.change_supplierprofile"):
+            raise PermissionDenied
+        profile = get_object_or_404(SupplierProfile.objects.select_related("member"), pk=profile_id)
+        initial = {
+            "membership_tier": profile.membership_tier,
+            "listing_cap_override": profile.listing_cap_override,
+            "verified": profile.verified,
+            "badges": ", ".join(profile.badges or []),
+        }
+        form = SupplierStaffForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.supplier_profile_staff_update(
+                    member=profile.member,
+                    by=request.user,
+                    changes=form.changes(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                self.message_user(request, f"{profile} saved.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_supplierprofile_change", args=[profile.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Tier, cap and verification of {profile.member}",
+            "form": form,
+            "submit": "Save",
+            "original": profile,
+        }
+        return TemplateResponse(request, "admin/catalog/form.html", context)
 
 
 # --- Categories (from policy/categories.toml) --------------------------------------------
@@ -432,13 +527,13 @@ class ListingPolicyVersionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        obj.version = form.policy.version
-        obj.sha256 = form.policy.sha256
-        obj.created_by = request.user
-        obj.save()
-        if form.cleaned_data.get("activate"):
-            services.listing_policy_version_activate(version_id=obj.pk, by=request.user)
-            obj.refresh_from_db()
+        row = services.listing_policy_version_create(
+            document=form.cleaned_data["document"],
+            notes=form.cleaned_data["notes"],
+            activate=form.cleaned_data.get("activate", False),
+            by=request.user,
+        )
+        obj.pk, obj.version, obj.is_active = row.pk, row.version, row.is_active
 
     @admin.action(description="Put the selected version in force")
     def activate_version(self, request, queryset):
@@ -458,3 +553,21 @@ class ListingPolicyVersionAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"The bundled listing policy ({version}) is in force.", messages.SUCCESS
         )
+
+
+@admin.register(ListingPolicyActivation)
+class ListingPolicyActivationAdmin(admin.ModelAdmin):
+    """Every activation, with the staff member who made it (empty version: the bundled file)."""
+
+    list_display = ["at", "version", "by"]
+    list_select_related = ["version", "by"]
+    readonly_fields = ["at", "version", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -51,6 +51,27 @@ class SupplierProfile(models.Model):
         return f"Profile of {self.member_id}"
 
 
+class SupplierProfileChange(models.Model):
+    """Who changed a supplier's tier, listing cap, verification or badges, when, and why.
+
+    Written by `services.supplier_profile_staff_update`, never edited: `changes` maps each
+    field changed to [before, after]."""
+
+    profile = models.ForeignKey(
+        "SupplierProfile", on_delete=models.CASCADE, related_name="staff_changes"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(sorted(self.changes))} of {self.profile} by {self.by_id}"
+
+
 class Certification(models.Model):
     profile = models.ForeignKey(
         SupplierProfile, on_delete=models.CASCADE, related_name="certifications"
@@ -263,3 +284,24 @@ class ListingPolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Listing policy {self.version}{' (active)' if self.is_active else ''}"
+
+
+class ListingPolicyActivation(models.Model):
+    """Who put which Product Listing Policy in force, and when (`version` None: the bundled
+    file). The version rows keep only the latest activation; this keeps every one."""
+
+    version = models.ForeignKey(
+        ListingPolicyVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activations",
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version.version if self.version else 'bundled file'} in force"

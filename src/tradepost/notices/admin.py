@@ -25,6 +25,7 @@ from tradepost.notices.models import (
     InboundLegalNotice,
     Notice,
     NoticeCampaign,
+    StaffAction,
 )
 from tradepost.notices.rules import PHYSICAL_CHANNELS
 
@@ -187,7 +188,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Send failed emails once more", permissions=["change"])
     def send_again(self, request, queryset) -> None:
         ids = list(queryset.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
-        count = services.email_deliveries_rearm(delivery_ids=ids)
+        count = services.email_deliveries_rearm(delivery_ids=ids, by=request.user)
         self.message_user(request, f"{count} email(s) queued to send again.", messages.SUCCESS)
 
 
@@ -227,7 +228,9 @@ class NoticeCampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resume the fan-out (in the background)", permissions=["change"])
     def resume(self, request, queryset) -> None:
-        count = sum(services.notice_campaign_resume(campaign_pk=c.pk) for c in queryset)
+        count = sum(
+            services.notice_campaign_resume(campaign_pk=c.pk, by=request.user) for c in queryset
+        )
         self.message_user(request, f"{count} campaign(s) queued to resume.", messages.SUCCESS)
 
 
@@ -273,3 +276,22 @@ class InboundLegalNoticeAdmin(admin.ModelAdmin):
         return _form_page(
             self, request, form, title="Register an inbound legal notice", submit="Register"
         )
+
+
+@admin.register(StaffAction)
+class StaffActionAdmin(admin.ModelAdmin):
+    """Failed emails sent again and fan-outs resumed, with the staff member who asked."""
+
+    list_display = ["at", "action", "delivery", "campaign", "by"]
+    list_filter = ["action"]
+    list_select_related = ["by"]
+    readonly_fields = _readonly(StaffAction)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -268,3 +268,31 @@ class InboundLegalNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} from {self.sender_name}"
+
+
+class StaffAction(models.Model):
+    """Who sent a failed email once more or resumed a fan-out, and when (`by` empty: the
+    `tradepost notices retry` command). Issuing, dispatches and inbound notices name their
+    staff member on their own rows."""
+
+    class Action(models.TextChoices):
+        EMAIL_REARMED = "email_rearmed", "Failed email sent once more"
+        CAMPAIGN_RESUMED = "campaign_resumed", "Fan-out resumed"
+
+    action = models.CharField(max_length=20, choices=Action.choices)
+    delivery = models.ForeignKey(
+        EmailDelivery, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        NoticeCampaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.by_id or 'the retry command'}"

@@ -1,15 +1,24 @@
+"""Operator console for the Terms: versions, acceptances (read-only evidence), the sites'
+acceptance mode and the Additional Agreements. Every write goes through a service, which
+validates and writes the audit row naming the staff member."""
+
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.http import HttpResponse
 
+from tradepost.errors import InvalidInput
 from tradepost.members.models import Member
 from tradepost.terms import export, services
 from tradepost.terms.models import (
     AdditionalAgreement,
     AgreementAcceptance,
+    AgreementChange,
     AgreementVersion,
     Clause,
     SiteTermsSettings,
+    SiteTermsSettingsChange,
     TermsAcceptance,
     TermsTranslation,
     TermsVersion,
@@ -65,6 +74,9 @@ class TermsVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 def _export_response(queryset, fmt: str) -> HttpResponse:
     """The full acceptance history (Terms and agreements) of the members of the selected rows."""
@@ -105,6 +117,9 @@ class TermsAcceptanceAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(SiteTermsSettings)
 class SiteTermsSettingsAdmin(admin.ModelAdmin):
@@ -128,6 +143,35 @@ class SiteTermsSettingsAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(SiteTermsSettingsChange)
+class SiteTermsSettingsChangeAdmin(admin.ModelAdmin):
+    """Every change of a site's acceptance mode, with the staff member who made it."""
+
+    list_display = ["at", "site", "from_mode", "to_mode", "by"]
+    list_filter = ["site"]
+    readonly_fields = ["at", "site", "from_mode", "to_mode", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgreementChangeInline(admin.TabularInline):
+    model = AgreementChange
+    fields = ["at", "action", "by", "changes"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class AgreementVersionInline(admin.TabularInline):
     """Read-only: a posted version is never edited; add a new one with a new date."""
 
@@ -142,18 +186,57 @@ class AgreementVersionInline(admin.TabularInline):
         return False
 
 
+class AdditionalAgreementForm(forms.ModelForm):
+    """Checked by `services.agreement_fields_check` (key, service of policy/services.toml,
+    site, title) before the admin saves it through the services."""
+
+    class Meta:
+        model = AdditionalAgreement
+        fields = ["key", "title", "service", "site"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        instance = self.instance
+        try:
+            services.agreement_fields_check(
+                key=data.get("key", instance.key) or "",
+                service=data.get("service", instance.service) or "",
+                site=data.get("site", instance.site) or "",
+                title=data.get("title") or "",
+            )
+        except InvalidInput as exc:
+            for name, problems in exc.fields.items():
+                for problem in problems:
+                    if name in self.fields and name not in self.errors:
+                        self.add_error(name, problem)
+                    elif name not in self.fields:
+                        self.add_error(None, problem)
+        return data
+
+
 @admin.register(AdditionalAgreement)
 class AdditionalAgreementAdmin(admin.ModelAdmin):
     """Additional Agreements (1.5): which agreement governs which service, on which site.
     Where one conflicts with the Terms, it prevails for that service only."""
 
+    form = AdditionalAgreementForm
     list_display = ["title", "key", "service", "site", "created_at"]
     list_filter = ["service", "site"]
     search_fields = ["key", "title"]
-    inlines = [AgreementVersionInline]
+    inlines = [AgreementVersionInline, AgreementChangeInline]
 
     def get_readonly_fields(self, request, obj=None):
         return ["key", "service", "site", "created_at"] if obj else ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.agreement_update(agreement_id=obj.pk, title=obj.title, by=request.user)
+            return
+        saved = services.agreement_create(
+            key=obj.key, title=obj.title, service=obj.service, site=obj.site, by=request.user
+        )
+        obj.pk, obj.created_at = saved.pk, saved.created_at
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -209,4 +292,7 @@ class AgreementAcceptanceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -161,6 +161,25 @@ class SiteTermsSettings(models.Model):
         return f"{self.site}: {self.get_acceptance_mode_display()}"
 
 
+class SiteTermsSettingsChange(models.Model):
+    """Who changed a site's acceptance mode (clause 1.3), when, from what to what (`by`
+    empty: not from the console)."""
+
+    site = models.CharField(max_length=16, choices=Site.choices)
+    from_mode = models.CharField(max_length=16, choices=AcceptanceMode.choices, blank=True)
+    to_mode = models.CharField(max_length=16, choices=AcceptanceMode.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.from_mode or '-'} -> {self.to_mode}"
+
+
 class AdditionalAgreement(models.Model):
     """A separate agreement for one Service (clause 1.5), e.g. a Transaction Services Agreement.
 
@@ -211,6 +230,33 @@ class AgreementVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement.title}: {self.label} (effective {self.effective_date:%Y-%m-%d})"
+
+
+class AgreementChange(models.Model):
+    """Who created an Additional Agreement, changed its title or posted a version, and when
+    (`by` empty: the `tradepost agreements import` command). `changes` maps each field to
+    [before, after]."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        VERSION_POSTED = "version_posted", "Version posted"
+
+    agreement = models.ForeignKey(
+        AdditionalAgreement, on_delete=models.PROTECT, related_name="changes"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    changes = models.JSONField(default=dict)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.action}"
 
 
 class AgreementAcceptance(models.Model):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tradepost.errors import Conflict, InvalidInput, PermissionDeniedError
+from tradepost.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from tradepost.members.models import Member, User
 from tradepost.notices.selectors import terms_update_received_at
 from tradepost.notices.services import terms_version_announce
@@ -26,9 +26,11 @@ from tradepost.terms.models import (
     AcceptanceMode,
     AdditionalAgreement,
     AgreementAcceptance,
+    AgreementChange,
     AgreementVersion,
     Clause,
     SiteTermsSettings,
+    SiteTermsSettingsChange,
     TermsAcceptance,
     TermsTranslation,
     TermsVersion,
@@ -317,16 +319,27 @@ def terms_accept_explicit(*, member: Member, version_id: int, ip: str | None) ->
 def site_terms_settings_set(
     *, site: str, acceptance_mode: str, by: User | None
 ) -> SiteTermsSettings:
-    """The operator chooses how the site's members accept a new version (clause 1.3)."""
+    """The operator chooses how the site's members accept a new version (clause 1.3).
+    A change is audited (SiteTermsSettingsChange) with the staff member who made it."""
     site_check(site)
     if acceptance_mode not in AcceptanceMode.values:
         raise InvalidInput(
             f"Unknown acceptance mode {acceptance_mode!r}.",
             fields={"acceptance_mode": [f"Choose one of: {', '.join(AcceptanceMode.values)}."]},
         )
+    before = (
+        SiteTermsSettings.objects.select_for_update()
+        .filter(site=site)
+        .values_list("acceptance_mode", flat=True)
+        .first()
+    )
     row, _ = SiteTermsSettings.objects.update_or_create(
         site=site, defaults={"acceptance_mode": acceptance_mode, "updated_by": by}
     )
+    if before != acceptance_mode:
+        SiteTermsSettingsChange.objects.create(
+            site=site, from_mode=before or "", to_mode=acceptance_mode, by=by
+        )
     cache.forget(cache.site_terms_key(site))
     return row
 
@@ -443,8 +456,87 @@ def agreement_version_add(
             extra={"version_id": version.pk},
         )
     if created:
+        AgreementChange.objects.create(
+            agreement=agreement,
+            action=AgreementChange.Action.VERSION_POSTED,
+            changes={"version": [None, version.pk], "effective_date": [None, str(effective_date)]},
+            by=by,
+        )
         cache.forget(*(cache.agreements_key(site, agreement.service) for site in SITES))
     return version, created
+
+
+AGREEMENT_TITLE_MAX = 200
+
+
+def agreement_fields_check(*, key: str, service: str, site: str, title: str | None = None) -> None:
+    """An agreement's key is a slug, its service a key of policy/services.toml, its site one
+    of the sites (empty: every site), its title non-empty text. Raises InvalidInput naming
+    every bad field; used by the console form before it saves, and by the services."""
+    errors: dict[str, list[str]] = {}
+    if not _AGREEMENT_KEY.match(key or "") or len(key) > 64:
+        errors["key"] = ["Lowercase words joined by hyphens, e.g. transaction-services."]
+    services = load_services_policy().services
+    if service not in services:
+        errors["service"] = [f"Choose one of: {', '.join(services)}."]
+    if site and site not in SITES:
+        errors["site"] = [f"Choose one of: {', '.join(SITES)}, or empty for every site."]
+    if title is not None and not title.strip():
+        errors["title"] = ["Required."]
+    elif title is not None and len(title.strip()) > AGREEMENT_TITLE_MAX:
+        errors["title"] = [f"At most {AGREEMENT_TITLE_MAX} characters."]
+    if errors:
+        raise InvalidInput("The agreement has invalid fields.", fields=errors)
+
+
+@transaction.atomic
+def agreement_create(
+    *, key: str, title: str, service: str, site: str = "", by: User | None
+) -> AdditionalAgreement:
+    """A new Additional Agreement governing one service (clause 1.5), audited."""
+    agreement_fields_check(key=key, service=service, site=site, title=title)
+    if AdditionalAgreement.objects.filter(key=key).exists():
+        raise Conflict(
+            f"An agreement with the key {key!r} exists already.",
+            fields={"key": ["This key is taken."]},
+        )
+    agreement = AdditionalAgreement.objects.create(
+        key=key, title=title.strip(), service=service, site=site
+    )
+    AgreementChange.objects.create(
+        agreement=agreement,
+        action=AgreementChange.Action.CREATED,
+        changes={
+            name: [None, getattr(agreement, name)] for name in ("key", "title", "service", "site")
+        },
+        by=by,
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, agreement_id: int, title: str, by: User | None) -> AdditionalAgreement:
+    """Retitle an agreement. Its key, service and site never change (1.5: it governs what it
+    was made for). Members' cached obligations drop the old title at once."""
+    agreement = AdditionalAgreement.objects.select_for_update().filter(pk=agreement_id).first()
+    if agreement is None:
+        raise NotFound("Agreement not found.")
+    agreement_fields_check(
+        key=agreement.key, service=agreement.service, site=agreement.site, title=title
+    )
+    title = title.strip()
+    if title == agreement.title:
+        return agreement
+    AgreementChange.objects.create(
+        agreement=agreement,
+        action=AgreementChange.Action.UPDATED,
+        changes={"title": [agreement.title, title]},
+        by=by,
+    )
+    agreement.title = title
+    agreement.save(update_fields=["title"])
+    cache.forget(*(cache.agreements_key(site, agreement.service) for site in SITES))
+    return agreement
 
 
 @transaction.atomic
@@ -462,14 +554,7 @@ def agreement_import(
 ) -> tuple[AgreementVersion, bool]:
     """`tradepost agreements import`: create the agreement on first use, then post a version.
     An existing agreement keeps its service and site (1.5: it governs what it was made for)."""
-    selectors.service_check(service)
-    if site:
-        site_check(site)
-    if not _AGREEMENT_KEY.match(key) or len(key) > 64:
-        raise InvalidInput(
-            f"{key!r} is not an agreement key.",
-            fields={"key": ["Lowercase words joined by hyphens, e.g. transaction-services."]},
-        )
+    agreement_fields_check(key=key, service=service, site=site)
     agreement = AdditionalAgreement.objects.filter(key=key).first()
     if agreement is None:
         if not title.strip():
@@ -477,9 +562,7 @@ def agreement_import(
                 f"There is no agreement {key!r} yet; give its title to create it.",
                 fields={"title": ["Required for a new agreement."]},
             )
-        agreement = AdditionalAgreement.objects.create(
-            key=key, title=title.strip()[:200], service=service, site=site
-        )
+        agreement = agreement_create(key=key, title=title, service=service, site=site, by=by)
     elif (agreement.service, agreement.site) != (service, site):
         raise Conflict(
             f"Agreement {key!r} governs {agreement.service} on "

@@ -34,6 +34,7 @@ from tradepost.catalog.services.operator import (
 from tradepost.catalog.services.profiles import (
     certification_add,
     certification_remove,
+    supplier_profile_staff_update,
     supplier_profile_update,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "listing_submit",
     "listing_update",
     "listing_withdraw",
+    "supplier_profile_staff_update",
     "supplier_profile_update",
     "supplier_require",
 ]

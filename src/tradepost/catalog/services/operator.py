@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from tradepost.catalog.models import Category, ListingPolicyVersion
+from tradepost.catalog.models import Category, ListingPolicyActivation, ListingPolicyVersion
 from tradepost.catalog.policy import PolicyError, load_categories, parse_listing_policy
 from tradepost.errors import InvalidInput, NotFound
 from tradepost.members.models import User
@@ -40,14 +40,21 @@ def listing_policy_version_create(
 
 @transaction.atomic
 def listing_policy_version_activate(*, version_id: int | None, by: User) -> None:
-    """Make a console version the policy in force (None: fall back to the bundled file)."""
-    ListingPolicyVersion.objects.select_for_update().filter(is_active=True).update(is_active=False)
+    """Make a console version the policy in force (None: fall back to the bundled file).
+
+    Each activation is kept (ListingPolicyActivation) with the staff member who made it.
+    Screening reads the policy in force on every check, so nothing derived goes stale."""
+    version = None
     if version_id is not None:
-        updated = ListingPolicyVersion.objects.filter(pk=version_id).update(
+        version = ListingPolicyVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None:
+            raise NotFound("Policy version not found.")
+    ListingPolicyVersion.objects.select_for_update().filter(is_active=True).update(is_active=False)
+    if version is not None:
+        ListingPolicyVersion.objects.filter(pk=version.pk).update(
             is_active=True, activated_by=by, activated_at=timezone.now()
         )
-        if not updated:
-            raise NotFound("Policy version not found.")
+    ListingPolicyActivation.objects.create(version=version, by=by)
 
 
 @transaction.atomic

@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from tradepost.catalog import locks, rules, uploads
-from tradepost.catalog.models import Certification, SupplierProfile
+from tradepost.catalog import locks, rules, search, uploads
+from tradepost.catalog.models import Certification, SupplierProfile, SupplierProfileChange
+from tradepost.catalog.policy import load_membership_tiers
 from tradepost.catalog.services.listings import supplier_require
 from tradepost.errors import InvalidInput, NotFound
-from tradepost.members.models import Member
+from tradepost.members.models import Member, User
 from tradepost.policy import COUNTRY_CODES
 from tradepost.terms.services import terms_acceptance_guard
 
@@ -81,6 +82,67 @@ def supplier_profile_update(
     if errors:
         raise InvalidInput("The profile has invalid fields.", fields=errors)
     profile.save()
+    return profile
+
+
+# --- Staff decisions on a supplier (6.2 iii) ----------------------------------------------
+
+STAFF_PROFILE_FIELDS = ("membership_tier", "listing_cap_override", "verified", "badges")
+LISTING_CAP_OVERRIDE_MAX = 1_000_000
+BADGES_MAX = 20
+BADGE_MAX = 60
+
+
+@transaction.atomic
+def supplier_profile_staff_update(
+    *, member: Member, by: User, changes: dict[str, Any], reason: str = ""
+) -> SupplierProfile:
+    """Staff set a supplier's membership tier, listing-cap override (clause 6.2 iii),
+    verification and badges. Each change is audited with the staff member, and the
+    supplier's published listings are re-indexed, so the verified filter is right at once."""
+    profile = locks.supplier_profile_for_update(member=member)
+    errors: dict[str, list[str]] = {}
+    for name in sorted(set(changes) - set(STAFF_PROFILE_FIELDS)):
+        errors[name] = ["Not a field staff set."]
+    new: dict[str, Any] = {}
+    if "membership_tier" in changes:
+        tiers = load_membership_tiers().tiers
+        if changes["membership_tier"] not in tiers:
+            errors["membership_tier"] = [f"Choose one of: {', '.join(tiers)}."]
+        new["membership_tier"] = changes["membership_tier"]
+    if "listing_cap_override" in changes:
+        new["listing_cap_override"] = rules.int_field(
+            changes["listing_cap_override"],
+            "listing_cap_override",
+            errors,
+            low=0,
+            high=LISTING_CAP_OVERRIDE_MAX,
+            required=False,
+        )
+    if "verified" in changes:
+        if not isinstance(changes["verified"], bool):
+            errors["verified"] = ["Must be true or false."]
+        new["verified"] = changes["verified"]
+    if "badges" in changes:
+        new["badges"] = rules.string_list_field(
+            changes["badges"], "badges", errors, max_items=BADGES_MAX, max_len=BADGE_MAX
+        )
+    reason = rules.clean_field(reason, "reason", errors, limit=2000, required=False)
+    if errors:
+        raise InvalidInput("The supplier profile has invalid fields.", fields=errors)
+    diff = {
+        name: [getattr(profile, name), value]
+        for name, value in new.items()
+        if getattr(profile, name) != value
+    }
+    if not diff:
+        return profile
+    for name, (_, value) in diff.items():
+        setattr(profile, name, value)
+    profile.save()
+    SupplierProfileChange.objects.create(profile=profile, by=by, changes=diff, reason=reason)
+    if "verified" in diff:
+        search.supplier_changed(member_pk=member.pk)
     return profile
 
 

@@ -11,9 +11,15 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from tradepost.errors import NotFound
-from tradepost.members.models import Member, Site
+from tradepost.members.models import Member, Site, User
 from tradepost.notices import locking, rules, selectors, tasks
-from tradepost.notices.models import CampaignStatus, Notice, NoticeCampaign, NoticeKind
+from tradepost.notices.models import (
+    CampaignStatus,
+    Notice,
+    NoticeCampaign,
+    NoticeKind,
+    StaffAction,
+)
 from tradepost.notices.rules import Channel
 from tradepost.notices.services import emails
 from tradepost.terms.models import TermsVersion
@@ -93,13 +99,15 @@ def _enqueue_campaign_run(campaign_pk: int) -> None:
     tasks.run_notice_campaign.enqueue(campaign_pk=campaign_pk)
 
 
-def notice_campaign_resume(*, campaign_pk: int) -> bool:
-    """Queue an unfinished fan-out to carry on from its cursor (staff, after a crash).
-    Answers False for a completed one. A second runner beside a live one is harmless: they
-    take turns on the campaign row."""
+@transaction.atomic
+def notice_campaign_resume(*, campaign_pk: int, by: User | None = None) -> bool:
+    """Queue an unfinished fan-out to carry on from its cursor (staff, after a crash), and
+    audit who asked. Answers False for a completed one. A second runner beside a live one
+    is harmless: they take turns on the campaign row."""
     campaign = NoticeCampaign.objects.get(pk=campaign_pk)
     if campaign.status == CampaignStatus.COMPLETED:
         return False
+    StaffAction.objects.create(action=StaffAction.Action.CAMPAIGN_RESUMED, campaign=campaign, by=by)
     transaction.on_commit(partial(_enqueue_campaign_run, campaign.pk), robust=True)
     return True
 

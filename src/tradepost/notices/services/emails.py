@@ -20,8 +20,15 @@ from django.db import connections, router, transaction
 from django.db.models import F, Field, Model
 from django.utils import timezone
 
+from tradepost.members.models import User
 from tradepost.notices import locking, rules, selectors, tasks
-from tradepost.notices.models import DeliveryStatus, EmailAttempt, EmailDelivery, Notice
+from tradepost.notices.models import (
+    DeliveryStatus,
+    EmailAttempt,
+    EmailDelivery,
+    Notice,
+    StaffAction,
+)
 from tradepost.notices.rules import Channel
 from tradepost.notices.services.common import apply_receipt
 
@@ -281,8 +288,9 @@ def email_deliveries_retry_due(*, grace: timedelta = RETRY_SWEEP_GRACE) -> int:
 
 
 @transaction.atomic
-def email_deliveries_rearm(*, delivery_ids: list[int]) -> int:
-    """Staff send failed emails once more (after fixing the address or the mail server)."""
+def email_deliveries_rearm(*, delivery_ids: list[int], by: User | None = None) -> int:
+    """Staff send failed emails once more (after fixing the address or the mail server).
+    Each one re-armed is audited (StaffAction) with who asked (None: the retry command)."""
     now = timezone.now()
     ids = list(
         EmailDelivery.objects.select_for_update()
@@ -291,6 +299,10 @@ def email_deliveries_rearm(*, delivery_ids: list[int]) -> int:
     )
     EmailDelivery.objects.filter(pk__in=ids).update(
         status=DeliveryStatus.PENDING, next_attempt_at=now
+    )
+    StaffAction.objects.bulk_create(
+        StaffAction(action=StaffAction.Action.EMAIL_REARMED, delivery_id=pk, by=by, at=now)
+        for pk in ids
     )
     if ids:
         transaction.on_commit(partial(email_send_enqueue, ids), robust=True)
