@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import icu
+
 _ALLOWED_CONTROL = {"\n", "\r", "\t"}
 
 
@@ -33,3 +35,15 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", value).strip()
+
+
+_SPOOF_CHECKER = icu.SpoofChecker()
+
+
+def confusable_skeleton(value: str) -> str:
+    """NFKC, then the UTS #39 confusables skeleton (ICU's SpoofChecker).
+
+    Two strings that look alike ("HRB" with a Cyrillic "Н") have the same skeleton. A
+    skeleton is only for comparing: it is never shown (it maps "1" to "l", "m" to "rn").
+    """
+    return _SPOOF_CHECKER.getSkeleton(0, unicodedata.normalize("NFKC", value))

@@ -265,6 +265,24 @@ def test_contracting_entity_of_each_clause_2_1_branch(
             {"registration_number": "\uff28\uff32\uff22 \uff11\uff12\uff13\uff14\uff15 b"},
             "registration_number",
         ),
+        # Look-alike letters (UTS #39 confusables): Cyrillic Н, О, В for Latin H, O, B.
+        (
+            {"registration_number": "HRB 85818"},
+            {"registration_number": "\u041dRB 85818"},
+            "registration_number",
+        ),
+        (
+            {"registration_number": "HRB 85818"},
+            {"registration_number": "\u043drb 85818"},
+            "registration_number",
+        ),
+        (
+            {"registration_number": "HRB 10"},
+            {"registration_number": "HR\u0412 1\u041e"},
+            "registration_number",
+        ),
+        ({"email": "sales@example.com"}, {"email": "sales@ex\u0430mple.com"}, "email"),
+        ({"email": "sales@example.com"}, {"email": "sales@\uff45xample.com"}, "email"),
     ],
 )
 def test_duplicate_registration_is_refused_and_signalled(api, first, second, kind):
@@ -287,6 +305,36 @@ def test_duplicate_registration_is_refused_and_signalled(api, first, second, kin
     assert signal.new_member is None
     assert signal.ip == "198.51.100.10"
     assert "password" not in signal.attempt
+
+
+def test_look_alike_registration_number_is_refused_by_the_service():
+    existing = member_create(country="DE", registration_number="HRB 85818")
+    payload = registration_payload(country="DE", registration_number="\u041dRB 85818")
+
+    with pytest.raises(services.DuplicateAccount) as caught:
+        services.member_register(data=services.RegistrationInput(**payload), ip="203.0.113.8")
+
+    assert caught.value.code == "duplicate_account"
+    assert caught.value.fields == {
+        "registration_number": [
+            "This business registration number already belongs to a member account."
+        ]
+    }
+    assert Member.objects.count() == 1
+    signal = DuplicateSignal.objects.get()
+    assert signal.existing_member == existing
+    assert signal.value == "DE:HRB858l8"
+
+
+def test_registration_numbers_that_only_differ_in_a_dropped_letter_are_not_duplicates(api):
+    """The old filter dropped non-Latin letters, so "НRB 1" and "RB 1" were one number."""
+    member_create(country="DE", registration_number="RB 85818")
+
+    r = api.post(
+        "/members", registration_payload(country="DE", registration_number="\u041dRB 85818")
+    )
+
+    assert r.status_code == 201
 
 
 def test_duplicate_on_every_identifier_records_one_signal_each(api):
@@ -352,7 +400,7 @@ def test_staff_approval_allows_one_second_account(api, staff):
     assert r.status_code == 201
     second = Member.objects.get(member_id=r.json()["member_id"])
     approval.refresh_from_db()
-    assert approval.email == "owner@example.com"
+    assert approval.email == "owner@exarnple.corn"  # the identity: its confusables skeleton
     assert approval.used_by == second
     assert approval.used_at is not None
     approved = DuplicateSignal.objects.get(outcome=SignalOutcome.APPROVED)

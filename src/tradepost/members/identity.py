@@ -5,7 +5,6 @@ Pure functions; each raises ValueError with a message fit for the member.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import phonenumbers
@@ -13,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from tradepost.policy import COUNTRY_CODES
-from tradepost.text import text_problem
+from tradepost.text import confusable_skeleton, text_problem
 
 _GMAIL = {"gmail.com", "googlemail.com"}
 # RFC 5321 caps a forward path at 256 octets including the angle brackets; the columns hold 254.
@@ -40,13 +39,18 @@ def clean_email(value: str) -> str:
 
 
 def email_identity(value: str) -> str:
-    """Same mailbox, same identity: case, +tags and Gmail dots do not make a new user."""
-    local, _, domain = value.strip().lower().rpartition("@")
+    """Same mailbox, same identity: case, +tags and Gmail dots do not make a new user,
+    nor does a look-alike letter ("gmаil.com" with a Cyrillic "а").
+
+    Case is folded before the confusables skeleton, so "BILL" and "bill" stay one mailbox.
+    """
+    folded = unicodedata.normalize("NFKC", value.strip()).casefold()
+    local, _, domain = folded.rpartition("@")
     local = local.split("+", 1)[0] or local
     if domain in _GMAIL:
         local = local.replace(".", "")
         domain = "gmail.com"
-    return f"{local}@{domain}"
+    return confusable_skeleton(f"{local}@{domain}")
 
 
 def clean_phone(value: str, *, country: str) -> str:
@@ -63,7 +67,11 @@ def clean_phone(value: str, *, country: str) -> str:
 def registration_number_identity(value: str, *, country: str) -> str:
     """Registers are national: the identity is country plus the number's letters and digits.
 
-    NFKC first, so full-width "ＨＲＢ１２３" is the same number as "HRB123".
+    NFKC first, so full-width "ＨＲＢ１２３" is the same number as "HRB123"; then upper case
+    and the UTS #39 confusables skeleton, so "НRB 85818" with a Cyrillic "Н" is the same
+    number as "HRB 85818" (upper case first: a capital Cyrillic "Н" looks like "H", its small
+    letter does not look like "h"). Letters of any script count; spaces and punctuation do not.
     """
-    compact = re.sub(r"[^0-9A-Za-z]", "", unicodedata.normalize("NFKC", value or "")).upper()
+    upper = unicodedata.normalize("NFKC", value or "").upper()
+    compact = "".join(ch for ch in confusable_skeleton(upper) if ch.isalnum())
     return f"{country}:{compact}" if compact else ""
