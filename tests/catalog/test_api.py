@@ -148,6 +148,9 @@ def test_anonymous_callers_are_told_to_log_in(db, api):
             "price_tiers",
         ),
         ({"incoterm": "XYZ"}, "incoterm"),
+        ({"title": "Brass valve \u2067RTL\u2069"}, "title"),
+        ({"title": "Brass\u200b valve"}, "title"),
+        ({"unit": "pie\ufeffce"}, "unit"),
     ],
 )
 def test_bad_input_is_a_422_with_the_field_and_nothing_is_written(supplier_api, overrides, field):
@@ -303,6 +306,7 @@ def test_supplier_profile_get_and_patch(supplier_api):
     [
         ({"year_established": 1500}, "year_established"),
         ({"export_markets": ["QQ"]}, "export_markets"),
+        ({"main_products": ["Valves\u202e"]}, "main_products[0]"),
     ],
 )
 def test_supplier_profile_bad_input(supplier_api, body, field):

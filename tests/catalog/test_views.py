@@ -86,6 +86,18 @@ def test_bad_input_is_shown_next_to_the_fields(supplier_client, supplier):
     assert Listing.objects.filter(supplier=supplier).count() == 0
 
 
+def test_a_title_with_a_bidi_override_is_refused_on_the_page(supplier_client, supplier):
+    response = supplier_client.post("/my/listings/new/", form(title="Valve \u202egnp.exe"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "The text contains invisible or text-direction formatting characters (U+202E); "
+        "names and titles must read as they are written."
+    ]
+    assert "names and titles must read as they are written" in response.content.decode()
+    assert Listing.objects.filter(supplier=supplier).count() == 0
+
+
 def test_save_as_draft_then_edit_and_submit(supplier_client, supplier):
     draft = dict(form(), draft="1")
     draft.pop("publish")

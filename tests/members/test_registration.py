@@ -29,6 +29,11 @@ from tradepost.terms.models import AcceptanceMethod, TermsAcceptance, TermsVersi
 
 pytestmark = pytest.mark.django_db
 
+FORMATTING_MESSAGE = (
+    "The text contains invisible or text-direction formatting characters ({}); "
+    "names and titles must read as they are written."
+)
+
 SINGAPORE = {
     "name": "Alibaba.com Singapore E-Commerce Private Limited",
     "registration_number": "200720572D",
@@ -687,6 +692,34 @@ def test_bad_field_is_422_naming_it(api, overrides, field):
     assert r.json()["error"]["code"] == "invalid_input"
     assert list(r.json()["error"]["fields"]) == [field]
     assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "codes"),
+    [
+        ({"company_name": "Acme \u202egnp.exe Ltd"}, "company_name", "U+202E"),
+        ({"company_name": "Acme\u2066 Ltd\u2069"}, "company_name", "U+2066, U+2069"),
+        ({"contact_name": "Ann\u200bLee"}, "contact_name", "U+200B"),
+        ({"contact_name": "Ann Lee\u200f"}, "contact_name", "U+200F"),
+        ({"company_name": "Acme\ufeff Ltd"}, "company_name", "U+FEFF"),
+        ({"registration_number": "HRB\u202a 1"}, "registration_number", "U+202A"),
+    ],
+)
+def test_names_with_invisible_formatting_characters_are_refused(api, overrides, field, codes):
+    before = _counts()
+
+    r = api.post("/members", registration_payload(**overrides))
+
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"] == {field: [FORMATTING_MESSAGE.format(codes)]}
+    assert _counts() == before
+
+
+def test_a_leading_byte_order_mark_is_dropped_from_a_name(api):
+    r = api.post("/members", registration_payload(company_name="\ufeffAcme Trading GmbH"))
+
+    assert r.status_code == 201
+    assert Member.objects.get().company_name == "Acme Trading GmbH"
 
 
 def test_multiline_address_is_kept_with_line_breaks_unified(api):

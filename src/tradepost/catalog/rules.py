@@ -18,7 +18,7 @@ import pycountry
 from tradepost.catalog.models import ListingStatus
 from tradepost.catalog.screening import Decision
 from tradepost.policy import COUNTRY_CODES
-from tradepost.text import text_problem
+from tradepost.text import formatting_problem, text_problem
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -191,6 +191,12 @@ def clean_field(
         errors.setdefault(name, []).append(f"The text {problem}.")
         return ""
     value = value.strip()
+    if not multiline:
+        value = value.removeprefix("\ufeff").strip()
+        problem = formatting_problem(value)
+        if problem:
+            errors.setdefault(name, []).append(f"The text {problem}.")
+            return ""
     if required and not value:
         errors.setdefault(name, []).append("This field is required.")
     if len(value) > limit:
