@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import listing_create, listing_payload, member_create, staff_create
-from tradepost.catalog import services
+from tradepost.catalog import rules, services
 from tradepost.catalog.models import (
     LicenceGrant,
     Listing,
@@ -125,6 +125,45 @@ def test_a_listing_cannot_move_along_a_transition_the_table_does_not_list(suppli
     assert approve_draft.value.status == 409
     assert Listing.objects.get(pk=listing.pk).status == ListingStatus.DRAFT
     assert Listing.objects.get(pk=removed.pk).status == ListingStatus.REMOVED
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        ("approve", "A listing that is removed cannot be approved."),
+        ("modify", "A listing that is removed cannot be modified."),
+        ("reject", "A listing that is removed cannot be rejected."),
+        ("remove", "A listing that is removed cannot be removed."),
+    ],
+)
+def test_a_refused_staff_decision_names_it_in_plain_words(supplier, decision, message):
+    listing = listing_create(supplier)
+    services.listing_delete(member=supplier, listing_id=listing.pk)
+    staff = staff_create(username="mod", superuser=True)
+
+    with pytest.raises(services.IllegalTransition) as refused:
+        services.listing_moderate(
+            listing_id=listing.pk,
+            by=staff,
+            decision=decision,
+            reason_code="breaches_terms",
+            changes={"title": "Brass ball valve 3/4 inch"},
+        )
+
+    assert refused.value.message == message
+
+
+def test_every_listing_action_has_its_past_participle_written_out():
+    assert {action.value: words for action, words in rules.PAST_PARTICIPLES.items()} == {
+        "submit": "submitted",
+        "edit": "edited",
+        "withdraw": "withdrawn",
+        "delete": "deleted",
+        "approve": "approved",
+        "modify": "modified",
+        "reject": "rejected",
+        "remove": "removed",
+    }
 
 
 def test_resubmitting_after_a_staff_rejection_goes_back_to_staff(supplier):

@@ -76,6 +76,19 @@ class Action(StrEnum):
     REMOVE = "remove"
 
 
+# How a message names each action once done ("cannot be modified"): written out, because
+# English past participles are not the verb plus "ed" ("removeed", "withdrawed").
+PAST_PARTICIPLES: dict[Action, str] = {
+    Action.SUBMIT: "submitted",
+    Action.EDIT: "edited",
+    Action.WITHDRAW: "withdrawn",
+    Action.DELETE: "deleted",
+    Action.APPROVE: "approved",
+    Action.MODIFY: "modified",
+    Action.REJECT: "rejected",
+    Action.REMOVE: "removed",
+}
+
 S = ListingStatus
 
 # Every move a listing may make, and who may make it. Anything not listed is refused.

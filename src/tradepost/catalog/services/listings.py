@@ -511,7 +511,7 @@ def listing_moderate(
     if not rules.transition_allowed(listing.status, target, Actor.STAFF):
         raise IllegalTransition(
             f"A listing that is {listing.get_status_display().lower()} cannot be "
-            f"{'approved' if action == Action.APPROVE else action + 'ed'}.",
+            f"{rules.PAST_PARTICIPLES[action]}.",
             extra={"from_status": listing.status, "to_status": target},
         )
     screening = None
