@@ -339,3 +339,23 @@ def _file(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_prices_are_plain_decimal_strings_in_json(supplier_api):
+    tiers = [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.50"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
+
+    response = supplier_api.post("/my/listings", listing_payload(moq=10, price_tiers=tiers))
+
+    assert response.status_code == 201
+    assert response.json()["price_tiers"] == [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.5"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
+    assert response.json()["min_unit_price"] == "0.5"

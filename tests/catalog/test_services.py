@@ -30,6 +30,24 @@ def test_posting_records_the_licence_grant_against_the_terms_in_force(supplier):
     assert len(grant.content_sha256) == 64
 
 
+def test_the_licence_snapshot_holds_prices_as_plain_decimals(supplier):
+    tiers = [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.50"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
+    listing = listing_create(supplier, moq=10, price_tiers=tiers)
+
+    grant = LicenceGrant.objects.get(listing=listing)
+    assert grant.content["price_tiers"] == [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.5"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
+
+
 def test_a_draft_grants_no_licence_until_it_is_posted(supplier):
     listing = listing_create(supplier, publish=False)
 
