@@ -241,7 +241,7 @@ def test_bundled_policy_files_are_valid():
     leaves = [node for node, _ in categories.walk() if not node.children]
 
     assert len(leaves) >= 50
-    assert load_bundled_listing_policy().version == "2026.11.1"
+    assert load_bundled_listing_policy().version == "2026.12.1"
     assert load_membership_tiers().tiers["free"].cap == 50
     assert load_membership_tiers().tiers["gold"].cap is None
 

@@ -302,22 +302,43 @@ def test_staff_approval_is_held_to_the_cap_too(supplier):
 # --- Console-managed policy version -------------------------------------------------------
 
 
+def test_a_new_console_version_may_not_use_the_removed_better_profanity_list(db):
+    staff = staff_create(username="policy", superuser=True)
+    document = bundled_listing_policy_text().replace(
+        'version = "2026.12.1"', 'version = "2026.12.2"'
+    )
+    document = document.replace(
+        'action = "review"\n\n[wording.words]',
+        ('action = "review"\nword_list = "better-profanity"\n\n[wording.words]'),
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        services.listing_policy_version_create(document=document, by=staff)
+
+    assert refused.value.fields == {
+        "document": [
+            "The better-profanity word list was removed: list the abusive words per language "
+            "under [wording.words] and drop `word_list` and `allow`."
+        ]
+    }
+
+
 def test_an_active_console_version_replaces_the_bundled_policy(supplier):
     staff = staff_create(username="policy", superuser=True)
     document = bundled_listing_policy_text().replace(
-        'version = "2026.11.1"', 'version = "2026.12.1"'
+        'version = "2026.12.1"', 'version = "2026.12.2"'
     )
     document = document.replace('"ivory tusk",', '"ivory tusk", "flange",')
 
     services.listing_policy_version_create(document=document, by=staff, activate=True)
     listing = listing_create(supplier)
 
-    assert listing_policy_in_force().version == "2026.12.1"
+    assert listing_policy_in_force().version == "2026.12.2"
     assert listing.status == ListingStatus.REJECTED
-    assert listing.screening["policy_version"] == "2026.12.1"
+    assert listing.screening["policy_version"] == "2026.12.2"
 
     services.listing_policy_version_activate(version_id=None, by=staff)
-    assert listing_policy_in_force().version == "2026.11.1"
+    assert listing_policy_in_force().version == "2026.12.1"
 
 
 def test_an_invalid_console_version_is_refused(db):
