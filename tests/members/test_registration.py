@@ -828,3 +828,24 @@ def test_fuzzed_text_never_500s_nor_half_creates(api, overrides):
         assert _counts()[:2] == (before[0] + 1, before[1] + 1)
     else:
         assert _counts() == before
+
+
+def test_identities_that_grow_past_their_columns_are_kept_whole_as_a_digest(api):
+    """The skeleton maps "m" to "rn" and "ß" upper-cases to "SS": the stored identity
+    must still fit its column (PostgreSQL refuses longer values) and stay distinct."""
+    email = "m" * 200 + "@example.com"
+    number = "ß" * 60
+
+    first = api.post("/members", registration_payload(email=email, registration_number=number))
+    again = api.post(
+        "/members", registration_payload(email=email.upper(), registration_number=number)
+    )
+
+    assert first.status_code == 201
+    assert again.status_code == 409
+    assert sorted(again.json()["error"]["fields"]) == ["email", "registration_number"]
+    values = dict(MemberIdentifier.objects.exclude(kind="phone").values_list("kind", "value"))
+    assert len(values["email"]) == 49
+    assert values["email"].startswith("#")
+    assert len(values["registration_number"]) == 52
+    assert values["registration_number"].startswith("DE:#")

@@ -5,6 +5,7 @@ Pure functions; each raises ValueError with a message fit for the member.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 
 import phonenumbers
@@ -17,6 +18,16 @@ from tradepost.text import confusable_skeleton, text_problem
 _GMAIL = {"gmail.com", "googlemail.com"}
 # RFC 5321 caps a forward path at 256 octets including the angle brackets; the columns hold 254.
 EMAIL_MAX_LENGTH = 254
+# SecondAccountApproval.registration_number holds the identity in 64 characters.
+REGISTRATION_IDENTITY_MAX_LENGTH = 64
+
+
+def _fitted(identity: str, limit: int, *, prefix: str = "") -> str:
+    """The identity, or if a skeleton grew past the column ("m" becomes "rn", "ß" becomes
+    "SS") a digest of it: still one value per identity, never truncated into another's."""
+    if len(prefix) + len(identity) <= limit:
+        return prefix + identity
+    return f"{prefix}#{hashlib.blake2b(identity.encode(), digest_size=24).hexdigest()}"
 
 
 def normalise_country(code: str) -> str:
@@ -50,7 +61,7 @@ def email_identity(value: str) -> str:
     if domain in _GMAIL:
         local = local.replace(".", "")
         domain = "gmail.com"
-    return confusable_skeleton(f"{local}@{domain}")
+    return _fitted(confusable_skeleton(f"{local}@{domain}"), EMAIL_MAX_LENGTH)
 
 
 def clean_phone(value: str, *, country: str) -> str:
@@ -74,4 +85,6 @@ def registration_number_identity(value: str, *, country: str) -> str:
     """
     upper = unicodedata.normalize("NFKC", value or "").upper()
     compact = "".join(ch for ch in confusable_skeleton(upper) if ch.isalnum())
-    return f"{country}:{compact}" if compact else ""
+    if not compact:
+        return ""
+    return _fitted(compact, REGISTRATION_IDENTITY_MAX_LENGTH, prefix=f"{country}:")
