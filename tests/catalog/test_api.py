@@ -148,6 +148,9 @@ def test_anonymous_callers_are_told_to_log_in(db, api):
             "price_tiers",
         ),
         ({"incoterm": "XYZ"}, "incoterm"),
+        ({"title": "Brass valve \u2067RTL\u2069"}, "title"),
+        ({"title": "Brass\u200b valve"}, "title"),
+        ({"unit": "pie\ufeffce"}, "unit"),
     ],
 )
 def test_bad_input_is_a_422_with_the_field_and_nothing_is_written(supplier_api, overrides, field):
@@ -303,6 +306,7 @@ def test_supplier_profile_get_and_patch(supplier_api):
     [
         ({"year_established": 1500}, "year_established"),
         ({"export_markets": ["QQ"]}, "export_markets"),
+        ({"main_products": ["Valves\u202e"]}, "main_products[0]"),
     ],
 )
 def test_supplier_profile_bad_input(supplier_api, body, field):
@@ -335,3 +339,23 @@ def _file(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_prices_are_plain_decimal_strings_in_json(supplier_api):
+    tiers = [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.50"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
+
+    response = supplier_api.post("/my/listings", listing_payload(moq=10, price_tiers=tiers))
+
+    assert response.status_code == 201
+    assert response.json()["price_tiers"] == [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.5"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
+    assert response.json()["min_unit_price"] == "0.5"

@@ -155,7 +155,7 @@ def test_policy_version_can_be_added_and_put_in_force_from_the_console(console):
     from tradepost.catalog.policy import bundled_listing_policy_text
     from tradepost.catalog.selectors import listing_policy_in_force
 
-    document = bundled_listing_policy_text().replace('version = "2026.11.1"', 'version = "2027.1"')
+    document = bundled_listing_policy_text().replace('version = "2026.12.1"', 'version = "2027.1"')
 
     response = console.post(
         "/console/catalog/listingpolicyversion/add/",

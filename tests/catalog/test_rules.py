@@ -152,6 +152,18 @@ def test_valid_listing_is_normalised():
         ),
         ({"ships_to": ["XX"]}, "ships_to", "Unknown ISO 3166-1 country codes: XX."),
         ({"description": "bad\x00text"}, "description", "The text contains control characters."),
+        (
+            {"title": "Brass valve \u202egnp.exe"},
+            "title",
+            "The text contains invisible or text-direction formatting characters (U+202E); "
+            "names and titles must read as they are written.",
+        ),
+        (
+            {"keywords": ["val\u200dve"]},
+            "keywords[0]",
+            "The text contains invisible or text-direction formatting characters (U+200D); "
+            "names and titles must read as they are written.",
+        ),
         ({"price_tiers": []}, "price_tiers", "Give at least one price tier."),
         (
             {"price_tiers": [{"min_qty": 100, "unit_price": "-1"}]},
@@ -229,7 +241,7 @@ def test_bundled_policy_files_are_valid():
     leaves = [node for node, _ in categories.walk() if not node.children]
 
     assert len(leaves) >= 50
-    assert load_bundled_listing_policy().version == "2026.11.1"
+    assert load_bundled_listing_policy().version == "2026.12.1"
     assert load_membership_tiers().tiers["free"].cap == 50
     assert load_membership_tiers().tiers["gold"].cap is None
 

@@ -11,6 +11,7 @@ from tradepost.catalog.policy import (
     parse_listing_policy,
 )
 from tradepost.catalog.screening import Decision, ListingContent, screen_listing
+from tradepost.policy import PolicyError
 
 POLICY = load_bundled_listing_policy()
 
@@ -90,14 +91,104 @@ def test_curated_prohibited_wording_is_refused(description, expected):
     assert found(screening) == expected
 
 
-def test_library_word_list_catches_leetspeak_and_holds_for_review():
-    screening = screen_listing(content(description="Best b1tch price"), POLICY)
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Bastard file for metal",
+        "Shag carpet",
+        "Gay-Lussac flask",
+        "Fanny pack",
+        "Pussy willow",
+        "Anal fissure cream",
+    ],
+)
+def test_ordinary_trade_goods_pass_screening(title):
+    screening = screen_listing(content(title=title), POLICY)
+
+    assert screening.decision == Decision.PUBLISH
+    assert screening.matches == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "rule", "text", "start", "end"),
+    [
+        ("Wanker valve", "wording.word_list.en", "Wanker", 0, 6),
+        ("Cheap WÄNKER valve", "wording.word_list.en", "WÄNKER", 6, 12),
+        ("Valvula para MARICON", "wording.word_list.es", "MARICON", 13, 20),
+        ("Gilipollas", "wording.word_list.es", "Gilipollas", 0, 10),
+        ("Robinet ENCULE", "wording.word_list.fr", "ENCULE", 8, 14),
+        ("Robinet mérde", "wording.word_list.fr", "mérde", 8, 13),
+        ("Ventil Scheisse", "wording.word_list.de", "Scheisse", 7, 15),
+        ("Ventil SCHEISSE", "wording.word_list.de", "SCHEISSE", 7, 15),
+        ("Válvula cuzao", "wording.word_list.pt", "cuzao", 8, 13),
+        ("Válvula CARALHO", "wording.word_list.pt", "CARALHO", 8, 15),
+        ("Клапан ЕБАНЫЙ", "wording.word_list.ru", "ЕБАНЫЙ", 7, 13),
+        ("Клапан мудак", "wording.word_list.ru", "мудак", 7, 12),
+    ],
+)
+def test_a_listed_word_in_each_language_is_held_with_its_rule_and_text(
+    title, rule, text, start, end
+):
+    screening = screen_listing(content(title=title), POLICY)
 
     assert screening.decision == Decision.REVIEW
-    assert found(screening) == [("wording.word_list", "description", "b1tch", 5, 10)]
+    assert found(screening) == [(rule, "title", text, start, end)]
+    assert screening.matches[0].kind == "wording"
+    assert screening.matches[0].clause == "5.5 (c), (d)"
 
 
-def test_trade_words_on_the_allow_list_and_model_numbers_pass():
+def test_a_decomposed_accent_is_matched_and_reported_as_written():
+    title = "Robinét enculé"  # e + combining acute accent
+
+    screening = screen_listing(content(title=title), POLICY)
+
+    assert found(screening) == [("wording.word_list.fr", "title", "enculé", 9, 16)]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Scunthorpe steel coil",
+        "Computación industrial",
+        "Computer power supply",
+        "Pirocatecol 99% grau técnico",
+        "Запчасти для корабля",
+        "Spastik-Therapiegerät",
+        "Putaway racking",
+    ],
+)
+def test_a_listed_word_inside_another_word_is_not_matched(title):
+    screening = screen_listing(content(title=title), POLICY)
+
+    assert screening.decision == Decision.PUBLISH
+    assert screening.matches == ()
+
+
+def test_a_policy_names_its_words_by_iso_639_1_language():
+    text = bundled_listing_policy_text().replace("\nru = [", "\nxx = [")
+
+    with pytest.raises(PolicyError, match=r"unknown ISO 639-1 language codes \['xx'\]"):
+        parse_listing_policy(text, known_categories=None)
+
+
+def test_a_stored_version_of_the_better_profanity_era_screens_with_the_bundled_words():
+    text = bundled_listing_policy_text()
+    start, end = text.index("[wording]"), text.index("[brands]")
+    legacy = (
+        text[:start]
+        + '[wording]\nclause = "5.5 (c), (d)"\nword_list = "better-profanity"\n'
+        + 'action = "review"\nallow = ["flange"]\n\n'
+        + text[end:]
+    ).replace('version = "2026.12.1"', 'version = "2026.11.1"')
+    policy = parse_listing_policy(legacy, known_categories=None)
+
+    screening = screen_listing(content(title="Wanker valve"), policy)
+
+    assert policy.wording.legacy is True
+    assert found(screening) == [("wording.word_list.en", "title", "Wanker", 0, 6)]
+
+
+def test_trade_words_and_model_numbers_pass():
     text = "Pipe flange, LED strip, virgin olive oil, low fat, cooking pot, Galaxy A55 case."
     screening = screen_listing(content(description=text), POLICY)
 
@@ -272,7 +363,7 @@ def test_screening_is_deterministic_and_never_uses_the_network(monkeypatch):
 def test_a_policy_document_can_change_an_action():
     text = (
         bundled_listing_policy_text()
-        .replace('version = "2026.11.1"', 'version = "test.1"')
+        .replace('version = "2026.12.1"', 'version = "test.1"')
         .replace(
             'clause = "5.5 (g), 5.6 (f)"\naction = "refuse"',
             'clause = "5.5 (g), 5.6 (f)"\naction = "review"',

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import listing_create, listing_payload, member_create, staff_create
-from tradepost.catalog import search, services
+from tradepost.catalog import rules, search, services
 from tradepost.catalog.models import (
     LicenceGrant,
     Listing,
@@ -29,6 +29,24 @@ def test_posting_records_the_licence_grant_against_the_terms_in_force(supplier):
     assert grant.terms_version == terms_version_in_force(site=supplier.site)
     assert grant.content["title"] == "Stainless steel pipe flange DN50"
     assert len(grant.content_sha256) == 64
+
+
+def test_the_licence_snapshot_holds_prices_as_plain_decimals(supplier):
+    tiers = [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.50"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
+    listing = listing_create(supplier, moq=10, price_tiers=tiers)
+
+    grant = LicenceGrant.objects.get(listing=listing)
+    assert grant.content["price_tiers"] == [
+        {"min_qty": 10, "unit_price": "1000"},
+        {"min_qty": 100, "unit_price": "100"},
+        {"min_qty": 500, "unit_price": "12.5"},
+        {"min_qty": 1000, "unit_price": "0.5"},
+    ]
 
 
 def test_a_draft_grants_no_licence_until_it_is_posted(supplier):
@@ -126,6 +144,45 @@ def test_a_listing_cannot_move_along_a_transition_the_table_does_not_list(suppli
     assert approve_draft.value.status == 409
     assert Listing.objects.get(pk=listing.pk).status == ListingStatus.DRAFT
     assert Listing.objects.get(pk=removed.pk).status == ListingStatus.REMOVED
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        ("approve", "A listing that is removed cannot be approved."),
+        ("modify", "A listing that is removed cannot be modified."),
+        ("reject", "A listing that is removed cannot be rejected."),
+        ("remove", "A listing that is removed cannot be removed."),
+    ],
+)
+def test_a_refused_staff_decision_names_it_in_plain_words(supplier, decision, message):
+    listing = listing_create(supplier)
+    services.listing_delete(member=supplier, listing_id=listing.pk)
+    staff = staff_create(username="mod", superuser=True)
+
+    with pytest.raises(services.IllegalTransition) as refused:
+        services.listing_moderate(
+            listing_id=listing.pk,
+            by=staff,
+            decision=decision,
+            reason_code="breaches_terms",
+            changes={"title": "Brass ball valve 3/4 inch"},
+        )
+
+    assert refused.value.message == message
+
+
+def test_every_listing_action_has_its_past_participle_written_out():
+    assert {action.value: words for action, words in rules.PAST_PARTICIPLES.items()} == {
+        "submit": "submitted",
+        "edit": "edited",
+        "withdraw": "withdrawn",
+        "delete": "deleted",
+        "approve": "approved",
+        "modify": "modified",
+        "reject": "rejected",
+        "remove": "removed",
+    }
 
 
 def test_resubmitting_after_a_staff_rejection_goes_back_to_staff(supplier):
@@ -260,22 +317,43 @@ def test_staff_approval_is_held_to_the_cap_too(supplier):
 # --- Console-managed policy version -------------------------------------------------------
 
 
+def test_a_new_console_version_may_not_use_the_removed_better_profanity_list(db):
+    staff = staff_create(username="policy", superuser=True)
+    document = bundled_listing_policy_text().replace(
+        'version = "2026.12.1"', 'version = "2026.12.2"'
+    )
+    document = document.replace(
+        'action = "review"\n\n[wording.words]',
+        ('action = "review"\nword_list = "better-profanity"\n\n[wording.words]'),
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        services.listing_policy_version_create(document=document, by=staff)
+
+    assert refused.value.fields == {
+        "document": [
+            "The better-profanity word list was removed: list the abusive words per language "
+            "under [wording.words] and drop `word_list` and `allow`."
+        ]
+    }
+
+
 def test_an_active_console_version_replaces_the_bundled_policy(supplier):
     staff = staff_create(username="policy", superuser=True)
     document = bundled_listing_policy_text().replace(
-        'version = "2026.11.1"', 'version = "2026.12.1"'
+        'version = "2026.12.1"', 'version = "2026.12.2"'
     )
     document = document.replace('"ivory tusk",', '"ivory tusk", "flange",')
 
     services.listing_policy_version_create(document=document, by=staff, activate=True)
     listing = listing_create(supplier)
 
-    assert listing_policy_in_force().version == "2026.12.1"
+    assert listing_policy_in_force().version == "2026.12.2"
     assert listing.status == ListingStatus.REJECTED
-    assert listing.screening["policy_version"] == "2026.12.1"
+    assert listing.screening["policy_version"] == "2026.12.2"
 
     services.listing_policy_version_activate(version_id=None, by=staff)
-    assert listing_policy_in_force().version == "2026.11.1"
+    assert listing_policy_in_force().version == "2026.12.1"
 
 
 def test_an_invalid_console_version_is_refused(db):

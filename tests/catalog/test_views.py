@@ -86,6 +86,18 @@ def test_bad_input_is_shown_next_to_the_fields(supplier_client, supplier):
     assert Listing.objects.filter(supplier=supplier).count() == 0
 
 
+def test_a_title_with_a_bidi_override_is_refused_on_the_page(supplier_client, supplier):
+    response = supplier_client.post("/my/listings/new/", form(title="Valve \u202egnp.exe"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "The text contains invisible or text-direction formatting characters (U+202E); "
+        "names and titles must read as they are written."
+    ]
+    assert "names and titles must read as they are written" in response.content.decode()
+    assert Listing.objects.filter(supplier=supplier).count() == 0
+
+
 def test_save_as_draft_then_edit_and_submit(supplier_client, supplier):
     draft = dict(form(), draft="1")
     draft.pop("publish")
@@ -212,3 +224,35 @@ def test_pages_need_a_login_and_the_supplier_role(client, db):
     assert anonymous.status_code == 302
     assert anonymous.url.startswith("/login/")
     assert as_buyer.status_code == 403
+
+
+PRICES = [
+    {"min_qty": 10, "unit_price": "1000"},
+    {"min_qty": 100, "unit_price": "100"},
+    {"min_qty": 500, "unit_price": "12.50"},
+    {"min_qty": 1000, "unit_price": "0.5"},
+]
+
+
+def test_the_edit_form_shows_prices_as_plain_decimals(supplier_client, supplier):
+    listing = listing_create(supplier, moq=10, price_tiers=PRICES)
+
+    response = supplier_client.get(f"/my/listings/{listing.pk}/")
+
+    form = response.context["form"]
+    assert [form[f"tier_price_{i}"].value() for i in range(4)] == ["1000", "100", "12.5", "0.5"]
+    html = response.content.decode()
+    assert 'value="100"' in html
+    assert "E+" not in html
+
+
+def test_public_pages_show_prices_in_the_readers_format(client, supplier):
+    listing = listing_create(supplier, moq=10, price_tiers=PRICES)
+
+    detail = client.get(f"/listings/{listing.pk}/").content.decode()
+    supplier_page = client.get(f"/suppliers/{supplier.member_id}/").content.decode()
+
+    for text in ("<td>$1,000.00</td>", "<td>$100.00</td>", "<td>$12.50</td>", "<td>$0.50</td>"):
+        assert text in detail
+    assert "from $0.50 / piece" in supplier_page
+    assert "E+" not in detail + supplier_page

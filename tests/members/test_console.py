@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, member_create, registration_payload, staff_create
 from tradepost.errors import DomainError
-from tradepost.members import services
+from tradepost.members import identity, services
 from tradepost.members.models import (
     ApiToken,
     DuplicateSignal,
@@ -326,7 +326,7 @@ def test_approve_second_account_creates_one_approval_per_attempt(trust_agent):
     approval = SecondAccountApproval.objects.get()
     assert approval.approved_by == trust_agent
     assert approval.reason == "Separate legal entity of the same group; documents checked."
-    assert approval.email == existing.email
+    assert approval.email == identity.email_identity(existing.email)
     assert approval.phone == existing.phone
     second = services.member_register(data=services.RegistrationInput(**payload), ip="203.0.113.9")
     approval.refresh_from_db()

@@ -29,6 +29,11 @@ from tradepost.terms.models import AcceptanceMethod, TermsAcceptance, TermsVersi
 
 pytestmark = pytest.mark.django_db
 
+FORMATTING_MESSAGE = (
+    "The text contains invisible or text-direction formatting characters ({}); "
+    "names and titles must read as they are written."
+)
+
 SINGAPORE = {
     "name": "Alibaba.com Singapore E-Commerce Private Limited",
     "registration_number": "200720572D",
@@ -265,6 +270,24 @@ def test_contracting_entity_of_each_clause_2_1_branch(
             {"registration_number": "\uff28\uff32\uff22 \uff11\uff12\uff13\uff14\uff15 b"},
             "registration_number",
         ),
+        # Look-alike letters (UTS #39 confusables): Cyrillic Н, О, В for Latin H, O, B.
+        (
+            {"registration_number": "HRB 85818"},
+            {"registration_number": "\u041dRB 85818"},
+            "registration_number",
+        ),
+        (
+            {"registration_number": "HRB 85818"},
+            {"registration_number": "\u043drb 85818"},
+            "registration_number",
+        ),
+        (
+            {"registration_number": "HRB 10"},
+            {"registration_number": "HR\u0412 1\u041e"},
+            "registration_number",
+        ),
+        ({"email": "sales@example.com"}, {"email": "sales@ex\u0430mple.com"}, "email"),
+        ({"email": "sales@example.com"}, {"email": "sales@\uff45xample.com"}, "email"),
     ],
 )
 def test_duplicate_registration_is_refused_and_signalled(api, first, second, kind):
@@ -287,6 +310,36 @@ def test_duplicate_registration_is_refused_and_signalled(api, first, second, kin
     assert signal.new_member is None
     assert signal.ip == "198.51.100.10"
     assert "password" not in signal.attempt
+
+
+def test_look_alike_registration_number_is_refused_by_the_service():
+    existing = member_create(country="DE", registration_number="HRB 85818")
+    payload = registration_payload(country="DE", registration_number="\u041dRB 85818")
+
+    with pytest.raises(services.DuplicateAccount) as caught:
+        services.member_register(data=services.RegistrationInput(**payload), ip="203.0.113.8")
+
+    assert caught.value.code == "duplicate_account"
+    assert caught.value.fields == {
+        "registration_number": [
+            "This business registration number already belongs to a member account."
+        ]
+    }
+    assert Member.objects.count() == 1
+    signal = DuplicateSignal.objects.get()
+    assert signal.existing_member == existing
+    assert signal.value == "DE:HRB858l8"
+
+
+def test_registration_numbers_that_only_differ_in_a_dropped_letter_are_not_duplicates(api):
+    """The old filter dropped non-Latin letters, so "НRB 1" and "RB 1" were one number."""
+    member_create(country="DE", registration_number="RB 85818")
+
+    r = api.post(
+        "/members", registration_payload(country="DE", registration_number="\u041dRB 85818")
+    )
+
+    assert r.status_code == 201
 
 
 def test_duplicate_on_every_identifier_records_one_signal_each(api):
@@ -352,7 +405,7 @@ def test_staff_approval_allows_one_second_account(api, staff):
     assert r.status_code == 201
     second = Member.objects.get(member_id=r.json()["member_id"])
     approval.refresh_from_db()
-    assert approval.email == "owner@example.com"
+    assert approval.email == "owner@exarnple.corn"  # the identity: its confusables skeleton
     assert approval.used_by == second
     assert approval.used_at is not None
     approved = DuplicateSignal.objects.get(outcome=SignalOutcome.APPROVED)
@@ -641,6 +694,34 @@ def test_bad_field_is_422_naming_it(api, overrides, field):
     assert _counts() == before
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field", "codes"),
+    [
+        ({"company_name": "Acme \u202egnp.exe Ltd"}, "company_name", "U+202E"),
+        ({"company_name": "Acme\u2066 Ltd\u2069"}, "company_name", "U+2066, U+2069"),
+        ({"contact_name": "Ann\u200bLee"}, "contact_name", "U+200B"),
+        ({"contact_name": "Ann Lee\u200f"}, "contact_name", "U+200F"),
+        ({"company_name": "Acme\ufeff Ltd"}, "company_name", "U+FEFF"),
+        ({"registration_number": "HRB\u202a 1"}, "registration_number", "U+202A"),
+    ],
+)
+def test_names_with_invisible_formatting_characters_are_refused(api, overrides, field, codes):
+    before = _counts()
+
+    r = api.post("/members", registration_payload(**overrides))
+
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"] == {field: [FORMATTING_MESSAGE.format(codes)]}
+    assert _counts() == before
+
+
+def test_a_leading_byte_order_mark_is_dropped_from_a_name(api):
+    r = api.post("/members", registration_payload(company_name="\ufeffAcme Trading GmbH"))
+
+    assert r.status_code == 201
+    assert Member.objects.get().company_name == "Acme Trading GmbH"
+
+
 def test_multiline_address_is_kept_with_line_breaks_unified(api):
     r = api.post("/members", registration_payload(address="Unit 5\nHarbour Road\r\nHong Kong"))
 
@@ -747,3 +828,24 @@ def test_fuzzed_text_never_500s_nor_half_creates(api, overrides):
         assert _counts()[:2] == (before[0] + 1, before[1] + 1)
     else:
         assert _counts() == before
+
+
+def test_identities_that_grow_past_their_columns_are_kept_whole_as_a_digest(api):
+    """The skeleton maps "m" to "rn" and "ß" upper-cases to "SS": the stored identity
+    must still fit its column (PostgreSQL refuses longer values) and stay distinct."""
+    email = "m" * 200 + "@example.com"
+    number = "ß" * 60
+
+    first = api.post("/members", registration_payload(email=email, registration_number=number))
+    again = api.post(
+        "/members", registration_payload(email=email.upper(), registration_number=number)
+    )
+
+    assert first.status_code == 201
+    assert again.status_code == 409
+    assert sorted(again.json()["error"]["fields"]) == ["email", "registration_number"]
+    values = dict(MemberIdentifier.objects.exclude(kind="phone").values_list("kind", "value"))
+    assert len(values["email"]) == 49
+    assert values["email"].startswith("#")
+    assert len(values["registration_number"]) == 52
+    assert values["registration_number"].startswith("DE:#")

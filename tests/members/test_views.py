@@ -248,6 +248,12 @@ def test_register_with_mismatched_passwords_shows_a_message():
     [
         ({"company_name": "Acme\x00Ltd"}, "company_name", "Null characters are not allowed."),
         ({"contact_name": "Ann\x07Lee"}, "contact_name", "contains control characters"),
+        (
+            {"company_name": "Acme\u202eLtd"},
+            "company_name",
+            "The text contains invisible or text-direction formatting characters (U+202E); "
+            "names and titles must read as they are written.",
+        ),
         ({"site": "temu"}, "site", f"{INVALID_CHOICE} temu {NOT_AVAILABLE}"),
         ({"roles": ["seller"]}, "roles", f"{INVALID_CHOICE} seller {NOT_AVAILABLE}"),
     ],

@@ -7,7 +7,6 @@ Thin: schema in, service or selector call, schema out. Buyers' search and listin
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,6 +19,7 @@ from tradepost.catalog.models import Listing, SupplierProfile
 from tradepost.members.backends import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
+from tradepost.money import decimal_str
 
 router = Router()
 
@@ -206,12 +206,6 @@ CategoryOut.model_rebuild()
 
 
 # --- Presentation helpers -----------------------------------------------------------------
-
-
-def decimal_str(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return format(value.normalize(), "f")
 
 
 def listing_out(listing: Listing) -> dict[str, Any]:

@@ -133,13 +133,37 @@ class OffsitePolicy(_Strict):
     allowed_domains: list[str] = []
 
 
+LANGUAGE_CODES = frozenset(
+    code for lang in pycountry.languages if (code := getattr(lang, "alpha_2", None))
+)
+
+
 class WordingPolicy(_Strict):
-    """5.5 (c), (d): the library word list, with trade words allowed."""
+    """5.5 (c), (d): curated abusive words per language (ISO 639-1), matched as whole words
+    ignoring case and accents.
+
+    `word_list` and `allow` are what versions before 2026.12 said (better-profanity's list
+    with trade words allowed); such a version, still stored in the console, now screens
+    with the bundled curated words. A new version gives `words` instead.
+    """
 
     clause: str
-    word_list: Literal["better-profanity", "none"] = "better-profanity"
     action: Action = "review"
+    words: dict[str, list[Term]] = {}
+    word_list: Literal["better-profanity", "none"] | None = None
     allow: list[Term] = []
+
+    @model_validator(mode="after")
+    def _known_languages(self) -> WordingPolicy:
+        unknown = sorted(set(self.words) - LANGUAGE_CODES)
+        if unknown:
+            raise ValueError(f"wording.words: unknown ISO 639-1 language codes {unknown}")
+        return self
+
+    @property
+    def legacy(self) -> bool:
+        """A document of the better-profanity era (see the class docstring)."""
+        return self.word_list is not None or bool(self.allow)
 
 
 class DestinationSet(_Strict):

@@ -18,7 +18,7 @@ import pycountry
 from tradepost.catalog.models import ListingStatus
 from tradepost.catalog.screening import Decision
 from tradepost.policy import COUNTRY_CODES
-from tradepost.text import text_problem
+from tradepost.text import formatting_problem, text_problem
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -75,6 +75,19 @@ class Action(StrEnum):
     REJECT = "reject"
     REMOVE = "remove"
 
+
+# How a message names each action once done ("cannot be modified"): written out, because
+# English past participles are not the verb plus "ed" ("removeed", "withdrawed").
+PAST_PARTICIPLES: dict[Action, str] = {
+    Action.SUBMIT: "submitted",
+    Action.EDIT: "edited",
+    Action.WITHDRAW: "withdrawn",
+    Action.DELETE: "deleted",
+    Action.APPROVE: "approved",
+    Action.MODIFY: "modified",
+    Action.REJECT: "rejected",
+    Action.REMOVE: "removed",
+}
 
 S = ListingStatus
 
@@ -191,6 +204,12 @@ def clean_field(
         errors.setdefault(name, []).append(f"The text {problem}.")
         return ""
     value = value.strip()
+    if not multiline:
+        value = value.removeprefix("\ufeff").strip()
+        problem = formatting_problem(value)
+        if problem:
+            errors.setdefault(name, []).append(f"The text {problem}.")
+            return ""
     if required and not value:
         errors.setdefault(name, []).append("This field is required.")
     if len(value) > limit:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,8 +19,6 @@ from pathlib import Path
 
 import phonenumbers
 import pycountry
-from better_profanity import Profanity
-from better_profanity.utils import get_complete_path_of_file, read_wordlist
 from urlextract import URLExtract
 
 from tradepost.catalog.policy import (
@@ -27,6 +26,8 @@ from tradepost.catalog.policy import (
     ListingPolicy,
     SanctionsRule,
     TermRule,
+    WordingPolicy,
+    load_bundled_listing_policy,
 )
 
 
@@ -165,7 +166,7 @@ class _Compiled:
     brands: dict[str, re.Pattern[str] | None]
     signals: dict[str, re.Pattern[str] | None]
     destinations: dict[str, dict[str, re.Pattern[str] | None]]
-    word_list: re.Pattern[str] | None
+    word_lists: dict[str, re.Pattern[str]]
     rules: tuple
 
 
@@ -192,9 +193,14 @@ def _compile(policy: ListingPolicy) -> _Compiled:
             code: phrase_pattern([*dest.names.get(code, ()), *_country_names(code)])
             for code in dest.codes
         }
-    word_list = None
-    if policy.wording.word_list == "better-profanity":
-        word_list = _word_list_pattern(frozenset(w.lower() for w in policy.wording.allow))
+    wording = policy.wording
+    if wording.legacy and not wording.words and wording.word_list != "none":
+        wording = load_bundled_listing_policy().wording
+    word_lists = {
+        language: pattern
+        for language, words in sorted(wording.words.items())
+        if (pattern := word_list_pattern(words)) is not None
+    }
     return _Compiled(
         terms={r.id: phrase_pattern(r.terms) for r in policy.rules if isinstance(r, TermRule)},
         brands={name: phrase_pattern(brands) for name, brands in policy.brands.items()},
@@ -202,7 +208,7 @@ def _compile(policy: ListingPolicy) -> _Compiled:
             r.id: phrase_pattern(r.signals) for r in policy.rules if isinstance(r, CounterfeitRule)
         },
         destinations=destinations,
-        word_list=word_list,
+        word_lists=word_lists,
         rules=tuple(policy.rules),
     )
 
@@ -357,59 +363,36 @@ def _term_matches(
     return out
 
 
-# --- The library word list (better-profanity) ----------------------------------------------
-
-_WORD_CHARS = r"\w@$*"
+# --- The curated word list, per language (5.5 c, d) ---------------------------------------
 
 
-@cache
-def _word_list_pattern(allow: frozenset[str]) -> re.Pattern[str] | None:
-    """better-profanity's bundled list as one regex, with the library's leetspeak variants."""
-    mapping = Profanity(["placeholder"]).CHARS_MAPPING
-    words = {
-        w.strip().lower()
-        for w in read_wordlist(get_complete_path_of_file("profanity_wordlist.txt"))
-    }
-    words = {w for w in words if w and w not in allow}
-    if not words:
+def fold(text: str) -> tuple[str, list[int]]:
+    """`text` without case or accents ("Scheiße" -> "scheisse", "ёбаный" -> "ебаныи"), and
+    for each folded character the index of the character of `text` it came from."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        for part in unicodedata.normalize("NFKD", ch):
+            if unicodedata.combining(part):
+                continue
+            for folded in part.casefold():
+                out.append(folded)
+                index.append(i)
+    return "".join(out), index
+
+
+def word_list_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole folded words or phrases; any run of spaces matches a space."""
+    folded = sorted({fold(w.strip())[0] for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    if not folded:
         return None
-
-    def units(word: str) -> list[str]:
-        out = []
-        for ch in word:
-            if ch == " ":
-                out.append(r"[\s_-]+")
-            elif ch in mapping:
-                out.append("[" + "".join(re.escape(c) for c in mapping[ch]) + "]")
-            else:
-                out.append(re.escape(ch))
-        return out
-
-    body = _trie_regex([units(w) for w in sorted(words)])
-    return re.compile(f"(?<![{_WORD_CHARS}])(?:{body})(?![{_WORD_CHARS}])", re.IGNORECASE)
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded)
+    return re.compile(f"{_BOUNDARY_BEFORE}(?:{alternatives}){_BOUNDARY_AFTER}")
 
 
-def _trie_regex(sequences: list[list[str]]) -> str:
-    """One regex for many words, sharing common prefixes (Python's re does not)."""
-    end = ""
-    trie: dict = {}
-    for seq in sequences:
-        node = trie
-        for unit in seq:
-            node = node.setdefault(unit, {})
-        node[end] = {}
-
-    def emit(node: dict) -> str:
-        optional = end in node
-        branches = [unit + emit(child) for unit, child in sorted(node.items()) if unit != end]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if optional:
-            return "(?:" + body + ")?"
-        return body
-
-    return emit(trie)
+def _language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code)
+    return language.name if language is not None else code
 
 
 def _word_list_matches(
@@ -418,33 +401,36 @@ def _word_list_matches(
     fields: list[tuple[str, str]],
     already: list[Match],
 ) -> list[Match]:
-    """Library hits, less those a curated wording rule already names and model numbers."""
-    if compiled.word_list is None:
+    """Curated words in any language, less the spans a curated wording rule already names."""
+    if not compiled.word_lists:
         return []
+    wording: WordingPolicy = policy.wording
     covered = {(m.field, m.start, m.end) for m in already if m.kind == "wording"}
     out: list[Match] = []
     for name, text in fields:
-        for m in compiled.word_list.finditer(text):
-            found = m.group(0)
-            if (name, m.start(), m.end()) in covered:
-                continue
-            if any(ch.isdigit() for ch in found) and not any(ch.isalpha() for ch in found[1:]):
-                continue
-            if sum(ch.isdigit() for ch in found) > 1:
-                continue  # "A55", "B52": model numbers, not leetspeak
-            out.append(
-                Match(
-                    rule="wording.word_list",
-                    kind="wording",
-                    action=policy.wording.action,
-                    clause=policy.wording.clause,
-                    title="Offensive, discriminatory or sexual wording (word list)",
-                    field=name,
-                    text=found,
-                    start=m.start(),
-                    end=m.end(),
+        if not text:
+            continue
+        folded, index = fold(text)
+        for language, pattern in compiled.word_lists.items():
+            for m in pattern.finditer(folded):
+                start, end = index[m.start()], index[m.end() - 1] + 1
+                while end < len(text) and unicodedata.combining(text[end]):
+                    end += 1  # the accents of the last letter belong to the match
+                if (name, start, end) in covered:
+                    continue
+                out.append(
+                    Match(
+                        rule=f"wording.word_list.{language}",
+                        kind="wording",
+                        action=wording.action,
+                        clause=wording.clause,
+                        title=f"Abusive wording ({_language_name(language)})",
+                        field=name,
+                        text=text[start:end],
+                        start=start,
+                        end=end,
+                    )
                 )
-            )
     return out
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +23,7 @@ from tradepost.catalog import search, selectors
 from tradepost.catalog.search import ListingHit, SearchResult
 from tradepost.errors import NotFound
 from tradepost.members.models import User
+from tradepost.money import decimal_str
 
 router = Router()
 
@@ -140,10 +140,6 @@ class ListingOut(Schema):
     published_at: datetime | None
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
-
 @lru_cache(maxsize=8)
 def _listing_url_template(script_prefix: str) -> str:
     url = reverse("catalog:listing_detail", args=[1])
@@ -179,9 +175,9 @@ def hit_out(hit: ListingHit, url: str) -> dict[str, Any]:
             "verified": hit.supplier_verified,
         },
         "currency": hit.currency,
-        "min_unit_price": _money(hit.min_unit_price),
-        "price_at_qty": _money(hit.price_at_qty),
-        "price_tiers": [{"min_qty": q, "unit_price": _money(p)} for q, p in hit.price_tiers],
+        "min_unit_price": decimal_str(hit.min_unit_price),
+        "price_at_qty": decimal_str(hit.price_at_qty),
+        "price_tiers": [{"min_qty": q, "unit_price": decimal_str(p)} for q, p in hit.price_tiers],
         "moq": hit.moq,
         "unit": hit.unit,
         "sample_available": hit.sample_available,
@@ -265,9 +261,9 @@ def get_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
             "verified": bool(profile and profile.verified),
         },
         "currency": listing.currency,
-        "min_unit_price": _money(listing.min_unit_price),
+        "min_unit_price": decimal_str(listing.min_unit_price),
         "price_tiers": [
-            {"min_qty": t.min_qty, "unit_price": _money(t.unit_price)}
+            {"min_qty": t.min_qty, "unit_price": decimal_str(t.unit_price)}
             for t in listing.price_tiers.all()
         ],
         "moq": listing.moq,

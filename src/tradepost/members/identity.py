@@ -5,7 +5,7 @@ Pure functions; each raises ValueError with a message fit for the member.
 
 from __future__ import annotations
 
-import re
+import hashlib
 import unicodedata
 
 import phonenumbers
@@ -13,11 +13,21 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from tradepost.policy import COUNTRY_CODES
-from tradepost.text import text_problem
+from tradepost.text import confusable_skeleton, text_problem
 
 _GMAIL = {"gmail.com", "googlemail.com"}
 # RFC 5321 caps a forward path at 256 octets including the angle brackets; the columns hold 254.
 EMAIL_MAX_LENGTH = 254
+# SecondAccountApproval.registration_number holds the identity in 64 characters.
+REGISTRATION_IDENTITY_MAX_LENGTH = 64
+
+
+def _fitted(identity: str, limit: int, *, prefix: str = "") -> str:
+    """The identity, or if a skeleton grew past the column ("m" becomes "rn", "ß" becomes
+    "SS") a digest of it: still one value per identity, never truncated into another's."""
+    if len(prefix) + len(identity) <= limit:
+        return prefix + identity
+    return f"{prefix}#{hashlib.blake2b(identity.encode(), digest_size=24).hexdigest()}"
 
 
 def normalise_country(code: str) -> str:
@@ -40,13 +50,18 @@ def clean_email(value: str) -> str:
 
 
 def email_identity(value: str) -> str:
-    """Same mailbox, same identity: case, +tags and Gmail dots do not make a new user."""
-    local, _, domain = value.strip().lower().rpartition("@")
+    """Same mailbox, same identity: case, +tags and Gmail dots do not make a new user,
+    nor does a look-alike letter ("gmаil.com" with a Cyrillic "а").
+
+    Case is folded before the confusables skeleton, so "BILL" and "bill" stay one mailbox.
+    """
+    folded = unicodedata.normalize("NFKC", value.strip()).casefold()
+    local, _, domain = folded.rpartition("@")
     local = local.split("+", 1)[0] or local
     if domain in _GMAIL:
         local = local.replace(".", "")
         domain = "gmail.com"
-    return f"{local}@{domain}"
+    return _fitted(confusable_skeleton(f"{local}@{domain}"), EMAIL_MAX_LENGTH)
 
 
 def clean_phone(value: str, *, country: str) -> str:
@@ -63,7 +78,13 @@ def clean_phone(value: str, *, country: str) -> str:
 def registration_number_identity(value: str, *, country: str) -> str:
     """Registers are national: the identity is country plus the number's letters and digits.
 
-    NFKC first, so full-width "ＨＲＢ１２３" is the same number as "HRB123".
+    NFKC first, so full-width "ＨＲＢ１２３" is the same number as "HRB123"; then upper case
+    and the UTS #39 confusables skeleton, so "НRB 85818" with a Cyrillic "Н" is the same
+    number as "HRB 85818" (upper case first: a capital Cyrillic "Н" looks like "H", its small
+    letter does not look like "h"). Letters of any script count; spaces and punctuation do not.
     """
-    compact = re.sub(r"[^0-9A-Za-z]", "", unicodedata.normalize("NFKC", value or "")).upper()
-    return f"{country}:{compact}" if compact else ""
+    upper = unicodedata.normalize("NFKC", value or "").upper()
+    compact = "".join(ch for ch in confusable_skeleton(upper) if ch.isalnum())
+    if not compact:
+        return ""
+    return _fitted(compact, REGISTRATION_IDENTITY_MAX_LENGTH, prefix=f"{country}:")

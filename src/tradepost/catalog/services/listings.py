@@ -31,6 +31,7 @@ from tradepost.catalog.rules import Action, Actor
 from tradepost.catalog.screening import Screening, screen_listing
 from tradepost.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDeniedError
 from tradepost.members.models import Member, MemberStatus, User
+from tradepost.money import decimal_str
 from tradepost.terms.selectors import terms_version_in_force
 from tradepost.terms.services import agreement_guard, terms_acceptance_guard
 from tradepost.text import text_problem
@@ -208,7 +209,7 @@ def listing_data(listing: Listing) -> dict[str, Any]:
         "moq": listing.moq,
         "unit": listing.unit,
         "price_tiers": [
-            {"min_qty": t.min_qty, "unit_price": str(t.unit_price.normalize())}
+            {"min_qty": t.min_qty, "unit_price": decimal_str(t.unit_price)}
             for t in listing.price_tiers.all()
         ],
         "keywords": list(listing.keywords or []),
@@ -511,7 +512,7 @@ def listing_moderate(
     if not rules.transition_allowed(listing.status, target, Actor.STAFF):
         raise IllegalTransition(
             f"A listing that is {listing.get_status_display().lower()} cannot be "
-            f"{'approved' if action == Action.APPROVE else action + 'ed'}.",
+            f"{rules.PAST_PARTICIPLES[action]}.",
             extra={"from_status": listing.status, "to_status": target},
         )
     screening = None

@@ -24,6 +24,12 @@ def listing_policy_version_create(
         )
     except PolicyError as exc:
         raise InvalidInput(str(exc), fields={"document": [str(exc)]}) from exc
+    if policy.wording.legacy:
+        message = (
+            "The better-profanity word list was removed: list the abusive words per language "
+            "under [wording.words] and drop `word_list` and `allow`."
+        )
+        raise InvalidInput(message, fields={"document": [message]})
     if ListingPolicyVersion.objects.filter(version=policy.version).exists():
         raise InvalidInput(
             f"Version {policy.version!r} exists already: bump `version` in the document.",

@@ -15,7 +15,7 @@ from tradepost.members.models import (
     MemberIdentifier,
     User,
 )
-from tradepost.text import clean_text, text_problem
+from tradepost.text import clean_name, clean_text, text_problem
 
 ROLES = ("buyer", "supplier")
 # The approval keeps the number's identity ("DE:" + letters and digits) in 64 characters.
@@ -59,7 +59,7 @@ class _Cleaned:
 
 
 def _required_text(value: str | None, label: str, max_length: int, multiline=False) -> str:
-    text = clean_text(value or "", multiline=multiline)
+    text = clean_text(value or "", multiline=True) if multiline else clean_name(value or "")
     if not text:
         raise ValueError(f"{label} is required.")
     if len(text) > max_length:
@@ -81,7 +81,7 @@ def _roles(value: list[str] | None) -> list[str]:
 
 
 def _optional_text(value: str | None, label: str, max_length: int) -> str:
-    text = clean_text(value or "")
+    text = clean_name(value or "")
     if len(text) > max_length:
         raise ValueError(f"{label} is too long (at most {max_length} characters).")
     return text
