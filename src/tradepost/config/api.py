@@ -9,8 +9,14 @@ import asyncio
 import logging
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -166,6 +172,25 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
     return error_response(request, 413, "payload_too_large", "The request body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """Any endpoint that takes files or form fields: a multipart body Django cannot read (no
+    boundary, a truncated part) is the client's error, not ours."""
+    return error_response(
+        request,
+        400,
+        "malformed_request",
+        "The body is not valid multipart/form-data (send it with a boundary and whole parts).",
+    )
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Django's own refusals of a request (too many form fields or files, and the like)."""
+    return error_response(request, 400, "malformed_request", "The request cannot be processed.")
 
 
 @api.exception_handler(Http404)
