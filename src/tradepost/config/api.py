@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import (
     BadRequest,
@@ -71,9 +72,75 @@ class JSONParser(Parser):
         return super().parse_body(request)
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable, for programs."},
+                "message": {"type": "string", "description": "For people."},
+                "fields": {
+                    "type": "object",
+                    "description": "Field name to its messages; empty when no field is at fault.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+
+# Every operation can answer these (the body, the path's object, a rule, a limit).
+ERROR_RESPONSES: dict[str, str] = {
+    "400": "The request cannot be read (malformed JSON or multipart body).",
+    "401": "Not authenticated: log in or send a valid API token (or wrong credentials).",
+    "403": "Not allowed: a rule refused it, Terms or an agreement must be accepted first, or a "
+    "session-authenticated change came without its CSRF token.",
+    "404": "Not found, or not yours (the two answer alike).",
+    "409": "Conflicts with the current state.",
+    "413": "The request body is too large.",
+    "422": "Invalid fields; `fields` names each with its messages.",
+    "429": "Too many requests; retry after `Retry-After` seconds.",
+}
+MEDIA_TYPE_ERROR = ("415", "The body is not sent in the media type this operation takes.")
+
+
+def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Publish the one error shape for every 4xx each operation can answer, so clients (and
+    the schemathesis run in CI) know every status the API may give; codes an operation
+    already documents keep their own entry."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            errors = dict(ERROR_RESPONSES)
+            if "requestBody" in operation:
+                errors[MEDIA_TYPE_ERROR[0]] = MEDIA_TYPE_ERROR[1]
+            responses = operation.setdefault("responses", {})
+            documented = {str(status) for status in responses}
+            for status, description in sorted(errors.items()):
+                if status in documented:
+                    continue
+                responses[int(status)] = {
+                    "description": description,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+    return schema
+
+
 class TradepostAPI(NinjaAPI):
     """NinjaAPI whose every answer under the mount point is the JSON error shape, even for a
     method a path does not take (405) or a path that does not exist (404)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_error_responses(schema)
 
     def _get_urls(self):
         urls = super()._get_urls()
