@@ -32,7 +32,7 @@ test: install
 
 ## make fuzz-api: schemathesis over every operation of /api/v1/openapi.json, anonymous and as
 ## a supplier and a buyer, on a throw-away test database: no server error, every response
-## conforms to the schema. Deterministic; FUZZ_EXAMPLES per operation (about a minute at 25).
+## conforms to the schema. Deterministic; FUZZ_EXAMPLES per operation (1-2 minutes at 25).
 FUZZ_EXAMPLES ?= 25
 fuzz-api: install
 	TRADEPOST_FUZZ_API=1 TRADEPOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 0 -p no:randomly tests/fuzz
