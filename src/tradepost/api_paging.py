@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import LimitOffsetPagination
 
 DEFAULT_LIMIT = 100
@@ -17,7 +17,7 @@ MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
 
 
-class Paging(Schema):
+class Paging(LimitOffsetPagination.Input):
     """`?limit=&offset=`: at most MAX_LIMIT items from at most MAX_OFFSET in."""
 
     limit: int = Field(
