@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve test test-fast check fmt clean bench-notify bench-search
+.PHONY: install run serve test test-fast check fmt clean fuzz-api bench-notify bench-search
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ run: install
 ## make test: the whole suite (unit, API, browser journeys).
 test: install
 	$(BIN)/pytest
+
+## make fuzz-api: schemathesis over every operation of /api/v1/openapi.json, anonymous and as
+## a supplier and a buyer, on a throw-away test database: no server error, every response
+## conforms to the schema. Deterministic; FUZZ_EXAMPLES per operation (1-2 minutes at 25).
+FUZZ_EXAMPLES ?= 25
+fuzz-api: install
+	TRADEPOST_FUZZ_API=1 TRADEPOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 0 -p no:randomly tests/fuzz
 
 check: install
 	$(BIN)/ruff check src tests bench

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from tests.conftest import ApiClient
 from tests.factories import member_create
 from tests.notices.conftest import T0, login_token
@@ -87,3 +89,37 @@ def test_the_inbox_needs_authentication(db):
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=9223372036854775808", "limit"),
+        ("limit=101", "limit"),
+        ("limit=0", "limit"),
+        ("offset=1180591620717411303424", "offset"),
+        ("offset=1000001", "offset"),
+        ("offset=-1", "offset"),
+    ],
+)
+def test_out_of_range_paging_answers_422(db, query, field):
+    member = member_create()
+
+    response = ApiClient(token=login_token(member)).get(f"/notices?{query}")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_input"
+    assert list(response.json()["error"]["fields"]) == [field]
+
+
+def test_paging_at_its_bounds_answers_200(db, clock):
+    member = member_create()
+    _notice(member, "One")
+    api = ApiClient(token=login_token(member))
+
+    first = api.get("/notices?limit=100&offset=0")
+    far = api.get("/notices?limit=1&offset=1000000")
+
+    assert first.json()["count"] == 1
+    assert [n["subject"] for n in first.json()["items"]] == ["One"]
+    assert far.json() == {"items": [], "count": 1}

@@ -14,12 +14,15 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import StrictBool
 
-from tradepost.catalog import selectors, services
+from tradepost.api_limits import NOT_BLANK, limits, string_items
+from tradepost.catalog import rules, selectors, services
 from tradepost.catalog.models import Listing, SupplierProfile
+from tradepost.catalog.services import profiles
 from tradepost.members.backends import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 from tradepost.money import decimal_str
+from tradepost.policy import COUNTRY_CODES
 
 router = Router()
 
@@ -34,48 +37,135 @@ class CategoryOut(Schema):
 
 
 class TierIn(Schema):
-    min_qty: int
+    min_qty: int = Field(..., json_schema_extra=limits(ge=1, le=rules.QTY_MAX))
     unit_price: str | int = Field(..., description='Decimal string, e.g. "12.50"')
 
 
 class AttributeIn(Schema):
-    key: str = Field(..., max_length=1000)
-    value: str = Field(..., max_length=5000)
+    key: str = Field(
+        ..., max_length=1000, json_schema_extra=limits(max_length=rules.ATTRIBUTE_KEY_MAX)
+    )
+    value: str = Field(
+        ..., max_length=5000, json_schema_extra=limits(max_length=rules.ATTRIBUTE_VALUE_MAX)
+    )
 
 
 class ListingIn(Schema):
-    title: str = Field(..., max_length=5000)
-    description: str = Field(..., max_length=200_000, description="At most 20,000 characters.")
-    category: str = Field(..., max_length=200, description="A leaf slug of GET /categories")
-    currency: str = Field(..., max_length=16, description="ISO 4217, e.g. USD")
-    moq: int = Field(..., description="Minimum order quantity")
-    unit: str = Field(..., max_length=200, description="Unit of measure, e.g. piece")
-    price_tiers: list[TierIn] = Field(..., max_length=100)
-    keywords: list[str] = Field(default_factory=list, max_length=100)
-    attributes: list[AttributeIn] = Field(default_factory=list, max_length=200)
-    lead_time_days: int | None = None
-    port: str = Field("", max_length=1000)
-    incoterm: str = Field("", max_length=16, description="Incoterms 2020, e.g. FOB")
+    title: str = Field(
+        ...,
+        max_length=5000,
+        json_schema_extra=limits(max_length=rules.TITLE_MAX, pattern=NOT_BLANK),
+    )
+    description: str = Field(
+        ...,
+        max_length=200_000,
+        description="At most 20,000 characters.",
+        json_schema_extra=limits(max_length=rules.DESCRIPTION_MAX, pattern=NOT_BLANK),
+    )
+    category: str = Field(
+        ...,
+        max_length=200,
+        description="A leaf slug of GET /categories",
+        json_schema_extra=limits(min_length=1),
+    )
+    currency: str = Field(
+        ...,
+        max_length=16,
+        description="ISO 4217, e.g. USD",
+        json_schema_extra=limits(pattern="^[A-Za-z]{3}$"),
+    )
+    moq: int = Field(
+        ..., description="Minimum order quantity", json_schema_extra=limits(ge=1, le=rules.QTY_MAX)
+    )
+    unit: str = Field(
+        ...,
+        max_length=200,
+        description="Unit of measure, e.g. piece",
+        json_schema_extra=limits(max_length=rules.UNIT_MAX, pattern=NOT_BLANK),
+    )
+    price_tiers: list[TierIn] = Field(
+        ..., max_length=100, json_schema_extra=limits(min_items=1, max_items=rules.TIERS_MAX)
+    )
+    keywords: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        json_schema_extra=limits(
+            max_items=rules.KEYWORDS_MAX, items=string_items(max_length=rules.KEYWORD_MAX)
+        ),
+    )
+    attributes: list[AttributeIn] = Field(
+        default_factory=list,
+        max_length=200,
+        json_schema_extra=limits(max_items=rules.ATTRIBUTES_MAX),
+    )
+    lead_time_days: int | None = Field(
+        None, json_schema_extra=limits(ge=0, le=rules.LEAD_TIME_MAX_DAYS)
+    )
+    port: str = Field("", max_length=1000, json_schema_extra=limits(max_length=rules.PORT_MAX))
+    incoterm: str = Field(
+        "",
+        max_length=16,
+        description="Incoterms 2020, e.g. FOB",
+        json_schema_extra=limits(enum=["", *sorted(rules.INCOTERMS_2020)]),
+    )
     sample_available: StrictBool = False
-    ships_to: list[str] = Field(default_factory=list, max_length=300)
+    ships_to: list[str] = Field(
+        default_factory=list,
+        max_length=300,
+        json_schema_extra=limits(
+            max_items=rules.SHIPS_TO_MAX, items=string_items(enum=COUNTRY_CODES)
+        ),
+    )
     publish: StrictBool = Field(True, description="Submit to screening now (else a draft)")
 
 
 class ListingPatch(Schema):
-    title: str | None = Field(None, max_length=5000)
-    description: str | None = Field(None, max_length=200_000)
+    title: str | None = Field(
+        None, max_length=5000, json_schema_extra=limits(max_length=rules.TITLE_MAX)
+    )
+    description: str | None = Field(
+        None, max_length=200_000, json_schema_extra=limits(max_length=rules.DESCRIPTION_MAX)
+    )
     category: str | None = Field(None, max_length=200)
-    currency: str | None = Field(None, max_length=16)
-    moq: int | None = None
-    unit: str | None = Field(None, max_length=200)
-    price_tiers: list[TierIn] | None = Field(None, max_length=100)
-    keywords: list[str] | None = Field(None, max_length=100)
-    attributes: list[AttributeIn] | None = Field(None, max_length=200)
-    lead_time_days: int | None = None
-    port: str | None = Field(None, max_length=1000)
-    incoterm: str | None = Field(None, max_length=16)
+    currency: str | None = Field(
+        None, max_length=16, json_schema_extra=limits(pattern="^[A-Za-z]{3}$")
+    )
+    moq: int | None = Field(None, json_schema_extra=limits(ge=1, le=rules.QTY_MAX))
+    unit: str | None = Field(
+        None, max_length=200, json_schema_extra=limits(max_length=rules.UNIT_MAX)
+    )
+    price_tiers: list[TierIn] | None = Field(
+        None, max_length=100, json_schema_extra=limits(max_items=rules.TIERS_MAX)
+    )
+    keywords: list[str] | None = Field(
+        None,
+        max_length=100,
+        json_schema_extra=limits(
+            max_items=rules.KEYWORDS_MAX, items=string_items(max_length=rules.KEYWORD_MAX)
+        ),
+    )
+    attributes: list[AttributeIn] | None = Field(
+        None, max_length=200, json_schema_extra=limits(max_items=rules.ATTRIBUTES_MAX)
+    )
+    lead_time_days: int | None = Field(
+        None, json_schema_extra=limits(ge=0, le=rules.LEAD_TIME_MAX_DAYS)
+    )
+    port: str | None = Field(
+        None, max_length=1000, json_schema_extra=limits(max_length=rules.PORT_MAX)
+    )
+    incoterm: str | None = Field(
+        None,
+        max_length=16,
+        json_schema_extra=limits(enum=[None, "", *sorted(rules.INCOTERMS_2020)]),
+    )
     sample_available: StrictBool | None = None
-    ships_to: list[str] | None = Field(None, max_length=300)
+    ships_to: list[str] | None = Field(
+        None,
+        max_length=300,
+        json_schema_extra=limits(
+            max_items=rules.SHIPS_TO_MAX, items=string_items(enum=COUNTRY_CODES)
+        ),
+    )
     publish: StrictBool = Field(False, description="Submit a draft or rejected listing too")
 
 
@@ -163,10 +253,29 @@ class DeletedOut(Schema):
 
 
 class ProfilePatch(Schema):
-    description: str | None = Field(None, max_length=50_000)
-    main_products: list[str] | None = Field(None, max_length=100)
-    year_established: int | None = None
-    export_markets: list[str] | None = Field(None, max_length=300)
+    description: str | None = Field(
+        None,
+        max_length=50_000,
+        json_schema_extra=limits(max_length=profiles.PROFILE_DESCRIPTION_MAX),
+    )
+    main_products: list[str] | None = Field(
+        None,
+        max_length=100,
+        json_schema_extra=limits(
+            max_items=profiles.MAIN_PRODUCTS_MAX,
+            items=string_items(max_length=profiles.MAIN_PRODUCT_MAX, pattern=NOT_BLANK),
+        ),
+    )
+    year_established: int | None = Field(
+        None,
+        description="From 1800 to the current year.",
+        json_schema_extra=limits(ge=1800),
+    )
+    export_markets: list[str] | None = Field(
+        None,
+        max_length=300,
+        json_schema_extra=limits(max_items=250, items=string_items(enum=COUNTRY_CODES)),
+    )
 
 
 class CertificationOut(Schema):

@@ -110,13 +110,13 @@ class SearchOut(Schema):
     facets: FacetsOut
 
 
-class ImageOut(Schema):
+class PublicImageOut(Schema):
     url: str
     width: int | None
     height: int | None
 
 
-class ListingOut(Schema):
+class PublicListingOut(Schema):
     id: int
     url: str
     title: str
@@ -136,7 +136,7 @@ class ListingOut(Schema):
     incoterm: str
     sample_available: bool
     ships_to: list[Any]
-    images: list[ImageOut]
+    images: list[PublicImageOut]
     published_at: datetime | None
 
 
@@ -239,7 +239,7 @@ def search_listings(request: HttpRequest) -> HttpResponse:
     return _json(search_out(search.search(query)))
 
 
-@router.get("/listings/{listing_id}", response=ListingOut, auth=_member_or_anonymous)
+@router.get("/listings/{listing_id}", response=PublicListingOut, auth=_member_or_anonymous)
 def get_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
     """A published listing of an active supplier; 404 for anything else."""
     ratelimit.check_request(request, "listing")

@@ -8,9 +8,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import wraps
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -65,9 +72,75 @@ class JSONParser(Parser):
         return super().parse_body(request)
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable, for programs."},
+                "message": {"type": "string", "description": "For people."},
+                "fields": {
+                    "type": "object",
+                    "description": "Field name to its messages; empty when no field is at fault.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+
+# Every operation can answer these (the body, the path's object, a rule, a limit).
+ERROR_RESPONSES: dict[str, str] = {
+    "400": "The request cannot be read (malformed JSON or multipart body).",
+    "401": "Not authenticated: log in or send a valid API token (or wrong credentials).",
+    "403": "Not allowed: a rule refused it, Terms or an agreement must be accepted first, or a "
+    "session-authenticated change came without its CSRF token.",
+    "404": "Not found, or not yours (the two answer alike).",
+    "409": "Conflicts with the current state.",
+    "413": "The request body is too large.",
+    "422": "Invalid fields; `fields` names each with its messages.",
+    "429": "Too many requests; retry after `Retry-After` seconds.",
+}
+MEDIA_TYPE_ERROR = ("415", "The body is not sent in the media type this operation takes.")
+
+
+def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Publish the one error shape for every 4xx each operation can answer, so clients (and
+    the schemathesis run in CI) know every status the API may give; codes an operation
+    already documents keep their own entry."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            errors = dict(ERROR_RESPONSES)
+            if "requestBody" in operation:
+                errors[MEDIA_TYPE_ERROR[0]] = MEDIA_TYPE_ERROR[1]
+            responses = operation.setdefault("responses", {})
+            documented = {str(status) for status in responses}
+            for status, description in sorted(errors.items()):
+                if status in documented:
+                    continue
+                responses[int(status)] = {
+                    "description": description,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+    return schema
+
+
 class TradepostAPI(NinjaAPI):
     """NinjaAPI whose every answer under the mount point is the JSON error shape, even for a
     method a path does not take (405) or a path that does not exist (404)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_error_responses(schema)
 
     def _get_urls(self):
         urls = super()._get_urls()
@@ -166,6 +239,25 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
     return error_response(request, 413, "payload_too_large", "The request body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """Any endpoint that takes files or form fields: a multipart body Django cannot read (no
+    boundary, a truncated part) is the client's error, not ours."""
+    return error_response(
+        request,
+        400,
+        "malformed_request",
+        "The body is not valid multipart/form-data (send it with a boundary and whole parts).",
+    )
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Django's own refusals of a request (too many form fields or files, and the like)."""
+    return error_response(request, 400, "malformed_request", "The request cannot be processed.")
 
 
 @api.exception_handler(Http404)

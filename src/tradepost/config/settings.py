@@ -213,6 +213,8 @@ ACCESS_COUNTRY_HEADER = os.environ.get("ACCESS_COUNTRY_HEADER", "")
 
 # --- Request limits -------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 1024 * 1024)
+# Every paginated API list pages through the one bounded schema (`@paginate` without a class).
+NINJA_PAGINATION_CLASS = "tradepost.api_paging.LimitOffsetPaging"
 API_TOKEN_TTL = timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90))
 
 # --- Search and clause 3.2 rate limits (tradepost.catalog.search, tradepost.ratelimit) --

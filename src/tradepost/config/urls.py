@@ -6,6 +6,8 @@ from tradepost.config.api import api
 from tradepost.members import views as member_views
 from tradepost.terms import views as terms_views
 
+handler400 = "tradepost.config.views.bad_request"
+
 admin.site.site_header = "Tradepost operator console"
 admin.site.site_title = "Tradepost console"
 admin.site.index_title = "Operations"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.http import HttpRequest
@@ -11,12 +12,16 @@ from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
 from tradepost import ratelimit
+from tradepost.api_limits import NOT_BLANK, limits, string_items
 from tradepost.errors import NotFound
 from tradepost.members import selectors, services
 from tradepost.members.backends import client_ip, request_access_country
+from tradepost.members.identity import EMAIL_MAX_LENGTH
 from tradepost.members.middleware import mark_session_start
-from tradepost.members.models import Member
+from tradepost.members.models import BusinessType, Member
 from tradepost.members.rules import REGISTRATIONS_FROM_ADDRESS
+from tradepost.members.services.common import REGISTRATION_NUMBER_MAX_LENGTH, ROLES
+from tradepost.policy import COUNTRY_CODES, SITES
 
 router = Router()
 auth_router = Router()
@@ -26,21 +31,52 @@ auth_router = Router()
 
 
 class RegisterIn(Schema):
-    site: str = Field(..., max_length=32, description="`alibaba` or `aliexpress`")
-    company_name: str = Field(..., max_length=1000)
-    business_type: str = Field(..., max_length=64)
-    country: str = Field(..., max_length=8, description="ISO 3166-1 alpha-2")
-    access_country: str | None = Field(None, max_length=8)
-    address: str = Field(..., max_length=5000)
-    contact_name: str = Field(..., max_length=1000)
-    email: str = Field(..., max_length=320)
-    phone: str = Field(..., max_length=64)
-    registration_number: str | None = Field(None, max_length=200)
-    roles: list[str] | None = Field(None, max_length=4)
-    password: str = Field(..., max_length=4096)
-    attest_legal_age: StrictBool
-    attest_business_use: StrictBool
-    accept_terms: StrictBool
+    site: str = Field(
+        ...,
+        max_length=32,
+        description="`alibaba` or `aliexpress`",
+        json_schema_extra=limits(enum=list(SITES)),
+    )
+    company_name: str = Field(
+        ..., max_length=1000, json_schema_extra=limits(max_length=200, pattern=NOT_BLANK)
+    )
+    business_type: str = Field(
+        ..., max_length=64, json_schema_extra=limits(enum=BusinessType.values)
+    )
+    country: str = Field(
+        ...,
+        max_length=8,
+        description="ISO 3166-1 alpha-2",
+        json_schema_extra=limits(enum=sorted(COUNTRY_CODES)),
+    )
+    access_country: str | None = Field(
+        None, max_length=8, json_schema_extra=limits(enum=[None, *sorted(COUNTRY_CODES)])
+    )
+    address: str = Field(
+        ..., max_length=5000, json_schema_extra=limits(max_length=1000, pattern=NOT_BLANK)
+    )
+    contact_name: str = Field(
+        ..., max_length=1000, json_schema_extra=limits(max_length=200, pattern=NOT_BLANK)
+    )
+    email: str = Field(
+        ..., max_length=320, json_schema_extra=limits(max_length=EMAIL_MAX_LENGTH, format="email")
+    )
+    phone: str = Field(..., max_length=64, json_schema_extra=limits(pattern=r"\d"))
+    registration_number: str | None = Field(
+        None, max_length=200, json_schema_extra=limits(max_length=REGISTRATION_NUMBER_MAX_LENGTH)
+    )
+    roles: list[str] | None = Field(
+        None, max_length=4, json_schema_extra=limits(min_items=1, items=string_items(enum=ROLES))
+    )
+    password: str = Field(
+        ...,
+        max_length=4096,
+        description="At least 12 characters; common and all-numeric passwords are refused.",
+        json_schema_extra=limits(min_length=12, max_length=settings.PASSWORD_MAX_LENGTH),
+    )
+    attest_legal_age: StrictBool = Field(..., json_schema_extra=limits(enum=[True]))
+    attest_business_use: StrictBool = Field(..., json_schema_extra=limits(enum=[True]))
+    accept_terms: StrictBool = Field(..., json_schema_extra=limits(enum=[True]))
 
 
 class ContractingEntityOut(Schema):
@@ -71,16 +107,32 @@ class MemberOut(Schema):
 
 
 class MemberPatch(Schema):
-    company_name: str | None = Field(None, max_length=1000)
-    business_type: str | None = Field(None, max_length=64)
-    country: str | None = Field(None, max_length=8)
-    access_country: str | None = Field(None, max_length=8)
-    address: str | None = Field(None, max_length=5000)
-    contact_name: str | None = Field(None, max_length=1000)
-    email: str | None = Field(None, max_length=320)
+    company_name: str | None = Field(
+        None, max_length=1000, json_schema_extra=limits(max_length=200)
+    )
+    business_type: str | None = Field(
+        None, max_length=64, json_schema_extra=limits(enum=[None, *BusinessType.values])
+    )
+    country: str | None = Field(
+        None, max_length=8, json_schema_extra=limits(enum=[None, *sorted(COUNTRY_CODES)])
+    )
+    access_country: str | None = Field(
+        None, max_length=8, json_schema_extra=limits(enum=[None, *sorted(COUNTRY_CODES)])
+    )
+    address: str | None = Field(None, max_length=5000, json_schema_extra=limits(max_length=1000))
+    contact_name: str | None = Field(
+        None, max_length=1000, json_schema_extra=limits(max_length=200)
+    )
+    email: str | None = Field(
+        None, max_length=320, json_schema_extra=limits(max_length=EMAIL_MAX_LENGTH)
+    )
     phone: str | None = Field(None, max_length=64)
-    registration_number: str | None = Field(None, max_length=200)
-    roles: list[str] | None = Field(None, max_length=4)
+    registration_number: str | None = Field(
+        None, max_length=200, json_schema_extra=limits(max_length=REGISTRATION_NUMBER_MAX_LENGTH)
+    )
+    roles: list[str] | None = Field(
+        None, max_length=4, json_schema_extra=limits(min_items=1, items=string_items(enum=ROLES))
+    )
 
 
 class LoginIn(Schema):
@@ -113,11 +165,13 @@ class TokenCreatedOut(TokenOut):
 
 
 class RefereeIn(Schema):
-    name: str = Field(..., max_length=1000)
-    company: str = Field("", max_length=1000)
-    email: str = Field("", max_length=320)
+    name: str = Field(
+        ..., max_length=1000, json_schema_extra=limits(max_length=200, pattern=NOT_BLANK)
+    )
+    company: str = Field("", max_length=1000, json_schema_extra=limits(max_length=200))
+    email: str = Field("", max_length=320, json_schema_extra=limits(max_length=EMAIL_MAX_LENGTH))
     phone: str = Field("", max_length=64)
-    relationship: str = Field("", max_length=1000)
+    relationship: str = Field("", max_length=1000, json_schema_extra=limits(max_length=200))
     consent_given: StrictBool
 
 

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tradepost.api_paging import LimitOffsetPaging
 from tradepost.errors import NotFound
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
@@ -49,7 +50,7 @@ def _member(request: HttpRequest) -> Member:
 
 
 @router.get("", response=list[NoticeSummaryOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffsetPaging)
 def inbox(request: HttpRequest):
     """Your notices, newest first: how each was sent and when it is deemed received (11.2)."""
     return selectors.notices_for_member(member=_member(request))

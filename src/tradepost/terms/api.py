@@ -14,11 +14,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from tradepost.api_limits import limits
 from tradepost.errors import PermissionDeniedError
 from tradepost.members.backends import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
+from tradepost.policy import SITES
 from tradepost.terms import selectors, services
+from tradepost.terms.policy import load_services_policy
 
 router = Router()
 
@@ -79,17 +82,31 @@ class DiffOut(Schema):
     changes: list[ClauseChangeOut]
 
 
+class SiteQuery(Schema):
+    site: str = Field(..., max_length=32, json_schema_extra=limits(enum=list(SITES)))
+
+
+class InForceQuery(SiteQuery):
+    at: date | None = None
+
+
+class ServiceQuery(Schema):
+    service: str = Field(
+        ..., max_length=64, json_schema_extra=limits(enum=list(load_services_policy().services))
+    )
+
+
 @router.get("/versions", response=list[VersionOut], auth=None)
-def versions_list(request: HttpRequest, site: str = Query(..., max_length=32)):
-    return list(selectors.terms_versions(site=site))
+def versions_list(request: HttpRequest, query: Query[SiteQuery]):
+    return list(selectors.terms_versions(site=query.site))
 
 
 @router.get("/in-force", response=VersionOut, auth=None)
-def version_in_force(
-    request: HttpRequest, site: str = Query(..., max_length=32), at: date | None = None
-):
+def version_in_force(request: HttpRequest, query: Query[InForceQuery]):
     """Clause 1.3: the version with the latest effective date not after `at` (default today)."""
-    return selectors.terms_version_in_force_on(site=site, day=at or timezone.localdate())
+    return selectors.terms_version_in_force_on(
+        site=query.site, day=query.at or timezone.localdate()
+    )
 
 
 @router.get("/versions/{version_id}", response=VersionDetailOut, auth=None)
@@ -249,10 +266,10 @@ def my_acceptances(request: HttpRequest):
 
 
 @router.get("/obligations", response=ObligationsOut)
-def obligations(request: HttpRequest, service: str = Query(..., max_length=64)):
+def obligations(request: HttpRequest, query: Query[ServiceQuery]):
     """Clauses 1.5 and 12.1: what governs your use of a service: its Additional Agreements
     first (they prevail over the Terms for that service), then the Terms."""
-    return selectors.member_obligations(member=_member(request), service=service)
+    return selectors.member_obligations(member=_member(request), service=query.service)
 
 
 @router.get("/agreements/{version_id}", response=AgreementVersionOut, auth=None)
