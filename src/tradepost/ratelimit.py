@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from tradepost.errors import Throttled
+from tradepost.http import client_ip
 
 View = Callable[..., HttpResponseBase]
 
@@ -90,8 +91,6 @@ def peek(key: str, rate: Rate, *, now: float | None = None) -> Verdict:
 
 
 def _client_address(request: HttpRequest) -> str:
-    from tradepost.members.backends import client_ip
-
     return client_ip(request) or "unknown"
 
 

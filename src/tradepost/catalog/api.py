@@ -18,7 +18,7 @@ from tradepost.api_limits import NOT_BLANK, limits, string_items
 from tradepost.catalog import rules, selectors, services
 from tradepost.catalog.models import Listing, SupplierProfile
 from tradepost.catalog.services import profiles
-from tradepost.members.backends import client_ip
+from tradepost.http import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 from tradepost.money import decimal_str

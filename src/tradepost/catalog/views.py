@@ -23,7 +23,7 @@ from tradepost.catalog.forms import CertificationForm, ImageForm, ListingForm, S
 from tradepost.catalog.models import Category, Listing, ListingStatus
 from tradepost.catalog.screening import ListingContent, screen_listing
 from tradepost.errors import DomainError, InvalidInput, NotFound
-from tradepost.members.backends import client_ip
+from tradepost.http import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 

@@ -14,8 +14,8 @@ from pydantic import StrictBool
 from tradepost import ratelimit
 from tradepost.api_limits import NOT_BLANK, limits, string_items
 from tradepost.errors import NotFound
+from tradepost.http import client_ip, request_access_country
 from tradepost.members import selectors, services
-from tradepost.members.backends import client_ip, request_access_country
 from tradepost.members.identity import EMAIL_MAX_LENGTH
 from tradepost.members.middleware import mark_session_start
 from tradepost.members.models import BusinessType, Member

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tradepost import ratelimit
 from tradepost.errors import DomainError, NotFound, Throttled
+from tradepost.http import client_ip, request_access_country
 from tradepost.members import selectors, services
-from tradepost.members.backends import client_ip, request_access_country
 from tradepost.members.forms import (
     ApiTokenForm,
     LoginForm,

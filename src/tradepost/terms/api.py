@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from tradepost.api_limits import limits
 from tradepost.errors import PermissionDeniedError
-from tradepost.members.backends import client_ip
+from tradepost.http import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 from tradepost.policy import SITES

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tradepost.errors import DomainError
-from tradepost.members.backends import client_ip
+from tradepost.http import client_ip
 from tradepost.members.selectors import member_for_user
 from tradepost.policy import SITES
 from tradepost.terms import selectors, services
