@@ -128,9 +128,10 @@ def main() -> int:
     from django.db import connection
     from django.db.models import Count
 
-    from tradepost.notices import selectors, services
+    from tradepost.notices import selectors
     from tradepost.notices.models import DeliveryStatus, EmailDelivery, Notice
     from tradepost.terms.models import TermsVersion
+    from tradepost.terms.services import terms_version_announce
 
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     started = time.perf_counter()
@@ -147,7 +148,7 @@ def main() -> int:
     )
 
     started = time.perf_counter()
-    campaign = services.terms_version_announce(version_pk=version.pk)
+    campaign = terms_version_announce(version_pk=version.pk)
     announce_s = time.perf_counter() - started
 
     print(f"Fan-out of campaign {campaign.pk} in batches of {args.batch_size:,}:")

@@ -15,6 +15,7 @@ from tradepost.notices.models import (
     Notice,
     StaffAction,
 )
+from tradepost.terms.services import terms_version_announce
 
 BACKEND = "tradepost.members.backends.MemberLoginBackend"
 
@@ -116,7 +117,7 @@ def test_staff_register_an_inbound_notice_and_see_the_flag(db, legal):
 def test_campaign_progress_is_listed(db, legal):
     for _ in range(3):
         member_create(country="DE")
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
     services.notice_campaign_batch(campaign_pk=campaign.pk, batch_size=2)
 
     page = _console(legal).get("/console/notices/noticecampaign/")
@@ -140,7 +141,7 @@ def test_staff_resume_an_interrupted_campaign(
 ):
     for _ in range(3):
         member_create(country="DE")
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
     services.notice_campaign_batch(campaign_pk=campaign.pk, batch_size=2)
 
     with django_capture_on_commit_callbacks(execute=True):

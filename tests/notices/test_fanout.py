@@ -22,6 +22,7 @@ from tradepost.notices.models import (
 )
 from tradepost.notices.rules import Channel
 from tradepost.notices.services import emails
+from tradepost.terms.services import terms_version_announce
 
 
 def _fanout(campaign, *args) -> list[str]:
@@ -38,7 +39,7 @@ def members(db):
 def test_announce_posts_publicly_and_creates_the_campaign(db, clock, members):
     version = terms_version_create()
 
-    campaign = services.terms_version_announce(version_pk=version.pk)
+    campaign = terms_version_announce(version_pk=version.pk)
 
     posting = campaign.posting
     assert (posting.member, posting.channel, posting.kind) == (
@@ -60,9 +61,9 @@ def test_announce_posts_publicly_and_creates_the_campaign(db, clock, members):
 
 def test_announce_is_idempotent_per_version(db, clock, members):
     version = terms_version_create()
-    first = services.terms_version_announce(version_pk=version.pk)
+    first = terms_version_announce(version_pk=version.pk)
 
-    second = services.terms_version_announce(version_pk=version.pk)
+    second = terms_version_announce(version_pk=version.pk)
 
     assert second.pk == first.pk
     assert NoticeCampaign.objects.count() == 1
@@ -74,7 +75,7 @@ def test_announce_queues_the_fan_out_and_the_worker_notifies_every_member(
 ):
     version = terms_version_create()
     with django_capture_on_commit_callbacks(execute=True):
-        campaign = services.terms_version_announce(version_pk=version.pk)
+        campaign = terms_version_announce(version_pk=version.pk)
     clock.advance(minutes=2)
 
     assert run_tasks() == 2  # the fan-out, then one send task for its single batch
@@ -98,7 +99,7 @@ def test_fan_out_reaches_only_active_members_of_the_versions_site(db, clock, leg
     suspended = member_create(country="DE")
     member_change_status(member=suspended, to_status="suspended", reason="Fraud", by=legal)
     member_create(site="aliexpress", country="FR")
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
 
     services.notice_campaign_run(campaign_pk=campaign.pk)
 
@@ -109,7 +110,7 @@ def test_fan_out_reaches_only_active_members_of_the_versions_site(db, clock, leg
 
 
 def test_members_who_register_after_the_announcement_are_not_in_the_campaign(db, clock, members):
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
     member_create(country="DE")
 
     campaign = services.notice_campaign_run(campaign_pk=campaign.pk)
@@ -119,7 +120,7 @@ def test_members_who_register_after_the_announcement_are_not_in_the_campaign(db,
 
 
 def test_fan_out_runs_in_batches_and_shows_progress(db, clock, members):
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
 
     lines = _fanout(campaign, "--batch-size", "2")
 
@@ -136,7 +137,7 @@ def test_fan_out_resumes_after_an_interruption_without_duplicates(
     db, clock, members, monkeypatch, run_tasks, django_capture_on_commit_callbacks
 ):
     version = terms_version_create()
-    campaign = services.terms_version_announce(version_pk=version.pk)
+    campaign = terms_version_announce(version_pk=version.pk)
     real = emails.email_deliveries_create
     calls = Counter()
 
@@ -175,7 +176,7 @@ def test_fan_out_resumes_after_an_interruption_without_duplicates(
 
 
 def test_running_a_completed_campaign_again_changes_nothing(db, clock, members):
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
     services.notice_campaign_run(campaign_pk=campaign.pk)
 
     lines = _fanout(campaign)
@@ -185,7 +186,7 @@ def test_running_a_completed_campaign_again_changes_nothing(db, clock, members):
 
 
 def test_a_campaign_with_no_members_completes_at_once(db, clock):
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
 
     campaign = services.notice_campaign_run(campaign_pk=campaign.pk)
 
@@ -206,7 +207,7 @@ def test_status_and_announce_commands(db, clock, members):
     version = terms_version_create()
     out = StringIO()
 
-    call_command("notices", "announce", str(version.pk), stdout=out)
+    call_command("terms", "announce", str(version.pk), stdout=out)
     campaign = NoticeCampaign.objects.get()
     call_command("notices", "status", stdout=out)
 

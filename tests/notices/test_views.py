@@ -6,6 +6,7 @@ from tests.factories import member_create
 from tests.notices.conftest import member_client, terms_version_create
 from tradepost.notices import services
 from tradepost.notices.models import Notice
+from tradepost.terms.services import terms_version_announce
 
 
 def _notice(member, subject, channel="courier"):
@@ -55,7 +56,7 @@ def test_inbox_asks_anonymous_visitors_to_log_in(db):
 
 def test_public_board_is_open_without_login(db):
     member_create(country="DE")
-    campaign = services.terms_version_announce(version_pk=terms_version_create().pk)
+    campaign = terms_version_announce(version_pk=terms_version_create().pk)
     private = _notice(member_create(country="FR"), "Private demand")
 
     board = Client().get("/notices/public/")

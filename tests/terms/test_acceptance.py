@@ -18,7 +18,7 @@ from tests.factories import listing_payload, member_create, staff_create
 from tests.members.conftest import login_token
 from tradepost.catalog.models import Listing
 from tradepost.members.models import Member
-from tradepost.notices.services import notice_campaign_run, terms_version_announce
+from tradepost.notices.services import notice_campaign_run
 from tradepost.terms import rules, selectors, services
 from tradepost.terms.models import AcceptanceMethod, TermsAcceptance, TermsVersion
 from tradepost.terms.rules import Outcome
@@ -45,7 +45,7 @@ def amend(day: date = date(2026, 3, 1), site: str = "alibaba") -> TermsVersion:
 
 def notify(version: TermsVersion) -> None:
     """Clause 11.2 (b): post the version publicly and give every member their copy."""
-    campaign = terms_version_announce(version_pk=version.pk)
+    campaign = services.terms_version_announce(version_pk=version.pk)
     notice_campaign_run(campaign_pk=campaign.pk)
 
 

@@ -12,11 +12,12 @@ inbound    legal notices to the platform (11.1)
 """
 
 from tradepost.notices.services.campaigns import (
+    COPY_NOTE,
     DEFAULT_BATCH_SIZE,
     notice_campaign_batch,
     notice_campaign_resume,
     notice_campaign_run,
-    terms_version_announce,
+    terms_update_post,
 )
 from tradepost.notices.services.emails import (
     RETRY_SWEEP_GRACE,
@@ -35,6 +36,7 @@ from tradepost.notices.services.issuing import (
 )
 
 __all__ = [
+    "COPY_NOTE",
     "DEFAULT_BATCH_SIZE",
     "RETRY_SWEEP_GRACE",
     "SEND_LEASE",
@@ -50,5 +52,5 @@ __all__ = [
     "notice_issue",
     "notice_mark_read",
     "notice_record_dispatch",
-    "terms_version_announce",
+    "terms_update_post",
 ]

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from tradepost.errors import NotFound
-from tradepost.members.models import Member, Site, User
+from tradepost.members.models import Member, User
 from tradepost.notices import locking, rules, selectors, tasks
 from tradepost.notices.models import (
     CampaignStatus,
@@ -22,54 +21,38 @@ from tradepost.notices.models import (
 )
 from tradepost.notices.rules import Channel
 from tradepost.notices.services import emails
-from tradepost.terms.models import TermsVersion
 
 DEFAULT_BATCH_SIZE = 1000
 
 
-def _terms_notice_text(version: TermsVersion, *, copy: bool) -> tuple[str, str]:
-    """Subject and body of the posting, or of a member's copy of it."""
-    site = Site(version.site).label if version.site in Site.values else version.site
-    day = f"{version.effective_date:%d %B %Y}".lstrip("0")
-    subject = f"Amended Terms of Use for the {site}, effective {day}"[:200]
-    body = (
-        f"Alibaba.com has posted amended and restated Terms of Use for the {site} "
-        f"({version.label}), effective {day}.\n\n"
-        "Clause 1.3: by continuing to access or use the Services or the Sites, you agree that "
-        "the amended and restated Terms will apply to you."
-    )
-    if copy:
-        body += (
-            "\n\nThis notice is posted on the public notice board of the Sites, where it is "
-            "deemed received by every user on posting (clause 11.2 (b))."
-        )
-    return subject, body
+COPY_NOTE = (
+    "\n\nThis notice is posted on the public notice board of the Sites, where it is "
+    "deemed received by every user on posting (clause 11.2 (b))."
+)
 
 
 @transaction.atomic
-def terms_version_announce(*, version_pk: int) -> NoticeCampaign:
-    """Clauses 1.3 and 11.2 (b): post a new Terms version on the public notice board (deemed
+def terms_update_post(
+    *, terms_version_id: int, site: str, subject: str, body: str
+) -> NoticeCampaign:
+    """Clauses 1.3 and 11.2 (b): post a Terms update on the public notice board (deemed
     received by every user on posting) and start the fan-out of an in-app notice and an email
-    to every active member of its site, in batches.
+    to every active member of its site, in batches. The terms layer writes the text
+    (`terms.services.terms_version_announce`); each member's copy adds `COPY_NOTE`.
 
     Idempotent per version: a second call returns the same campaign and starts nothing new.
     """
-    try:
-        version = TermsVersion.objects.get(pk=version_pk)
-    except TermsVersion.DoesNotExist:
-        raise NotFound("Terms version not found.") from None
     now = timezone.now()
-    subject, body = _terms_notice_text(version, copy=False)
     receipt = rules.deemed_receipt(channel=Channel.PUBLIC_POSTING, sent_at=now)
     posting, _ = Notice.objects.get_or_create(
-        terms_version=version,
+        terms_version_id=terms_version_id,
         member=None,
         channel=Channel.PUBLIC_POSTING,
         defaults={
             "kind": NoticeKind.TERMS_UPDATE,
             "subject": subject,
             "body": body,
-            "site": version.site,
+            "site": site,
             "created_at": now,
             "sent_at": now,
             "deemed_received_at": receipt.at,
@@ -77,11 +60,11 @@ def terms_version_announce(*, version_pk: int) -> NoticeCampaign:
             "deemed_clause": receipt.clause,
         },
     )
-    bound = Member.objects.filter(site=version.site).aggregate(m=Max("pk"))["m"] or 0
+    bound = Member.objects.filter(site=site).aggregate(m=Max("pk"))["m"] or 0
     campaign, created = NoticeCampaign.objects.get_or_create(
-        terms_version=version,
+        terms_version_id=terms_version_id,
         defaults={
-            "site": version.site,
+            "site": site,
             "posting": posting,
             "batch_size": DEFAULT_BATCH_SIZE,
             "max_member_pk": bound,
@@ -116,7 +99,7 @@ def _campaign_notices_create(
     *, campaign: NoticeCampaign, posting: Notice, member_pks: list[int], now: datetime
 ) -> list[Notice]:
     """Each member's copy of the posting: deemed received when the posting went up."""
-    subject, body = _terms_notice_text(campaign.terms_version, copy=True)
+    subject, body = posting.subject, posting.body + COPY_NOTE
     receipt = rules.deemed_receipt(channel=Channel.PUBLIC_POSTING, sent_at=posting.sent_at)
     assert receipt is not None  # a posting is sent when it is created
     return Notice.objects.bulk_create(
@@ -162,7 +145,6 @@ def notice_campaign_batch(*, campaign_pk: int, batch_size: int | None = None) ->
         changes.update(started_at=now, status=CampaignStatus.RUNNING)
     if member_pks:
         posting = Notice.objects.get(pk=campaign.posting_id)
-        campaign.terms_version = TermsVersion.objects.get(pk=campaign.terms_version_id)
         notices = _campaign_notices_create(
             campaign=campaign, posting=posting, member_pks=member_pks, now=now
         )

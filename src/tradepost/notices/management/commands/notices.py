@@ -1,4 +1,7 @@
-"""`tradepost notices ...`: run or resume Terms update fan-outs, retry emails, show progress."""
+"""`tradepost notices ...`: run or resume Terms update fan-outs, retry emails, show progress.
+
+A Terms version is announced (posted and its fan-out queued) by `tradepost terms announce`.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +21,6 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        announce = sub.add_parser(
-            "announce", help="Post a Terms version publicly and queue its fan-out (1.3)."
-        )
-        announce.add_argument("version_id", type=int)
         fanout = sub.add_parser(
             "fanout", help="Run or resume a campaign's fan-out here, showing progress."
         )
@@ -48,13 +47,6 @@ class Command(BaseCommand):
             getattr(self, f"_{action}")(**options)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-
-    def _announce(self, *, version_id: int, **_: Any) -> None:
-        campaign = services.terms_version_announce(version_pk=version_id)
-        self.stdout.write(
-            f"Campaign {campaign.pk}: posting #{campaign.posting_id} is on the public board; "
-            f"{campaign.total} active members of {campaign.site} to notify ({campaign.status})."
-        )
 
     def _fanout(self, *, campaign_id: int, batch_size: int | None, **_: Any) -> None:
         if batch_size is not None and batch_size < 1:

@@ -1,4 +1,4 @@
-"""`tradepost terms import|list|in-force|diff|translate|export-acceptances`: the Terms from
+"""`tradepost terms import|list|in-force|diff|translate|announce|export-acceptances`: the Terms from
 the command line.
 
 Scripts rely on the --json output: `list` prints [{id, label, effective_date}], `in-force` one
@@ -74,6 +74,11 @@ class Command(BaseCommand):
         p.add_argument("file")
         p.add_argument("--language", required=True)
         p.add_argument("--replace", action="store_true")
+
+        p = sub.add_parser(
+            "announce", help="Post a Terms version publicly and queue its fan-out (1.3)."
+        )
+        p.add_argument("version_id", type=int)
 
         p = sub.add_parser(
             "export-acceptances",
@@ -177,6 +182,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{translation.language} translation of {version.label} (version {version.pk}) "
             "stored; the English version governs (clause 1.4)."
+        )
+
+    def _announce(self, options: dict[str, Any]) -> None:
+        campaign = services.terms_version_announce(version_pk=options["version_id"])
+        self.stdout.write(
+            f"Campaign {campaign.pk}: posting #{campaign.posting_id} is on the public board; "
+            f"{campaign.total} active members of {campaign.site} to notify ({campaign.status})."
         )
 
     def _export_acceptances(self, options: dict[str, Any]) -> None:
