@@ -10,7 +10,7 @@ from tests.conftest import ApiClient
 from tests.factories import member_create, search_category, searchable_listing, staff_create
 from tradepost.catalog.models import SupplierProfile
 from tradepost.catalog.search_api import SearchOut
-from tradepost.members.services import member_change_status
+from tradepost.trust.services import member_change_status
 
 HOSTILE = [
     '"',

@@ -13,7 +13,7 @@ from tests.factories import (
 from tradepost.catalog import search, services
 from tradepost.catalog.models import Listing, ListingStatus
 from tradepost.catalog.search import schema
-from tradepost.members.services import member_change_status
+from tradepost.trust.services import member_change_status
 
 
 def found(q: str) -> list[int]:

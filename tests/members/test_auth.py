@@ -17,6 +17,7 @@ from tradepost.errors import Conflict, InvalidInput
 from tradepost.members import services
 from tradepost.members.middleware import SESSION_SEEN, SESSION_STARTED
 from tradepost.members.models import ApiToken, Member, MemberStatus, MemberStatusChange
+from tradepost.trust.services import member_change_status
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,7 @@ def test_success_resets_the_failure_count(member):
 
 @pytest.mark.parametrize("status", [MemberStatus.SUSPENDED, MemberStatus.TERMINATED])
 def test_inactive_member_cannot_log_in(api, member, staff, status):
-    services.member_change_status(member=member, to_status=status, reason="Breach.", by=staff)
+    member_change_status(member=member, to_status=status, reason="Breach.", by=staff)
 
     r = _login(api, member.member_id)
 
@@ -266,7 +267,7 @@ def test_inactive_member_cannot_log_in(api, member, staff, status):
 
 
 def test_inactive_member_with_wrong_password_learns_nothing(api, member, staff):
-    services.member_change_status(member=member, to_status="suspended", reason="x", by=staff)
+    member_change_status(member=member, to_status="suspended", reason="x", by=staff)
 
     r = _login(api, member.member_id, "wrong-password-123")
 
@@ -278,7 +279,7 @@ def test_suspension_ends_live_sessions(member, staff):
     client = _session_client(member)
     assert _me(client).status_code == 200
 
-    services.member_change_status(
+    member_change_status(
         member=member, to_status=MemberStatus.SUSPENDED, reason="Multiple use (4.5).", by=staff
     )
 
@@ -290,7 +291,7 @@ def test_suspension_revokes_every_api_token_at_once(member, staff):
     created = ApiClient(token=tokens[0]).post("/members/me/tokens", {"name": "ERP sync"})
     tokens.append(created.json()["token"])
 
-    services.member_change_status(member=member, to_status="suspended", reason="x", by=staff)
+    member_change_status(member=member, to_status="suspended", reason="x", by=staff)
 
     assert [ApiClient(token=t).get("/members/me").status_code for t in tokens] == [401] * 3
     assert ApiToken.objects.count() == 3
@@ -300,9 +301,9 @@ def test_suspension_revokes_every_api_token_at_once(member, staff):
 
 def test_reinstatement_allows_login_but_old_tokens_stay_revoked(api, member, staff):
     old = login_token(member)
-    services.member_change_status(member=member, to_status="suspended", reason="x", by=staff)
+    member_change_status(member=member, to_status="suspended", reason="x", by=staff)
 
-    services.member_change_status(member=member, to_status="active", reason="Cleared.", by=staff)
+    member_change_status(member=member, to_status="active", reason="Cleared.", by=staff)
     r = _login(api, member.member_id)
 
     assert r.status_code == 200
@@ -312,7 +313,7 @@ def test_reinstatement_allows_login_but_old_tokens_stay_revoked(api, member, sta
 
 
 def test_status_change_writes_an_audit_row(member, staff):
-    updated = services.member_change_status(
+    updated = member_change_status(
         member=member, to_status="suspended", reason="  Shared account (4.5).  ", by=staff
     )
 
@@ -333,7 +334,7 @@ def test_status_change_writes_an_audit_row(member, staff):
 @pytest.mark.parametrize("reason", ["", "   ", None, "nul\x00"])
 def test_status_change_requires_a_reason(member, staff, reason):
     with pytest.raises(InvalidInput) as excinfo:
-        services.member_change_status(member=member, to_status="suspended", reason=reason, by=staff)
+        member_change_status(member=member, to_status="suspended", reason=reason, by=staff)
 
     assert list(excinfo.value.fields) == ["reason"]
     assert MemberStatusChange.objects.count() == 0
@@ -343,7 +344,7 @@ def test_status_change_requires_a_reason(member, staff, reason):
 
 def test_status_change_to_unknown_status_is_refused(member, staff):
     with pytest.raises(InvalidInput) as excinfo:
-        services.member_change_status(member=member, to_status="banned", reason="x", by=staff)
+        member_change_status(member=member, to_status="banned", reason="x", by=staff)
 
     assert list(excinfo.value.fields) == ["status"]
 
@@ -354,10 +355,10 @@ def test_status_change_to_unknown_status_is_refused(member, staff):
 )
 def test_impossible_status_changes_conflict(member, staff, path, to_status):
     for step in path:
-        services.member_change_status(member=member, to_status=step, reason="x", by=staff)
+        member_change_status(member=member, to_status=step, reason="x", by=staff)
 
     with pytest.raises(Conflict):
-        services.member_change_status(member=member, to_status=to_status, reason="x", by=staff)
+        member_change_status(member=member, to_status=to_status, reason="x", by=staff)
 
     assert MemberStatusChange.objects.count() == len(path)
 

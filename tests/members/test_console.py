@@ -23,6 +23,7 @@ from tradepost.members.models import (
     StaffRole,
     User,
 )
+from tradepost.trust.services import member_change_status
 
 BACKEND = "tradepost.members.backends.MemberLoginBackend"
 CHANGELIST = "/console/members/member/"
@@ -167,7 +168,7 @@ def test_suspend_through_the_intermediate_form(trust_agent, supplier):
 
 
 def test_reinstate_from_the_member_page(trust_agent, supplier):
-    services.member_change_status(
+    member_change_status(
         member=supplier, to_status="suspended", reason="Investigation.", by=trust_agent
     )
     client = console(trust_agent)
@@ -196,7 +197,7 @@ def test_status_change_without_reason_shows_the_error_and_changes_nothing(
     assert response.status_code == 200
     assert messages_of(response) == [
         service_message(
-            services.member_change_status,
+            member_change_status,
             member=supplier,
             to_status="suspended",
             reason=reason,
@@ -218,9 +219,7 @@ def test_status_change_without_a_status_asks_again(trust_agent, supplier):
 
 
 def test_refused_status_change_shows_the_domain_error_not_a_500(trust_agent, supplier):
-    services.member_change_status(
-        member=supplier, to_status="terminated", reason="Fraud.", by=trust_agent
-    )
+    member_change_status(member=supplier, to_status="terminated", reason="Fraud.", by=trust_agent)
     client = console(trust_agent)
 
     response = status_action(client, supplier, apply="1", to_status="active", reason="Oops.")
@@ -234,9 +233,7 @@ def test_refused_status_change_shows_the_domain_error_not_a_500(trust_agent, sup
 
 def test_bulk_status_change_reports_each_outcome(trust_agent):
     first, second = member_create(country="DE"), member_create(country="US")
-    services.member_change_status(
-        member=second, to_status="suspended", reason="Earlier.", by=trust_agent
-    )
+    member_change_status(member=second, to_status="suspended", reason="Earlier.", by=trust_agent)
     client = console(trust_agent)
 
     response = client.post(
@@ -470,9 +467,7 @@ def test_trust_agent_cannot_revoke_tokens(trust_agent, supplier):
     ],
 )
 def test_audit_admins_refuse_add_change_and_delete(superuser, supplier, model):
-    services.member_change_status(
-        member=supplier, to_status="suspended", reason="Audit.", by=superuser
-    )
+    member_change_status(member=supplier, to_status="suspended", reason="Audit.", by=superuser)
     services.member_update_profile(
         member=supplier, by=supplier.user, changes={"contact_name": "New Contact"}, ip=None
     )
@@ -501,9 +496,7 @@ def test_audit_admins_refuse_add_change_and_delete(superuser, supplier, model):
 
 
 def test_audit_pages_show_every_recorded_field(superuser, supplier):
-    services.member_change_status(
-        member=supplier, to_status="suspended", reason="Audit.", by=superuser
-    )
+    member_change_status(member=supplier, to_status="suspended", reason="Audit.", by=superuser)
     change = MemberStatusChange.objects.get()
     client = console(superuser)
 

@@ -18,6 +18,7 @@ from tradepost.members.models import (
     ProfileRevision,
 )
 from tradepost.members.views import LOGIN_BACKEND, lockout_response
+from tradepost.trust.services import member_change_status
 
 pytestmark = pytest.mark.django_db
 
@@ -328,7 +329,7 @@ def test_login_with_a_wrong_password_shows_a_message(member):
 def test_login_of_a_suspended_member_says_so(member):
     # given
     staff = staff_create(username="trust-agent")
-    services.member_change_status(member=member, to_status="suspended", reason="x", by=staff)
+    member_change_status(member=member, to_status="suspended", reason="x", by=staff)
 
     # when
     response = _client().post("/login/", {"login": member.member_id, "password": PASSWORD})
@@ -696,7 +697,7 @@ def test_password_reset_for_an_unknown_email_sends_nothing_and_says_the_same():
 def test_password_reset_for_a_suspended_member_sends_nothing(member):
     # given
     staff = staff_create(username="trust-agent")
-    services.member_change_status(member=member, to_status="suspended", reason="x", by=staff)
+    member_change_status(member=member, to_status="suspended", reason="x", by=staff)
 
     # when
     _client().post("/password-reset/", {"email": member.email})

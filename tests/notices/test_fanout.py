@@ -11,7 +11,6 @@ from django.core.management.base import CommandError
 
 from tests.factories import member_create
 from tests.notices.conftest import T0, terms_version_create
-from tradepost.members.services import member_change_status
 from tradepost.notices import services
 from tradepost.notices.models import (
     CampaignStatus,
@@ -23,6 +22,7 @@ from tradepost.notices.models import (
 from tradepost.notices.rules import Channel
 from tradepost.notices.services import emails
 from tradepost.terms.services import terms_version_announce
+from tradepost.trust.services import member_change_status
 
 
 def _fanout(campaign, *args) -> list[str]:

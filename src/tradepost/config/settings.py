@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tradepost.terms",
     "tradepost.catalog",
     "tradepost.notices",
+    "tradepost.trust",
 ]
 
 MIDDLEWARE = [

@@ -5,8 +5,10 @@ from django.db.models.signals import post_migrate
 
 
 def _after_last_app_migrated(sender: AppConfig, **kwargs: Any) -> None:
-    # Permissions of every app exist only once the last app's post_migrate has run.
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # Permissions of every app exist only once the last app's post_migrate has run (Django
+    # sends it only for apps with a models module).
+    with_models = [a for a in apps.get_app_configs() if a.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     from tradepost.members.roles import staff_roles_sync
 

@@ -4,7 +4,7 @@ The backend follows the database in use (`connection.vendor`). What goes in the 
 
 - A listing is searchable while it is published and its supplier is an active member with
   the supplier role. The catalog services call `index_listing` in the transaction of every
-  change; `members.services.member_change_status` calls `supplier_visibility_changed`, so a
+  change; `trust.services.member_change_status` calls `supplier_visibility_changed`, so a
   suspended or terminated supplier's listings vanish in the same transaction and return, in
   their old place, on reinstatement. Whatever the caller passes, the index reads the current
   rows, so a call is never wrong, only sometimes unnecessary.

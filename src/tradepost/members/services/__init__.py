@@ -8,7 +8,7 @@ from tradepost.members.services.access import (  # noqa: F401
     api_token_create,
     api_token_revoke,
     member_authenticate,
-    member_change_status,
+    member_status_set,
 )
 from tradepost.members.services.common import (  # noqa: F401
     REGISTRATION_NUMBER_MAX_LENGTH,

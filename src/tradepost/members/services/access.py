@@ -130,10 +130,12 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def member_change_status(*, member: Member, to_status: str, reason: str, by: User) -> Member:
-    """Staff change a member's status with a required reason (clauses 4.5, 6.2 i).
+def member_status_set(*, member: Member, to_status: str, reason: str, by: User) -> Member:
+    """The member side of a status change with a required reason (clauses 4.5, 6.2 i).
 
     Suspending or terminating ends every live session and revokes every API token at once.
+    Enforcement calls this through `trust.services.member_change_status`, which also hides
+    the supplier's listings: call that one, not this.
     """
     reason = _required_reason(reason, missing="A reason is required to change status.")
     if to_status not in MemberStatus.values:
@@ -151,11 +153,6 @@ def member_change_status(*, member: Member, to_status: str, reason: str, by: Use
     member.status_reason = reason
     member.status_changed_at = now
     member.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    from tradepost.catalog import search  # catalog builds on members: import at use
-
-    search.supplier_visibility_changed(
-        member_pk=member.pk, visible=to_status == MemberStatus.ACTIVE
-    )
     active = to_status == MemberStatus.ACTIVE
     User.objects.filter(pk=member.user_id).update(
         is_active=active, session_epoch=F("session_epoch") + (0 if active else 1)
