@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from tradepost.members import services
 from tradepost.members.models import Member, User
+from tradepost.terms.registration import RegistrationInput, member_register
 
 PASSWORD = "purple-anchor-delta-7"
 _seq = itertools.count(1)
@@ -53,7 +53,7 @@ def registration_payload(**overrides) -> dict:
 
 def member_create(**overrides) -> Member:
     payload = registration_payload(**overrides)
-    return services.member_register(data=services.RegistrationInput(**payload), ip="203.0.113.7")
+    return member_register(data=RegistrationInput(**payload), ip="203.0.113.7")
 
 
 def staff_create(*, username: str = "staff", role: str | None = None, superuser=False) -> User:

@@ -23,6 +23,7 @@ from tradepost.members.models import (
     StaffRole,
     User,
 )
+from tradepost.terms.registration import RegistrationInput, member_register
 from tradepost.trust.services import member_change_status
 
 BACKEND = "tradepost.members.backends.MemberLoginBackend"
@@ -293,7 +294,7 @@ def test_member_without_staff_flag_cannot_open_the_console(supplier):
 def refused_attempt(existing: Member) -> dict:
     payload = registration_payload(country="DE", email=existing.email, phone=existing.phone)
     with pytest.raises(DomainError):
-        services.member_register(data=services.RegistrationInput(**payload), ip="203.0.113.9")
+        member_register(data=RegistrationInput(**payload), ip="203.0.113.9")
     return payload
 
 
@@ -325,7 +326,7 @@ def test_approve_second_account_creates_one_approval_per_attempt(trust_agent):
     assert approval.reason == "Separate legal entity of the same group; documents checked."
     assert approval.email == identity.email_identity(existing.email)
     assert approval.phone == existing.phone
-    second = services.member_register(data=services.RegistrationInput(**payload), ip="203.0.113.9")
+    second = member_register(data=RegistrationInput(**payload), ip="203.0.113.9")
     approval.refresh_from_db()
     assert approval.used_by == second
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from tradepost.members.management.commands.demo_data import (
+from tradepost.catalog.management.commands.demo_data import (
     CREDENTIALS_FILE,
     DEMO_MEMBER_PASSWORD,
     DEMO_MEMBERS,

@@ -283,8 +283,10 @@ def _mount() -> None:
     from tradepost.members.api import router as members_router
     from tradepost.notices.api import router as notices_router
     from tradepost.terms.api import router as terms_router
+    from tradepost.terms.registration_api import router as registration_router
 
     api.add_router("/auth", auth_router, tags=["auth"])
+    api.add_router("/", registration_router, tags=["members"])
     api.add_router("/", members_router, tags=["members"])
     api.add_router("/", catalog_router, tags=["catalog"])
     api.add_router("/", search_router, tags=["search"])

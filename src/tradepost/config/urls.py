@@ -4,6 +4,8 @@ from django.urls import include, path
 from tradepost.catalog import media
 from tradepost.config.api import api
 from tradepost.members import views as member_views
+from tradepost.members.urls import urlpatterns as member_urlpatterns
+from tradepost.terms import registration_views
 from tradepost.terms import views as terms_views
 
 handler400 = "tradepost.config.views.bad_request"
@@ -11,6 +13,13 @@ handler400 = "tradepost.config.views.bad_request"
 admin.site.site_header = "Tradepost operator console"
 admin.site.site_title = "Tradepost console"
 admin.site.index_title = "Operations"
+
+# The "members" namespace: the members app's pages plus those whose use case reaches a higher
+# layer (registration records the Terms acceptance).
+member_patterns = [
+    path("register/", registration_views.register, name="register"),
+    *member_urlpatterns,
+]
 
 urlpatterns = [
     path("", member_views.home, name="home"),
@@ -20,6 +29,6 @@ urlpatterns = [
     path("terms", terms_views.terms_in_force, name="terms"),
     path("terms/", include("tradepost.terms.urls")),
     path("notices/", include("tradepost.notices.urls")),
-    path("", include("tradepost.members.urls")),
+    path("", include((member_patterns, "members"))),
     path("", include("tradepost.catalog.urls")),
 ]

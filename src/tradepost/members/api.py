@@ -1,4 +1,8 @@
-"""Members API: registration, login, the member's own account, tokens, referees."""
+"""Members API: login, the member's own account, tokens, referees.
+
+Registration (`POST /members`) records the Terms acceptance, so it lives a layer up, in
+`tradepost.terms.registration_api`; it uses the schemas defined here.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,13 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
-from tradepost import ratelimit
 from tradepost.api_limits import NOT_BLANK, limits, string_items
 from tradepost.errors import NotFound
-from tradepost.http import client_ip, request_access_country
+from tradepost.http import client_ip
 from tradepost.members import selectors, services
 from tradepost.members.identity import EMAIL_MAX_LENGTH
 from tradepost.members.middleware import mark_session_start
 from tradepost.members.models import BusinessType, Member
-from tradepost.members.rules import REGISTRATIONS_FROM_ADDRESS
 from tradepost.members.services.common import REGISTRATION_NUMBER_MAX_LENGTH, ROLES
 from tradepost.policy import COUNTRY_CODES, SITES
 
@@ -237,23 +239,6 @@ def logout(request: HttpRequest):
 
 
 # --- Members ------------------------------------------------------------------------------
-
-
-@router.post("/members", response={201: MemberOut}, auth=None)
-def register(request: HttpRequest, payload: RegisterIn):
-    """Register a business as a member (clauses 1.2, 2.1, 4.1, 4.2, 5.1, 5.11); throttled
-    per client address (429 with Retry-After)."""
-    ratelimit.check_request(request, "registration", message=REGISTRATIONS_FROM_ADDRESS)
-    member = services.member_register(
-        data=services.RegistrationInput(
-            **{
-                **payload.dict(),
-                "access_country": payload.access_country or request_access_country(request),
-            }
-        ),
-        ip=client_ip(request),
-    )
-    return Status(201, selectors.member_profile(member))
 
 
 @router.get("/members/me", response=MemberOut)

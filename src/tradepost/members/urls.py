@@ -1,3 +1,6 @@
+"""Member pages. `register/` (terms layer) and `account/profile/` (catalog layer) join this
+namespace in config/urls.py: their use cases reach above members."""
+
 from django.urls import path
 
 from tradepost.members import views
@@ -5,7 +8,6 @@ from tradepost.members import views
 app_name = "members"
 
 urlpatterns = [
-    path("register/", views.register, name="register"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.account, name="account"),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tradepost import ratelimit
 from tradepost.errors import DomainError, NotFound, Throttled
-from tradepost.http import client_ip, request_access_country
+from tradepost.http import client_ip
 from tradepost.members import selectors, services
 from tradepost.members.forms import (
     ApiTokenForm,
@@ -33,14 +33,12 @@ from tradepost.members.forms import (
     PasswordResetForm,
     ProfileForm,
     RefereeForm,
-    RegistrationForm,
     SetPasswordForm,
     country_name,
 )
 from tradepost.members.middleware import mark_session_start
-from tradepost.members.models import BusinessType, Member, MemberStatus, Site
-from tradepost.members.rules import REGISTRATIONS_FROM_ADDRESS, RESET_REQUESTS_FROM_ADDRESS
-from tradepost.terms.selectors import acceptance_history
+from tradepost.members.models import BusinessType, Member, MemberStatus, Site, User
+from tradepost.members.rules import RESET_REQUESTS_FROM_ADDRESS
 
 LOGIN_BACKEND = "tradepost.members.backends.MemberLoginBackend"
 LOCKOUT_MESSAGE = (
@@ -54,32 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- Registration, login, logout -----------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@ratelimit.page_rate_limited("registration", methods=("POST",), message=REGISTRATIONS_FROM_ADDRESS)
-def register(request: HttpRequest) -> HttpResponse:
-    """Clauses 1.1, 1.2, 2.1, 4.1, 4.2, 5.1, 5.11: register a business, then log it in."""
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        fields = form.registration_fields()
-        fields["access_country"] = fields["access_country"] or request_access_country(request)
-        try:
-            member = services.member_register(
-                data=services.RegistrationInput(**fields), ip=client_ip(request)
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            _start_session(request, member.user)
-            messages.success(
-                request,
-                f"Welcome to Tradepost. Your member ID is {member.member_id}: log in with it "
-                "or with your email (clause 4.2).",
-            )
-            return redirect("members:account")
-    return render(request, "members/register.html", {"form": form})
 
 
 @never_cache
@@ -102,7 +74,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            _start_session(request, user)
+            start_session(request, user)
             return redirect(next_url or "members:account")
     return render(request, "members/login.html", {"form": form, "next": next_url})
 
@@ -138,7 +110,7 @@ def _throttled_page(
     return response
 
 
-def _start_session(request: HttpRequest, user) -> None:
+def start_session(request: HttpRequest, user: User) -> None:
     """`login()` rotates the session key (no fixation); the timeouts start now."""
     login(request, user, backend=LOGIN_BACKEND)
     mark_session_start(request)
@@ -288,7 +260,6 @@ def _account_page(
         ],
         "tokens": selectors.api_tokens_for_user(request.user)[:50],
         "referees": member.referees.all(),
-        "acceptances": acceptance_history(member_pk=member.pk),
         "profile_form": profile_form or ProfileForm.for_profile(profile),
         "token_form": token_form or ApiTokenForm(),
         "referee_form": referee_form or RefereeForm(),

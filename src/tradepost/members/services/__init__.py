@@ -17,15 +17,6 @@ from tradepost.members.services.common import (  # noqa: F401
     AccountNotActive,
     DuplicateAccount,
     InvalidCredentials,
-    _choice,
-    _Cleaned,
-    _duplicate_error,
-    _identity_claims,
-    _optional_text,
-    _password_problems,
-    _required_reason,
-    _required_text,
-    _roles,
 )
 from tradepost.members.services.profile import (  # noqa: F401
     EDITABLE_FIELDS,
@@ -35,11 +26,8 @@ from tradepost.members.services.profile import (  # noqa: F401
 )
 from tradepost.members.services.registration import (  # noqa: F401
     RegistrationInput,
-    _clean_registration,
-    _member_create,
-    _new_member_id,
-    _record_refusal,
-    _usable_approval,
-    member_register,
+    member_create,
+    registration_clean,
+    registration_refusal_record,
     second_account_approve,
 )

@@ -24,7 +24,9 @@ from tradepost.members.models import (
 from tradepost.members.services.common import (
     AccountNotActive,
     InvalidCredentials,
-    _required_reason,
+)
+from tradepost.members.validation import (
+    required_reason,
 )
 
 # --- Login and tokens ---------------------------------------------------------------------
@@ -137,7 +139,7 @@ def member_status_set(*, member: Member, to_status: str, reason: str, by: User) 
     Enforcement calls this through `trust.services.member_change_status`, which also hides
     the supplier's listings: call that one, not this.
     """
-    reason = _required_reason(reason, missing="A reason is required to change status.")
+    reason = required_reason(reason, missing="A reason is required to change status.")
     if to_status not in MemberStatus.values:
         raise InvalidInput("Unknown status.", fields={"status": [f"One of {MemberStatus.values}."]})
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)

@@ -21,13 +21,15 @@ from tradepost.members.models import (
 from tradepost.members.rules import contracting_entity_for
 from tradepost.members.services.common import (
     REGISTRATION_NUMBER_MAX_LENGTH,
-    _choice,
-    _Cleaned,
-    _duplicate_error,
-    _identity_claims,
-    _optional_text,
-    _required_text,
-    _roles,
+    duplicate_error,
+)
+from tradepost.members.validation import (
+    Cleaned,
+    choice,
+    identity_claims,
+    optional_text,
+    required_text,
+    roles_clean,
 )
 
 # --- Profile (clause 5.2) -----------------------------------------------------------------
@@ -72,31 +74,31 @@ def member_update_profile(
         "roles": member.roles,
     }
     merged = {**current, **{k: v for k, v in changes.items() if v is not None}}
-    c = _Cleaned()
-    c.take("company_name", _required_text, merged["company_name"], "Company legal name", 200)
-    c.take("business_type", _choice, merged["business_type"], BusinessType, "Business type")
+    c = Cleaned()
+    c.take("company_name", required_text, merged["company_name"], "Company legal name", 200)
+    c.take("business_type", choice, merged["business_type"], BusinessType, "Business type")
     country = c.take("country", identity.normalise_country, merged["country"])
     c.take("access_country", identity.normalise_country, merged["access_country"])
-    c.take("address", _required_text, merged["address"], "Address", 1000, multiline=True)
-    c.take("contact_name", _required_text, merged["contact_name"], "Contact person", 200)
+    c.take("address", required_text, merged["address"], "Address", 1000, multiline=True)
+    c.take("contact_name", required_text, merged["contact_name"], "Contact person", 200)
     c.take("email", identity.clean_email, merged["email"])
     if country:
         c.take("phone", identity.clean_phone, merged["phone"], country=country)
     c.take(
         "registration_number",
-        _optional_text,
+        optional_text,
         merged["registration_number"],
         "Registration number",
         REGISTRATION_NUMBER_MAX_LENGTH,
     )
-    c.take("roles", _roles, merged["roles"])
+    c.take("roles", roles_clean, merged["roles"])
     if c.errors:
         raise InvalidInput("Please correct the highlighted fields.", fields=c.errors)
     new = c.values
     diff = {k: [current[k], new[k]] for k in EDITABLE_FIELDS if current[k] != new[k]}
     if not diff:
         return member
-    claims = _identity_claims(new)
+    claims = identity_claims(new)
     old_claims = set(member.identifiers.values_list("kind", "value"))
     added = [(k, v) for k, v in claims if (k, v) not in old_claims]
     if added:
@@ -105,7 +107,7 @@ def member_update_profile(
             query |= Q(kind=kind, value=value)
         taken = list(MemberIdentifier.objects.filter(query).exclude(member=member))
         if taken:
-            raise _duplicate_error(taken)
+            raise duplicate_error(taken)
     member.identifiers.exclude(
         pk__in=[i.pk for i in member.identifiers.all() if (i.kind, i.value) in set(claims)]
     ).delete()
@@ -115,7 +117,7 @@ def member_update_profile(
                 MemberIdentifier(member=member, kind=k, value=v) for k, v in added
             )
     except IntegrityError:
-        raise _duplicate_error([]) from None
+        raise duplicate_error([]) from None
     for key in EDITABLE_FIELDS:
         if key == "roles":
             member.is_buyer = "buyer" in new["roles"]
@@ -153,14 +155,14 @@ def referee_add(
     consent_given: bool,
 ) -> BusinessReferee:
     """Clause 5.8: the member warrants the referee consented; we record that warranty."""
-    c = _Cleaned()
-    c.take("name", _required_text, name, "Referee name", 200)
-    c.take("company", _optional_text, company, "Company", 200)
+    c = Cleaned()
+    c.take("name", required_text, name, "Referee name", 200)
+    c.take("company", optional_text, company, "Company", 200)
     if email:
         c.take("email", identity.clean_email, email)
     if phone:
         c.take("phone", identity.clean_phone, phone, country=member.country)
-    c.take("relationship", _optional_text, relationship, "Relationship", 200)
+    c.take("relationship", optional_text, relationship, "Relationship", 200)
     if c.errors:
         raise InvalidInput("Please correct the highlighted fields.", fields=c.errors)
     Member.objects.select_for_update().filter(pk=member.pk).first()  # serialise the count

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,19 +28,18 @@ from tradepost.members.services.common import (
     REGISTRATION_NUMBER_MAX_LENGTH,
     SECOND_ACCOUNT_APPROVAL_DAYS,
     DuplicateAccount,
-    _choice,
-    _Cleaned,
-    _duplicate_error,
-    _identity_claims,
-    _optional_text,
-    _password_problems,
-    _required_reason,
-    _required_text,
-    _roles,
+    duplicate_error,
 )
-from tradepost.terms.models import AcceptanceMethod
-from tradepost.terms.selectors import terms_version_in_force
-from tradepost.terms.services import terms_accept
+from tradepost.members.validation import (
+    Cleaned,
+    choice,
+    identity_claims,
+    optional_text,
+    password_problems,
+    required_reason,
+    required_text,
+    roles_clean,
+)
 
 
 @dataclass
@@ -61,29 +61,30 @@ class RegistrationInput:
     roles: list[str] | None = None
 
 
-def _clean_registration(data: RegistrationInput) -> _Cleaned:
-    c = _Cleaned()
-    c.take("site", _choice, data.site, Site, "Site")
-    c.take("company_name", _required_text, data.company_name, "Company legal name", 200)
-    c.take("business_type", _choice, data.business_type, BusinessType, "Business type")
+def registration_clean(data: RegistrationInput) -> dict[str, Any]:
+    """The registration's cleaned values, or InvalidInput naming every field's problems."""
+    c = Cleaned()
+    c.take("site", choice, data.site, Site, "Site")
+    c.take("company_name", required_text, data.company_name, "Company legal name", 200)
+    c.take("business_type", choice, data.business_type, BusinessType, "Business type")
     country = c.take("country", identity.normalise_country, data.country)
     if data.access_country:
         c.take("access_country", identity.normalise_country, data.access_country)
     elif country:
         c.values["access_country"] = country
-    c.take("address", _required_text, data.address, "Address", 1000, multiline=True)
-    c.take("contact_name", _required_text, data.contact_name, "Contact person", 200)
+    c.take("address", required_text, data.address, "Address", 1000, multiline=True)
+    c.take("contact_name", required_text, data.contact_name, "Contact person", 200)
     c.take("email", identity.clean_email, data.email)
     if country:
         c.take("phone", identity.clean_phone, data.phone, country=country)
     c.take(
         "registration_number",
-        _optional_text,
+        optional_text,
         data.registration_number,
         "Registration number",
         REGISTRATION_NUMBER_MAX_LENGTH,
     )
-    c.take("roles", _roles, data.roles)
+    c.take("roles", roles_clean, data.roles)
     if not data.attest_legal_age:
         c.errors["attest_legal_age"] = [
             "You must confirm you are of legal age to form a binding contract (clause 1.2)."
@@ -94,13 +95,15 @@ def _clean_registration(data: RegistrationInput) -> _Cleaned:
         ]
     if not data.accept_terms:
         c.errors["accept_terms"] = ["You must accept the Terms of Use to register (clause 1.1)."]
-    password_errors = _password_problems(
+    password_errors = password_problems(
         data.password or "",
         User(username=c.values.get("company_name", ""), email=c.values.get("email", "")),
     )
     if password_errors:
         c.errors["password"] = password_errors
-    return c
+    if c.errors:
+        raise InvalidInput("Please correct the highlighted fields.", fields=c.errors)
+    return c.values
 
 
 def _new_member_id(country: str) -> str:
@@ -125,57 +128,48 @@ def _usable_approval(matches: list[MemberIdentifier]) -> SecondAccountApproval |
     return approvals.order_by("created_at", "pk").first()
 
 
-def _record_refusal(matches: list[MemberIdentifier], values: dict, ip: str | None) -> None:
+def registration_refusal_record(
+    *, error: DuplicateAccount, values: dict[str, Any], ip: str | None
+) -> None:
+    """Clause 4.1: every identifier a refused registration shares with a member becomes a
+    duplicate signal. Call it outside the refused registration's transaction, which rolls
+    back, so the signals stay."""
+    matches: list[MemberIdentifier] = error.extra.pop("matches", [])
     attempt = {k: values.get(k) for k in ("site", "company_name", "country", "email", "phone")}
     attempt["registration_number"] = values.get("registration_number", "")
-    DuplicateSignal.objects.bulk_create(
-        DuplicateSignal(
-            kind=m.kind,
-            value=m.value,
-            existing_member_id=m.member_id,
-            outcome=SignalOutcome.REFUSED,
-            attempt=attempt,
-            ip=ip,
+    with transaction.atomic():
+        DuplicateSignal.objects.bulk_create(
+            DuplicateSignal(
+                kind=m.kind,
+                value=m.value,
+                existing_member_id=m.member_id,
+                outcome=SignalOutcome.REFUSED,
+                attempt=attempt,
+                ip=ip,
+            )
+            for m in matches
         )
-        for m in matches
-    )
-
-
-def member_register(*, data: RegistrationInput, ip: str | None) -> Member:
-    """Clauses 1.2, 4.1, 4.2, 5.1, 5.11, 2.1: register a business as a member.
-
-    Refuses a registration whose normalised email, phone or registration number is already
-    held (unless staff approved a second account); every match is recorded as a signal.
-    The refusal is recorded even though the registration itself rolls back.
-    """
-    cleaned = _clean_registration(data)
-    if cleaned.errors:
-        raise InvalidInput("Please correct the highlighted fields.", fields=cleaned.errors)
-    values = cleaned.values
-    claims = _identity_claims(values)
-    try:
-        return _member_create(values=values, claims=claims, password=data.password, ip=ip)
-    except DuplicateAccount as exc:
-        matches = exc.extra.pop("matches")
-        with transaction.atomic():
-            _record_refusal(matches, values, ip)
-        raise
 
 
 @transaction.atomic
-def _member_create(
-    *, values: dict, claims: list[tuple[str, str]], password: str, ip: str | None
-) -> Member:
+def member_create(*, values: dict[str, Any], password: str, ip: str | None) -> Member:
+    """Clauses 4.1, 4.2, 2.1: the member and its login from cleaned registration values.
+
+    Refuses (DuplicateAccount, its matches in `extra["matches"]`) a registration whose
+    normalised email, phone or registration number is already held, unless staff approved a
+    second account. Registration also records the acceptance of the Terms in force (1.1):
+    `terms.registration.member_register` does both in one transaction; call that.
+    """
+    claims = identity_claims(values)
     query = Q()
     for kind, value in claims:
         query |= Q(kind=kind, value=value)
     matches = list(MemberIdentifier.objects.filter(query).select_related("member"))
     approval = _usable_approval(matches) if matches else None
     if matches and approval is None:
-        error = _duplicate_error(matches)
+        error = duplicate_error(matches)
         error.extra["matches"] = matches
         raise error
-    version = terms_version_in_force(site=values["site"])
     decision = contracting_entity_for(
         site=values["site"], country=values["country"], access_country=values["access_country"]
     )
@@ -216,7 +210,7 @@ def _member_create(
     except IntegrityError:
         # Lost a race with a concurrent registration of the same identifiers.
         raced = list(MemberIdentifier.objects.filter(query).exclude(member=member))
-        error = _duplicate_error(raced)
+        error = duplicate_error(raced)
         error.extra["matches"] = raced
         raise error from None
     if approval is not None:
@@ -235,7 +229,6 @@ def _member_create(
             )
             for m in matches
         )
-    terms_accept(member_pk=member.pk, version=version, method=AcceptanceMethod.REGISTRATION, ip=ip)
     return member
 
 
@@ -248,7 +241,7 @@ def second_account_approve(
     Only a refused registration can be approved. Approving the same attempt again while its
     approval is unused answers that approval, so a repeated click never allows two accounts.
     """
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     if signal.outcome != SignalOutcome.REFUSED:
         raise Conflict("Only a refused registration can be approved.")
     attempt = signal.attempt or {}

@@ -1,4 +1,5 @@
-"""The banner on every page for a member who must accept a new version of the Terms (1.3)."""
+"""The banner on every page for a member who must accept a new version of the Terms (1.3), and
+the account page's history of what the member accepted (1.1, 1.3, 1.5, 4.4)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,9 @@ def terms_acceptance_banner(context: Context) -> dict[str, Any]:
             member_pk, site = found
             pending = selectors.terms_acceptance_pending(member_pk=member_pk, site=site)
     return {"pending": pending, "request": request}
+
+
+@register.inclusion_tag("terms/_acceptance_history.html")
+def terms_acceptance_history(member: Any) -> dict:
+    """Every version of the Terms and of any Additional Agreement the member accepted."""
+    return {"acceptances": selectors.acceptance_history(member_pk=member.pk)}

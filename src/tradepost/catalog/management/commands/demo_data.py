@@ -1,6 +1,9 @@
-"""`tradepost demo_data`: load demo members and a demo staff login, once.
+"""`tradepost demo_data`: load demo members, their listings and a demo staff login, once.
 
-Members are registered through `services.member_register`, as in production, so each one
+In the catalog app, the highest layer it loads data for (members, their Terms acceptance,
+listings).
+
+Members are registered through `terms.registration.member_register`, as in production, so each one
 carries its clause 2.1 contracting entity and its Terms acceptance. The demo covers every
 branch of 2.1: mainland China, Hong Kong, elsewhere, the AliExpress Relevant Jurisdiction
 override and Alibaba Sites accessed from a Relevant Jurisdiction (also by a Chinese member).
@@ -24,8 +27,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from tradepost.catalog.demo import demo_listings_load
-from tradepost.members import identity, services
+from tradepost.members import identity
 from tradepost.members.models import Member, StaffRole, User
+from tradepost.terms.registration import RegistrationInput, member_register
 
 DEMO_MEMBER_PASSWORD = "harbour-lantern-demo-2020"  # noqa: S105 (documented demo password)
 STAFF_USERNAME = "demo-admin"
@@ -231,8 +235,8 @@ class Command(BaseCommand):
         phone = identity.clean_phone(spec.phone, country=spec.country)
         if Member.objects.filter(Q(email=spec.email) | Q(phone=phone)).exists():
             return False
-        services.member_register(
-            data=services.RegistrationInput(
+        member_register(
+            data=RegistrationInput(
                 site=spec.site,
                 company_name=spec.company_name,
                 business_type=spec.business_type,
