@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve test test-fast check fmt clean fuzz-api bench-notify bench-search
+.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,10 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/tradepost runserver $(HOST):$(PORT)
 
-## make test: the whole suite (unit, API, browser journeys).
+## make test: the whole suite (unit, API, browser journeys), on two workers (pytest-xdist).
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## make fuzz-api: schemathesis over every operation of /api/v1/openapi.json, anonymous and as
 ## a supplier and a buyer, on a throw-away test database: no server error, every response
@@ -37,9 +38,11 @@ FUZZ_EXAMPLES ?= 25
 fuzz-api: install
 	TRADEPOST_FUZZ_API=1 TRADEPOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 0 -p no:randomly tests/fuzz
 
+## make check: lint, format and the import contracts (the app layers, pyproject.toml).
 check: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff check --fix src tests bench
