@@ -95,20 +95,24 @@ def form_add_domain_error(
     field_for: Callable[[str], str] | None = None,
     problems_for: Callable[[str, list[str]], list[str]] | None = None,
     message: bool = False,
+    message_field: str | None = None,
 ) -> None:
     """Show a service's refusal on a form: each of `error.fields` next to its field (`field_for`
-    maps an error key such as `price_tiers[0].min_qty` to a form field; a key no field takes
-    goes on top of the form), and `error.message` on top when no field took the error, or
-    always with `message=True`. `problems_for(key, problems)` may reword a key's problems.
+    maps an error key such as `price_tiers[0].min_qty` to a form field; the problems of a key
+    no field takes go on top of the form), and `error.message` on top (or on `message_field`)
+    when no field took the error, or always with `message=True`. `problems_for(key, problems)`
+    may reword a key's problems.
 
     The one helper for pages, forms and the console: the API answers the same error as JSON.
     """
-    if message or not error.fields:
-        form.add_error(None, error.message)
+    targets = {
+        key: (name if (name := field_for(key) if field_for else key) in form.fields else None)
+        for key in error.fields
+    }
+    if message or not any(targets.values()):
+        form.add_error(message_field, error.message)
     for key, problems in error.fields.items():
-        name = field_for(key) if field_for is not None else key
-        target = name if name in form.fields else None
         if problems_for is not None:
             problems = problems_for(key, list(problems))
         for problem in problems:
-            form.add_error(target, problem)
+            form.add_error(targets[key], problem)

@@ -37,21 +37,15 @@ from tradepost.catalog.rules import Action
 from tradepost.catalog.selectors import listing_policy_in_force
 from tradepost.catalog.services.profiles import LISTING_CAP_OVERRIDE_MAX
 from tradepost.catalog.views import screening_rows
+from tradepost.console import ReadOnlyInline, form_add_domain_error
 from tradepost.errors import DomainError
 
 MODERATE_PERMISSION = "catalog.moderate_listing"
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a domain error's field problems on the form's fields, the rest on top."""
-    placed = False
-    for name, problems in exc.fields.items():
-        field = name.split("[")[0]  # "badges[0]": the first item of the badges field
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-        placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+    """Put a domain error on the form (`badges[0]` on the badges field): the shared helper."""
+    form_add_domain_error(form, exc, field_for=lambda key: key.split("[")[0])
 
 
 # --- Moderation (clause 6.1) ----------------------------------------------------------------
@@ -130,10 +124,8 @@ def _screening_html(listing: Listing):
     )
 
 
-class ListingTransitionInline(admin.TabularInline):
+class ListingTransitionInline(ReadOnlyInline):
     model = ListingTransition
-    extra = 0
-    can_delete = False
     fields = [
         "at",
         "from_status",
@@ -147,19 +139,11 @@ class ListingTransitionInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class LicenceGrantInline(admin.TabularInline):
+class LicenceGrantInline(ReadOnlyInline):
     model = LicenceGrant
-    extra = 0
-    can_delete = False
     fields = ["granted_at", "member", "terms_version", "content_sha256"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Listing)
@@ -237,7 +221,7 @@ class ListingAdmin(admin.ModelAdmin):
                     else None,
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 listing.refresh_from_db()
                 self.message_user(

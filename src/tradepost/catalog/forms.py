@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from tradepost.catalog.rules import INCOTERMS_2020
+from tradepost.console import form_add_domain_error
 from tradepost.errors import DomainError
 
 TIER_ROWS = 5
@@ -142,13 +143,14 @@ class ListingForm(_Plain, forms.Form):
 
     def add_domain_error(self, exc: DomainError) -> None:
         """Put the service's field errors next to the fields they are about."""
-        for key, messages in exc.fields.items():
-            name = _form_field(key)
-            prefix = f"{key}: " if "[" in key and not name.startswith("tier_") else ""
-            for message in messages:
-                self.add_error(name if name in self.fields else None, prefix + message)
-        if not exc.fields:
-            self.add_error(None, exc.message)
+        form_add_domain_error(self, exc, field_for=_form_field, problems_for=_prefixed)
+
+
+def _prefixed(key: str, problems: list[str]) -> list[str]:
+    """An error about one item of a list field names the item, unless a tier row shows it."""
+    if "[" in key and not _form_field(key).startswith("tier_"):
+        return [f"{key}: {problem}" for problem in problems]
+    return problems
 
 
 def _form_field(key: str) -> str:
@@ -188,12 +190,7 @@ class SupplierProfileForm(_Plain, forms.Form):
         }
 
     def add_domain_error(self, exc: DomainError) -> None:
-        for key, messages in exc.fields.items():
-            name = key.split("[", 1)[0]
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-        if not exc.fields:
-            self.add_error(None, exc.message)
+        form_add_domain_error(self, exc, field_for=lambda key: key.split("[", 1)[0])
 
 
 class CertificationForm(_Plain, forms.Form):
@@ -202,8 +199,4 @@ class CertificationForm(_Plain, forms.Form):
     document = forms.FileField(label="Document", help_text="PDF or image, at most 10 MB.")
 
     def add_domain_error(self, exc: DomainError) -> None:
-        for key, messages in exc.fields.items():
-            for message in messages:
-                self.add_error(key if key in self.fields else None, message)
-        if not exc.fields:
-            self.add_error(None, exc.message)
+        form_add_domain_error(self, exc)

@@ -22,6 +22,7 @@ from tradepost.catalog import selectors, services
 from tradepost.catalog.forms import CertificationForm, ImageForm, ListingForm, SupplierProfileForm
 from tradepost.catalog.models import Category, Listing, ListingStatus
 from tradepost.catalog.screening import ListingContent, screen_listing
+from tradepost.console import form_add_domain_error
 from tradepost.errors import DomainError, InvalidInput, NotFound
 from tradepost.http import client_ip
 from tradepost.members.models import Member
@@ -255,11 +256,7 @@ def listing_image_add(request: HttpRequest, member: Member, listing_id: int) -> 
                 ip=client_ip(request),
             )
         except DomainError as exc:
-            for problems in exc.fields.values():
-                for problem in problems:
-                    form.add_error("image", problem)
-            if not exc.fields:
-                form.add_error("image", exc.message)
+            form_add_domain_error(form, exc, field_for=lambda key: "image", message_field="image")
         else:
             messages.success(request, "The image is added.")
             return redirect(reverse("catalog:listing_edit", args=[listing.pk]) + "#images")

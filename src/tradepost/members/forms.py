@@ -15,6 +15,7 @@ import pycountry
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from tradepost.console import form_add_domain_error
 from tradepost.errors import DomainError
 from tradepost.members.models import BusinessType, Site
 
@@ -112,16 +113,12 @@ class DomainErrorFormMixin:
     }
 
     def add_domain_error(self, error: DomainError) -> None:
-        self.add_error(None, error.message)
-        for name, messages in error.fields.items():
-            if name not in self.fields:
-                for message in messages:
-                    self.add_error(None, message)
-                continue
+        def reworded(name: str, problems: list[str]) -> list[str]:
             if name in self.blank_choice_messages and not self.cleaned_data.get(name):
-                messages = [self.blank_choice_messages[name]]
-            for message in messages:
-                self.add_error(name, message)
+                return [self.blank_choice_messages[name]]
+            return problems
+
+        form_add_domain_error(self, error, problems_for=reworded, message=True)
 
 
 class RegistrationForm(PlainLabels, AddressMixin, DomainErrorFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from tradepost.console import ReadOnlyAdmin, ReadOnlyInline, field_names, form_add_domain_error
 from tradepost.errors import DomainError
 from tradepost.notices import selectors, services
 from tradepost.notices.forms import DispatchRecordForm, InboundNoticeForm, NoticeIssueForm
@@ -30,10 +31,6 @@ from tradepost.notices.models import (
 from tradepost.notices.rules import PHYSICAL_CHANNELS
 
 
-def _readonly(model) -> list[str]:
-    return [f.name for f in model._meta.fields]
-
-
 def _form_page(
     model_admin: admin.ModelAdmin, request: HttpRequest, form, *, title: str, submit: str, obj=None
 ) -> HttpResponse:
@@ -46,17 +43,6 @@ def _form_page(
         "original": obj,
     }
     return TemplateResponse(request, "admin/notices/form.html", context)
-
-
-def _add_domain_error(form, exc: DomainError) -> None:
-    placed = False
-    for field, problems in exc.fields.items():
-        if field in form.fields:
-            for problem in problems:
-                form.add_error(field, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @admin.register(Notice)
@@ -77,7 +63,7 @@ class NoticeAdmin(admin.ModelAdmin):
     list_select_related = ["member"]
     raw_id_fields = ["member", "campaign", "posting", "terms_version"]
     date_hierarchy = "created_at"
-    readonly_fields = [*_readonly(Notice), "dispatch"]
+    readonly_fields = [*field_names(Notice), "dispatch"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -113,7 +99,7 @@ class NoticeAdmin(admin.ModelAdmin):
             try:
                 notice = services.notice_issue(by=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 self.log_addition(request, notice, f"Issued by {notice.channel}")
                 self.message_user(request, f"Notice #{notice.pk} issued.", messages.SUCCESS)
@@ -134,7 +120,7 @@ class NoticeAdmin(admin.ModelAdmin):
                     notice_pk=notice.pk, by=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                _add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 self.log_change(request, notice, f"Dispatch recorded: {notice.dispatch_reference}")
                 self.message_user(
@@ -150,15 +136,10 @@ class NoticeAdmin(admin.ModelAdmin):
         return _form_page(self, request, form, title=title, submit="Record dispatch", obj=notice)
 
 
-class EmailAttemptInline(admin.TabularInline):
+class EmailAttemptInline(ReadOnlyInline):
     model = EmailAttempt
     fields = ["attempted_at", "accepted", "to_address", "error"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(EmailDelivery)
@@ -175,7 +156,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["to_address", "message_id", "notice__member__member_id"]
     list_select_related = ["notice"]
-    readonly_fields = _readonly(EmailDelivery)
+    readonly_fields = field_names(EmailDelivery)
     inlines = [EmailAttemptInline]
     actions = ["send_again"]
 
@@ -206,7 +187,7 @@ class NoticeCampaignAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["status", "site"]
-    readonly_fields = [*_readonly(NoticeCampaign), "emails"]
+    readonly_fields = [*field_names(NoticeCampaign), "emails"]
     actions = ["resume"]
 
     def has_add_permission(self, request) -> bool:
@@ -248,7 +229,7 @@ class InboundLegalNoticeAdmin(admin.ModelAdmin):
     list_filter = ["flagged_wrong_entity", "addressed_entity", "channel"]
     search_fields = ["sender_name", "subject", "reference", "member__member_id"]
     list_select_related = ["member"]
-    readonly_fields = _readonly(InboundLegalNotice)
+    readonly_fields = field_names(InboundLegalNotice)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -265,7 +246,7 @@ class InboundLegalNoticeAdmin(admin.ModelAdmin):
             try:
                 inbound = services.inbound_notice_register(by=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _add_domain_error(form, exc)
+                form_add_domain_error(form, exc)
             else:
                 self.log_addition(request, inbound, "Registered")
                 level = messages.WARNING if inbound.flagged_wrong_entity else messages.SUCCESS
@@ -279,19 +260,9 @@ class InboundLegalNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffAction)
-class StaffActionAdmin(admin.ModelAdmin):
+class StaffActionAdmin(ReadOnlyAdmin):
     """Failed emails sent again and fan-outs resumed, with the staff member who asked."""
 
     list_display = ["at", "action", "delivery", "campaign", "by"]
     list_filter = ["action"]
     list_select_related = ["by"]
-    readonly_fields = _readonly(StaffAction)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

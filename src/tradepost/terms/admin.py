@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpResponse
 
+from tradepost.console import ReadOnlyAdmin, ReadOnlyInline, field_names, form_add_domain_error
 from tradepost.errors import InvalidInput
 from tradepost.members.models import Member
 from tradepost.terms import export, services
@@ -25,32 +26,22 @@ from tradepost.terms.models import (
 )
 
 
-class ClauseInline(admin.TabularInline):
+class ClauseInline(ReadOnlyInline):
     """Read-only: a posted version is never edited (clause 1.3 amends by a new version)."""
 
     model = Clause
     fields = ["number", "heading", "lead_in", "text"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(parent__isnull=True)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class TranslationInline(admin.TabularInline):
+class TranslationInline(ReadOnlyInline):
     model = TermsTranslation
     fields = ["language", "is_governing", "created_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TermsVersion)
@@ -101,24 +92,15 @@ def export_acceptances_json(modeladmin, request, queryset):
 
 
 @admin.register(TermsAcceptance)
-class TermsAcceptanceAdmin(admin.ModelAdmin):
+class TermsAcceptanceAdmin(ReadOnlyAdmin):
     """Acceptances are evidence (1.1, 4.4): read-only. Search a member ID, select the rows and
     export that member's whole history, Terms and Additional Agreements."""
 
     list_display = ["member", "version", "method", "accepted_at", "ip"]
     list_filter = ["method", "version__site"]
     search_fields = ["member__member_id", "member__company_name"]
-    readonly_fields = [f.name for f in TermsAcceptance._meta.fields]
+    readonly_fields = field_names(TermsAcceptance)
     actions = [export_acceptances_csv, export_acceptances_json]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SiteTermsSettings)
@@ -206,12 +188,10 @@ class AdditionalAgreementForm(forms.ModelForm):
                 title=data.get("title") or "",
             )
         except InvalidInput as exc:
-            for name, problems in exc.fields.items():
-                for problem in problems:
-                    if name in self.fields and name not in self.errors:
-                        self.add_error(name, problem)
-                    elif name not in self.fields:
-                        self.add_error(None, problem)
+            # A field the form already refused keeps its own message.
+            form_add_domain_error(
+                self, exc, problems_for=lambda key, problems: [] if key in self.errors else problems
+            )
         return data
 
 
