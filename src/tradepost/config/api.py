@@ -278,6 +278,7 @@ def _unexpected(request, exc):
 
 def _mount() -> None:
     from tradepost.catalog.api import router as catalog_router
+    from tradepost.catalog.member_api import router as member_account_router
     from tradepost.catalog.search_api import router as search_router
     from tradepost.members.api import auth_router
     from tradepost.members.api import router as members_router
@@ -287,6 +288,7 @@ def _mount() -> None:
 
     api.add_router("/auth", auth_router, tags=["auth"])
     api.add_router("/", registration_router, tags=["members"])
+    api.add_router("/", member_account_router, tags=["members"])
     api.add_router("/", members_router, tags=["members"])
     api.add_router("/", catalog_router, tags=["catalog"])
     api.add_router("/", search_router, tags=["search"])

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tradepost.catalog import media
+from tradepost.catalog import member_views as catalog_member_views
 from tradepost.config.api import api
 from tradepost.members import views as member_views
 from tradepost.members.urls import urlpatterns as member_urlpatterns
@@ -15,9 +16,10 @@ admin.site.site_title = "Tradepost console"
 admin.site.index_title = "Operations"
 
 # The "members" namespace: the members app's pages plus those whose use case reaches a higher
-# layer (registration records the Terms acceptance).
+# layer (registration records the Terms acceptance; a profile edit keeps listings in step).
 member_patterns = [
     path("register/", registration_views.register, name="register"),
+    path("account/profile/", catalog_member_views.profile_update, name="profile_update"),
     *member_urlpatterns,
 ]
 

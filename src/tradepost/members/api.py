@@ -1,7 +1,9 @@
 """Members API: login, the member's own account, tokens, referees.
 
-Registration (`POST /members`) records the Terms acceptance, so it lives a layer up, in
-`tradepost.terms.registration_api`; it uses the schemas defined here.
+Two operations use the schemas here but live a layer up, where their use case reaches:
+`POST /members` (registration records the Terms acceptance) in
+`tradepost.terms.registration_api`, and `GET`/`PATCH /members/me` (a profile edit keeps the
+supplier's listings in step) in `tradepost.catalog.member_api`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from pydantic import StrictBool
 
 from tradepost.api_limits import NOT_BLANK, limits, string_items
 from tradepost.errors import NotFound
-from tradepost.http import client_ip
 from tradepost.members import selectors, services
 from tradepost.members.identity import EMAIL_MAX_LENGTH
 from tradepost.members.middleware import mark_session_start
@@ -201,7 +202,8 @@ class OkOut(Schema):
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def _member(request: HttpRequest) -> Member:
+def request_member(request: HttpRequest) -> Member:
+    """The member the request is authenticated as; 404 for a staff account without one."""
     member = selectors.member_for_user(request.user)
     if member is None:
         raise NotFound("This account is not a member account.")
@@ -241,29 +243,11 @@ def logout(request: HttpRequest):
 # --- Members ------------------------------------------------------------------------------
 
 
-@router.get("/members/me", response=MemberOut)
-def me(request: HttpRequest):
-    """The member's account: ID, status, site, contracting entity, law, courts, notice address."""
-    return selectors.member_profile(_member(request))
-
-
-@router.patch("/members/me", response=MemberOut)
-def update_me(request: HttpRequest, payload: MemberPatch):
-    """Keep your information current (clause 5.2). Every edit is kept as a revision."""
-    member = services.member_update_profile(
-        member=_member(request),
-        by=request.user,
-        changes=payload.dict(exclude_unset=True),
-        ip=client_ip(request),
-    )
-    return selectors.member_profile(member)
-
-
 @router.get("/members/me/revisions", response=list[RevisionOut])
 def my_revisions(request: HttpRequest):
     return [
         {"changed_at": r.changed_at, "changed_by": r.changed_by.username, "changes": r.changes}
-        for r in selectors.profile_revisions(_member(request))[:100]
+        for r in selectors.profile_revisions(request_member(request))[:100]
     ]
 
 
@@ -287,16 +271,16 @@ def revoke_token(request: HttpRequest, token_id: int):
 
 @router.get("/members/me/referees", response=list[RefereeOut])
 def my_referees(request: HttpRequest):
-    return list(_member(request).referees.all())
+    return list(request_member(request).referees.all())
 
 
 @router.post("/members/me/referees", response={201: RefereeOut})
 def add_referee(request: HttpRequest, payload: RefereeIn):
     """Clause 5.8: list a business referee; you warrant their consent."""
-    return Status(201, services.referee_add(member=_member(request), **payload.dict()))
+    return Status(201, services.referee_add(member=request_member(request), **payload.dict()))
 
 
 @router.delete("/members/me/referees/{referee_id}", response=OkOut)
 def remove_referee(request: HttpRequest, referee_id: int):
-    services.referee_remove(member=_member(request), referee_id=referee_id)
+    services.referee_remove(member=request_member(request), referee_id=referee_id)
     return {"ok": True}

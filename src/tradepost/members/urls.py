@@ -11,7 +11,6 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.account, name="account"),
-    path("account/profile/", views.profile_update, name="profile_update"),
     path("account/tokens/", views.token_create, name="token_create"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/referees/", views.referee_add, name="referee_add"),

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tradepost import ratelimit
 from tradepost.errors import DomainError, NotFound, Throttled
-from tradepost.http import client_ip
 from tradepost.members import selectors, services
 from tradepost.members.forms import (
     ApiTokenForm,
@@ -134,7 +133,7 @@ def member_required(view: Callable) -> Callable:
     @never_cache
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            target = request.get_full_path() if request.method == "GET" else _account_url()
+            target = request.get_full_path() if request.method == "GET" else account_url()
             response = redirect_to_login(target)
             if request.headers.get("HX-Request"):
                 htmx_redirect = HttpResponse(status=204)
@@ -155,25 +154,7 @@ def member_required(view: Callable) -> Callable:
 def account(request: HttpRequest, member: Member) -> HttpResponse:
     """The member's account: ID, status, contracting entity (2.1), law and courts (12.7),
     notice address (11.1), profile (5.2), API tokens and business referees (5.8)."""
-    return _account_page(request, member)
-
-
-@member_required
-@require_POST
-def profile_update(request: HttpRequest, member: Member) -> HttpResponse:
-    """Clause 5.2: keep the company information current; each edit becomes a revision."""
-    form = ProfileForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_update_profile(
-                member=member, by=request.user, changes=form.changes(), ip=client_ip(request)
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "Your profile is saved (clause 5.2).")
-            return redirect(_account_url("profile"))
-    return _account_page(request, member, profile_form=form)
+    return account_page(request, member)
 
 
 @member_required
@@ -182,9 +163,9 @@ def token_create(request: HttpRequest, member: Member) -> HttpResponse:
     """A personal API token. Its secret is in this one response only, never stored."""
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        return _account_page(request, member, token_form=form)
+        return account_page(request, member, token_form=form)
     token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-    return _account_page(request, member, new_token=token, new_token_secret=secret)
+    return account_page(request, member, new_token=token, new_token_secret=secret)
 
 
 @member_required
@@ -196,7 +177,7 @@ def token_revoke(request: HttpRequest, member: Member, token_id: int) -> HttpRes
         messages.error(request, exc.message)
     else:
         messages.success(request, f"The API token “{token.name}” ({token.prefix}…) is revoked.")
-    return redirect(_account_url("api-tokens"))
+    return redirect(account_url("api-tokens"))
 
 
 @member_required
@@ -211,8 +192,8 @@ def referee_add(request: HttpRequest, member: Member) -> HttpResponse:
             form.add_domain_error(exc)
         else:
             messages.success(request, f"{referee.name} is listed as a business referee.")
-            return redirect(_account_url("referees"))
-    return _account_page(request, member, referee_form=form)
+            return redirect(account_url("referees"))
+    return account_page(request, member, referee_form=form)
 
 
 @member_required
@@ -224,15 +205,15 @@ def referee_remove(request: HttpRequest, member: Member, referee_id: int) -> Htt
         messages.error(request, exc.message)
     else:
         messages.success(request, "The business referee is removed.")
-    return redirect(_account_url("referees"))
+    return redirect(account_url("referees"))
 
 
-def _account_url(section: str = "") -> str:
+def account_url(section: str = "") -> str:
     url = reverse("members:account")
     return f"{url}#{section}" if section else url
 
 
-def _account_page(
+def account_page(
     request: HttpRequest,
     member: Member,
     *,

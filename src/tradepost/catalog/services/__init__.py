@@ -3,6 +3,7 @@
 - `listings`: create, edit, submit, withdraw, delete, images, the clause 3.7 licence, and
   staff moderation under clause 6.1 (every move through the transition table).
 - `profiles`: the supplier profile buyers see, and its certifications.
+- `member_profile`: a member's profile edit, with the listings' supplier country in step.
 - `operator`: console-managed Product Listing Policy versions, the category tree.
 """
 
@@ -26,6 +27,7 @@ from tradepost.catalog.services.listings import (
     listing_withdraw,
     supplier_require,
 )
+from tradepost.catalog.services.member_profile import member_profile_update
 from tradepost.catalog.services.operator import (
     categories_sync,
     listing_policy_version_activate,
@@ -61,6 +63,7 @@ __all__ = [
     "listing_submit",
     "listing_update",
     "listing_withdraw",
+    "member_profile_update",
     "supplier_profile_staff_update",
     "supplier_profile_update",
     "supplier_require",
