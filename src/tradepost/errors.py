@@ -49,6 +49,13 @@ class PermissionDeniedError(DomainError):
     status = 403
 
 
+class AccountNotActive(PermissionDeniedError):
+    """The member's account is suspended, terminated or disabled (clauses 4.5, 6.2 i): it may
+    not log in, use the API or act. One error for that one meaning, in every app."""
+
+    code = "account_not_active"
+
+
 class Conflict(DomainError):
     code = "conflict"
     status = 409

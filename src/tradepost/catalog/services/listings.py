@@ -29,7 +29,14 @@ from tradepost.catalog.models import (
 )
 from tradepost.catalog.rules import Action, Actor
 from tradepost.catalog.screening import Screening, screen_listing
-from tradepost.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDeniedError
+from tradepost.errors import (
+    AccountNotActive,
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDeniedError,
+)
 from tradepost.members.models import Member, MemberStatus, User
 from tradepost.money import decimal_str
 from tradepost.terms.selectors import terms_version_in_force
@@ -41,10 +48,6 @@ S = ListingStatus
 
 class NotASupplier(PermissionDeniedError):
     code = "not_a_supplier"
-
-
-class AccountNotActive(PermissionDeniedError):
-    code = "account_not_active"
 
 
 class ListingCapReached(DomainError):

@@ -3,9 +3,19 @@
 
 from __future__ import annotations
 
-from tradepost.errors import DomainError
+from tradepost.errors import AccountNotActive, DomainError
 from tradepost.members.models import IdentifierKind, MemberIdentifier
-from tradepost.members.validation import ROLES  # noqa: F401  (re-exported)
+from tradepost.members.validation import ROLES
+
+__all__ = [
+    "REGISTRATION_NUMBER_MAX_LENGTH",
+    "ROLES",
+    "SECOND_ACCOUNT_APPROVAL_DAYS",
+    "AccountNotActive",
+    "DuplicateAccount",
+    "InvalidCredentials",
+    "duplicate_error",
+]
 
 # The approval keeps the number's identity ("DE:" + letters and digits) in 64 characters.
 REGISTRATION_NUMBER_MAX_LENGTH = 60
@@ -22,11 +32,6 @@ class DuplicateAccount(DomainError):
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     status = 401
-
-
-class AccountNotActive(DomainError):
-    code = "account_not_active"
-    status = 403
 
 
 def duplicate_error(matches: list[MemberIdentifier]) -> DuplicateAccount:
