@@ -1,6 +1,8 @@
 """The operator console (/console/): staff roles, status changes with a reason, 4.1 approvals,
 token revocation, read-only audit trails."""
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
@@ -8,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, member_create, registration_payload, staff_create
 from tradepost.errors import DomainError
@@ -425,6 +428,7 @@ def test_administrator_revokes_a_token_and_never_sees_its_hash(supplier):
     assert done.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+    assert token.revoked_by == administrator
     assert messages_of(done) == [f"Revoked: {supplier.member_id} {token.prefix}…."]
 
 
@@ -574,3 +578,93 @@ def test_login_attempts_admin_stays_available_to_administrators(superuser):
     response = console(superuser).get("/console/axes/accessattempt/")
 
     assert response.status_code == 200
+
+
+def test_a_member_revoking_its_own_token_is_recorded_as_the_revoker(supplier):
+    token, _raw = services.api_token_create(user=supplier.user, name="ERP sync")
+
+    services.api_token_revoke(user=supplier.user, token_id=token.pk)
+
+    assert ApiToken.objects.get().revoked_by == supplier.user
+
+
+def test_staff_revoking_a_revoked_token_keeps_the_first_revoker(supplier, superuser):
+    token, _raw = services.api_token_create(user=supplier.user, name="old")
+    services.api_token_revoke(user=supplier.user, token_id=token.pk)
+
+    again = services.api_token_revoke_by_staff(token_id=token.pk, by=superuser)
+
+    assert again.revoked_by == supplier.user
+
+
+def test_a_status_change_records_the_staff_member_on_the_tokens_it_revokes(supplier, superuser):
+    services.api_token_create(user=supplier.user, name="ERP sync")
+
+    member_change_status(member=supplier, to_status="suspended", reason="Fraud.", by=superuser)
+
+    assert ApiToken.objects.get().revoked_by == superuser
+
+
+def test_staff_revoking_an_unknown_token_is_not_found(superuser):
+    with pytest.raises(DomainError) as error:
+        services.api_token_revoke_by_staff(token_id=999, by=superuser)
+
+    assert (error.value.code, error.value.message) == ("not_found", "No such API token.")
+
+
+def test_two_open_approvals_for_the_same_identifiers_are_refused_by_the_database(trust_agent):
+    from django.db import IntegrityError, transaction
+
+    fields = {"email": "a@example.com", "phone": "+4930123456", "registration_number": ""}
+    later = timezone.now() + timedelta(days=14)
+    SecondAccountApproval.objects.create(
+        **fields, reason="x", approved_by=trust_agent, expires_at=later
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SecondAccountApproval.objects.create(
+            **fields, reason="y", approved_by=trust_agent, expires_at=later
+        )
+
+
+def test_a_concurrent_approval_of_the_same_attempt_is_a_clear_conflict(trust_agent, monkeypatch):
+    refused_attempt(member_create(country="DE"))
+    signal = DuplicateSignal.objects.order_by("pk").first()
+    colleague = staff_create(username="colleague", role=StaffRole.TRUST_SAFETY)
+    real_create = SecondAccountApproval.objects.create
+    raced: list[SecondAccountApproval] = []
+
+    def colleague_commits_first(**fields):
+        # The race: both looked for an open approval and found none; the colleague's
+        # insert lands first.
+        raced.append(real_create(**{**fields, "approved_by": colleague, "reason": "Theirs."}))
+        return real_create(**fields)
+
+    monkeypatch.setattr(SecondAccountApproval.objects, "create", colleague_commits_first)
+
+    with pytest.raises(services.SecondAccountAlreadyApproved) as error:
+        services.second_account_approve(signal=signal, by=trust_agent, reason="Same group.")
+
+    assert error.value.code == "second_account_already_approved"
+    assert error.value.status == 409
+    assert error.value.message == (
+        "Another staff member has just approved a second account for this registration; "
+        "that approval applies. Refresh to see it."
+    )
+    assert len(raced) == 1  # the colleague's row; in this test it rolls back with ours
+
+
+def test_an_expired_unused_approval_is_closed_and_replaced(trust_agent):
+    refused_attempt(member_create(country="DE"))
+    signal = DuplicateSignal.objects.order_by("pk").first()
+    old = services.second_account_approve(signal=signal, by=trust_agent, reason="Group entity.")
+    SecondAccountApproval.objects.filter(pk=old.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+
+    new = services.second_account_approve(signal=signal, by=trust_agent, reason="Again.")
+
+    old.refresh_from_db()
+    assert new.pk != old.pk
+    assert old.closed_at is not None
+    assert new.closed_at is None

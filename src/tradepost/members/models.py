@@ -201,6 +201,20 @@ class SecondAccountApproval(models.Model):
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="approval"
     )
     used_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when an expired, unused approval is replaced."
+    )
+
+    class Meta:
+        constraints = [
+            # Clause 4.1: one open approval per set of identifiers, so two staff approving the
+            # same attempt at once cannot allow two more accounts.
+            models.UniqueConstraint(
+                fields=["email", "phone", "registration_number"],
+                condition=models.Q(used_by__isnull=True, closed_at__isnull=True),
+                name="one_open_second_account_approval",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Approval #{self.pk} ({self.email or self.phone or self.registration_number})"
@@ -270,6 +284,14 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who revoked it: the member, or the staff member (console, status change).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -40,11 +40,29 @@ class ProfileRevisionAdmin(ReadOnlyAdmin):
 class ApiTokenAdmin(ReadOnlyAdmin):
     """Personal API tokens. Only the prefix is shown; the hash never leaves the database."""
 
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked"]
+    list_display = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked",
+        "revoked_by",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "name", "prefix"]
-    list_select_related = ["user"]
-    fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user", "revoked_by"]
+    fields = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
     actions = ["revoke"]
 
     @admin.display(description="Revoked", ordering="revoked_at")
@@ -64,7 +82,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
                 already.append(label)
                 continue
             try:
-                services.api_token_revoke(user=token.user, token_id=token.pk)
+                services.api_token_revoke_by_staff(token_id=token.pk, by=request.user)
             except DomainError as exc:
                 failures.setdefault(exc.message, []).append(label)
                 continue

@@ -7,6 +7,7 @@ from tradepost.members.services.access import (  # noqa: F401
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
+    api_token_revoke_by_staff,
     member_authenticate,
     member_status_set,
 )
@@ -17,6 +18,7 @@ from tradepost.members.services.common import (  # noqa: F401
     AccountNotActive,
     DuplicateAccount,
     InvalidCredentials,
+    SecondAccountAlreadyApproved,
 )
 from tradepost.members.services.profile import (  # noqa: F401
     EDITABLE_FIELDS,

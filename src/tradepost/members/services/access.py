@@ -102,12 +102,28 @@ def api_token_create(
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """A member revokes one of its own tokens (404 alike for missing and not-yours)."""
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
         raise NotFound("No such API token.")
+    return _token_revoked(token, by=user)
+
+
+@transaction.atomic
+def api_token_revoke_by_staff(*, token_id: int, by: User) -> ApiToken:
+    """Staff revoke a member's or a colleague's token from the console; the token records who
+    (`revoked_by`) and when. Revoking a revoked token changes nothing and answers it."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    if token is None:
+        raise NotFound("No such API token.")
+    return _token_revoked(token, by=by)
+
+
+def _token_revoked(token: ApiToken, *, by: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by"])
     return token
 
 
@@ -161,7 +177,7 @@ def member_status_set(*, member: Member, to_status: str, reason: str, by: User) 
     )
     if not active:
         ApiToken.objects.filter(user_id=member.user_id, revoked_at__isnull=True).update(
-            revoked_at=now
+            revoked_at=now, revoked_by=by
         )
     member.user.refresh_from_db()
     return member

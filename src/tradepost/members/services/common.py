@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tradepost.errors import AccountNotActive, DomainError
+from tradepost.errors import AccountNotActive, Conflict, DomainError
 from tradepost.members.models import IdentifierKind, MemberIdentifier
 from tradepost.members.validation import ROLES
 
@@ -14,6 +14,7 @@ __all__ = [
     "AccountNotActive",
     "DuplicateAccount",
     "InvalidCredentials",
+    "SecondAccountAlreadyApproved",
     "duplicate_error",
 ]
 
@@ -27,6 +28,13 @@ class DuplicateAccount(DomainError):
 
     code = "duplicate_account"
     status = 409
+
+
+class SecondAccountAlreadyApproved(Conflict):
+    """Clause 4.1: another staff member approved a second account for the same identifiers
+    at the same moment; one approval allows one account."""
+
+    code = "second_account_already_approved"
 
 
 class InvalidCredentials(DomainError):

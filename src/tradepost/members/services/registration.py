@@ -28,6 +28,7 @@ from tradepost.members.services.common import (
     REGISTRATION_NUMBER_MAX_LENGTH,
     SECOND_ACCOUNT_APPROVAL_DAYS,
     DuplicateAccount,
+    SecondAccountAlreadyApproved,
     duplicate_error,
 )
 from tradepost.members.validation import (
@@ -121,7 +122,7 @@ def _usable_approval(matches: list[MemberIdentifier]) -> SecondAccountApproval |
     An approval granted for one shared email does not cover another member's phone number.
     """
     approvals = SecondAccountApproval.objects.select_for_update().filter(
-        used_by__isnull=True, expires_at__gt=timezone.now()
+        used_by__isnull=True, closed_at__isnull=True, expires_at__gt=timezone.now()
     )
     for match in matches:
         approvals = approvals.filter(**{match.kind: match.value})
@@ -254,17 +255,25 @@ def second_account_approve(
         ),
     }
     now = timezone.now()
-    pending = (
-        SecondAccountApproval.objects.select_for_update()
-        .filter(used_by__isnull=True, expires_at__gt=now, **identifiers)
-        .order_by("created_at", "pk")
-        .first()
+    open_approvals = SecondAccountApproval.objects.select_for_update().filter(
+        used_by__isnull=True, closed_at__isnull=True, **identifiers
     )
+    pending = open_approvals.filter(expires_at__gt=now).order_by("created_at", "pk").first()
     if pending is not None:
         return pending
-    return SecondAccountApproval.objects.create(
-        **identifiers,
-        reason=reason,
-        approved_by=by,
-        expires_at=now + timedelta(days=SECOND_ACCOUNT_APPROVAL_DAYS),
-    )
+    open_approvals.update(closed_at=now)  # expired and unused: replaced by the new one
+    try:
+        with transaction.atomic():
+            return SecondAccountApproval.objects.create(
+                **identifiers,
+                reason=reason,
+                approved_by=by,
+                expires_at=now + timedelta(days=SECOND_ACCOUNT_APPROVAL_DAYS),
+            )
+    except IntegrityError:
+        # A concurrent approval of the same identifiers committed first (the constraint
+        # one_open_second_account_approval): it is the one that counts.
+        raise SecondAccountAlreadyApproved(
+            "Another staff member has just approved a second account for this registration; "
+            "that approval applies. Refresh to see it."
+        ) from None
