@@ -91,7 +91,8 @@ def required_reason(reason: str | None, *, missing: str = "A reason is required.
 
 
 def identity_claims(values: dict[str, Any]) -> list[tuple[str, str]]:
-    claims = [
+    """Clause 4.1: the normalised identifiers one member may hold (email, phone, reg. no.)."""
+    claims: list[tuple[str, str]] = [
         (IdentifierKind.EMAIL, identity.email_identity(values["email"])),
         (IdentifierKind.PHONE, values["phone"]),
     ]

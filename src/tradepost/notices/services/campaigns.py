@@ -44,6 +44,7 @@ def terms_update_post(
     """
     now = timezone.now()
     receipt = rules.deemed_receipt(channel=Channel.PUBLIC_POSTING, sent_at=now)
+    assert receipt is not None  # a public posting is deemed received on posting (11.2 b)
     posting, _ = Notice.objects.get_or_create(
         terms_version_id=terms_version_id,
         member=None,
