@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tradepost.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
-from tradepost.members.models import Member, Site, User
-from tradepost.notices.models import NoticeCampaign
+from tradepost.members.models import Member, User
 from tradepost.notices.selectors import terms_update_received_at
-from tradepost.notices.services import terms_update_post
 from tradepost.policy import SITES
 from tradepost.terms import cache, rules, selectors
+from tradepost.terms.announcements import terms_version_announce
 from tradepost.terms.clause_rows import clause_rows_create
 from tradepost.terms.models import (
     GOVERNING_LANGUAGE,
@@ -146,36 +145,6 @@ def terms_import(*, site: str, text: str, source_name: str) -> ImportResult:
     if any(v.status == "created" for v in imported):
         cache.forget(cache.site_terms_key(site))
     return ImportResult(site=site, source_name=source_name, versions=tuple(imported))
-
-
-def _terms_notice_text(version: TermsVersion) -> tuple[str, str]:
-    """Subject and body of the public posting of a new Terms version (clause 1.3)."""
-    site = Site(version.site).label if version.site in Site.values else version.site
-    day = f"{version.effective_date:%d %B %Y}".lstrip("0")
-    subject = f"Amended Terms of Use for the {site}, effective {day}"[:200]
-    body = (
-        f"Alibaba.com has posted amended and restated Terms of Use for the {site} "
-        f"({version.label}), effective {day}.\n\n"
-        "Clause 1.3: by continuing to access or use the Services or the Sites, you agree that "
-        "the amended and restated Terms will apply to you."
-    )
-    return subject, body
-
-
-def terms_version_announce(*, version_pk: int) -> NoticeCampaign:
-    """Clauses 1.3 and 11.2 (b): post a new Terms version on the public notice board and
-    start the fan-out to every active member of its site (`notices.services.terms_update_post`).
-
-    Idempotent per version: a second call returns the same campaign and starts nothing new.
-    """
-    try:
-        version = TermsVersion.objects.get(pk=version_pk)
-    except TermsVersion.DoesNotExist:
-        raise NotFound("Terms version not found.") from None
-    subject, body = _terms_notice_text(version)
-    return terms_update_post(
-        terms_version_id=version.pk, site=version.site, subject=subject, body=body
-    )
 
 
 def _versions_to_announce(*, site: str, imported: list[ImportedVersion]) -> list[int]:
