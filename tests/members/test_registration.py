@@ -26,6 +26,7 @@ from tradepost.members.models import (
     User,
 )
 from tradepost.terms.models import AcceptanceMethod, TermsAcceptance, TermsVersion
+from tradepost.terms.registration import RegistrationInput, member_register
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +318,7 @@ def test_look_alike_registration_number_is_refused_by_the_service():
     payload = registration_payload(country="DE", registration_number="\u041dRB 85818")
 
     with pytest.raises(services.DuplicateAccount) as caught:
-        services.member_register(data=services.RegistrationInput(**payload), ip="203.0.113.8")
+        member_register(data=RegistrationInput(**payload), ip="203.0.113.8")
 
     assert caught.value.code == "duplicate_account"
     assert caught.value.fields == {

@@ -22,7 +22,7 @@ def close_duplicate_open_approvals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0001_initial'),
+        ('members', '0002_identity_confusable_skeletons'),
     ]
 
     operations = [
