@@ -7,16 +7,21 @@ progress of Terms update fan-outs.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from tradepost.console import ReadOnlyAdmin, ReadOnlyInline, field_names, form_add_domain_error
 from tradepost.errors import DomainError
+from tradepost.members.requests import request_user
 from tradepost.notices import selectors, services
 from tradepost.notices.forms import DispatchRecordForm, InboundNoticeForm, NoticeIssueForm
 from tradepost.notices.models import (
@@ -32,7 +37,13 @@ from tradepost.notices.rules import PHYSICAL_CHANNELS
 
 
 def _form_page(
-    model_admin: admin.ModelAdmin, request: HttpRequest, form, *, title: str, submit: str, obj=None
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    submit: str,
+    obj: Model | None = None,
 ) -> HttpResponse:
     context = {
         **model_admin.admin_site.each_context(request),
@@ -65,10 +76,10 @@ class NoticeAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [*field_names(Notice), "dispatch"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description="Dispatch")
@@ -80,7 +91,7 @@ class NoticeAdmin(admin.ModelAdmin):
         url = reverse("admin:notices_notice_dispatch", args=[obj.pk])
         return format_html('<a class="button" href="{}">Record the dispatch</a>', url)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "<int:notice_pk>/dispatch/",
@@ -90,14 +101,16 @@ class NoticeAdmin(admin.ModelAdmin):
         ]
         return extra + super().get_urls()
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """Issue a notice to a member (clause 11.2)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = NoticeIssueForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                notice = services.notice_issue(by=request.user, **form.cleaned_data)
+                notice = services.notice_issue(by=request_user(request), **form.cleaned_data)
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:
@@ -117,7 +130,7 @@ class NoticeAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 notice = services.notice_record_dispatch(
-                    notice_pk=notice.pk, by=request.user, **form.cleaned_data
+                    notice_pk=notice.pk, by=request_user(request), **form.cleaned_data
                 )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
@@ -138,8 +151,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 class EmailAttemptInline(ReadOnlyInline):
     model = EmailAttempt
-    fields = ["attempted_at", "accepted", "to_address", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("attempted_at", "accepted", "to_address", "error")
 
 
 @admin.register(EmailDelivery)
@@ -160,16 +172,16 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     inlines = [EmailAttemptInline]
     actions = ["send_again"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.action(description="Send failed emails once more", permissions=["change"])
-    def send_again(self, request, queryset) -> None:
+    def send_again(self, request: HttpRequest, queryset: QuerySet[EmailDelivery]) -> None:
         ids = list(queryset.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
-        count = services.email_deliveries_rearm(delivery_ids=ids, by=request.user)
+        count = services.email_deliveries_rearm(delivery_ids=ids, by=request_user(request))
         self.message_user(request, f"{count} email(s) queued to send again.", messages.SUCCESS)
 
 
@@ -190,10 +202,10 @@ class NoticeCampaignAdmin(admin.ModelAdmin):
     readonly_fields = [*field_names(NoticeCampaign), "emails"]
     actions = ["resume"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description="Progress")
@@ -208,10 +220,9 @@ class NoticeCampaignAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Resume the fan-out (in the background)", permissions=["change"])
-    def resume(self, request, queryset) -> None:
-        count = sum(
-            services.notice_campaign_resume(campaign_pk=c.pk, by=request.user) for c in queryset
-        )
+    def resume(self, request: HttpRequest, queryset: QuerySet[NoticeCampaign]) -> None:
+        by = request_user(request)
+        count = sum(services.notice_campaign_resume(campaign_pk=c.pk, by=by) for c in queryset)
         self.message_user(request, f"{count} campaign(s) queued to resume.", messages.SUCCESS)
 
 
@@ -231,20 +242,24 @@ class InboundLegalNoticeAdmin(admin.ModelAdmin):
     list_select_related = ["member"]
     readonly_fields = field_names(InboundLegalNotice)
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """Register a legal notice or demand received by the platform (clause 11.1)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = InboundNoticeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                inbound = services.inbound_notice_register(by=request.user, **form.cleaned_data)
+                inbound = services.inbound_notice_register(
+                    by=request_user(request), **form.cleaned_data
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -51,13 +52,13 @@ def _member(request: HttpRequest) -> Member:
 
 @router.get("", response=list[NoticeSummaryOut])
 @paginate(LimitOffsetPaging)
-def inbox(request: HttpRequest):
+def inbox(request: HttpRequest) -> QuerySet[Notice]:
     """Your notices, newest first: how each was sent and when it is deemed received (11.2)."""
     return selectors.notices_for_member(member=_member(request))
 
 
 @router.get("/{notice_id}", response=NoticeOut)
-def detail(request: HttpRequest, notice_id: int):
+def detail(request: HttpRequest, notice_id: int) -> Notice:
     """One of your notices; opening it marks it read. Someone else's answers 404."""
     notice = selectors.notice_for_member(member=_member(request), notice_id=notice_id)
     return services.notice_mark_read(notice=notice)

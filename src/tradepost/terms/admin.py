@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpResponse
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from tradepost.console import ReadOnlyAdmin, ReadOnlyInline, field_names, form_add_domain_error
 from tradepost.errors import InvalidInput
 from tradepost.members.models import Member
+from tradepost.members.requests import request_user
 from tradepost.terms import export, services
 from tradepost.terms.models import (
     AdditionalAgreement,
@@ -30,18 +32,16 @@ class ClauseInline(ReadOnlyInline):
     """Read-only: a posted version is never edited (clause 1.3 amends by a new version)."""
 
     model = Clause
-    fields = ["number", "heading", "lead_in", "text"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "heading", "lead_in", "text")
     show_change_link = False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Clause]:
         return super().get_queryset(request).filter(parent__isnull=True)
 
 
 class TranslationInline(ReadOnlyInline):
     model = TermsTranslation
-    fields = ["language", "is_governing", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("language", "is_governing", "created_at")
 
 
 @admin.register(TermsVersion)
@@ -62,14 +62,16 @@ class TermsVersionAdmin(admin.ModelAdmin):
     ]
     inlines = [TranslationInline, ClauseInline]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-def _export_response(queryset, fmt: str) -> HttpResponse:
+def _export_response(
+    queryset: QuerySet[TermsAcceptance] | QuerySet[AgreementAcceptance], fmt: str
+) -> HttpResponse:
     """The full acceptance history (Terms and agreements) of the members of the selected rows."""
     member_pks = sorted(set(queryset.values_list("member_id", flat=True)))
     members = Member.objects.filter(pk__in=member_pks).order_by("member_id")
@@ -82,12 +84,20 @@ def _export_response(queryset, fmt: str) -> HttpResponse:
 
 
 @admin.action(description="Export the members' acceptance history (CSV)", permissions=["view"])
-def export_acceptances_csv(modeladmin, request, queryset):
+def export_acceptances_csv(
+    modeladmin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[TermsAcceptance] | QuerySet[AgreementAcceptance],
+) -> HttpResponse:
     return _export_response(queryset, "csv")
 
 
 @admin.action(description="Export the members' acceptance history (JSON)", permissions=["view"])
-def export_acceptances_json(modeladmin, request, queryset):
+def export_acceptances_json(
+    modeladmin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[TermsAcceptance] | QuerySet[AgreementAcceptance],
+) -> HttpResponse:
     return _export_response(queryset, "json")
 
 
@@ -112,16 +122,20 @@ class SiteTermsSettingsAdmin(admin.ModelAdmin):
     fields = ["site", "acceptance_mode", "updated_at", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str] | tuple[str, ...]:
         return [*self.readonly_fields, "site"] if obj else self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: SiteTermsSettings, form: forms.ModelForm, change: bool
+    ) -> None:
         saved = services.site_terms_settings_set(
-            site=obj.site, acceptance_mode=obj.acceptance_mode, by=request.user
+            site=obj.site, acceptance_mode=obj.acceptance_mode, by=request_user(request)
         )
         obj.pk = saved.pk
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -133,24 +147,23 @@ class SiteTermsSettingsChangeAdmin(admin.ModelAdmin):
     list_filter = ["site"]
     readonly_fields = ["at", "site", "from_mode", "to_mode", "by"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
 class AgreementChangeInline(admin.TabularInline):
     model = AgreementChange
-    fields = ["at", "action", "by", "changes"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "by", "changes")
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -158,13 +171,12 @@ class AgreementVersionInline(admin.TabularInline):
     """Read-only: a posted version is never edited; add a new one with a new date."""
 
     model = AgreementVersion
-    fields = ["label", "effective_date", "body_sha256", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("label", "effective_date", "body_sha256", "created_at")
     extra = 0
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -206,19 +218,22 @@ class AdditionalAgreementAdmin(admin.ModelAdmin):
     search_fields = ["key", "title"]
     inlines = [AgreementVersionInline, AgreementChangeInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return ["key", "service", "site", "created_at"] if obj else ["created_at"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: AdditionalAgreement, form: forms.ModelForm, change: bool
+    ) -> None:
+        by = request_user(request)
         if change:
-            services.agreement_update(agreement_id=obj.pk, title=obj.title, by=request.user)
+            services.agreement_update(agreement_id=obj.pk, title=obj.title, by=by)
             return
         saved = services.agreement_create(
-            key=obj.key, title=obj.title, service=obj.service, site=obj.site, by=request.user
+            key=obj.key, title=obj.title, service=obj.service, site=obj.site, by=by
         )
         obj.pk, obj.created_at = saved.pk, saved.created_at
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -237,26 +252,28 @@ class AgreementVersionAdmin(admin.ModelAdmin):
     list_display = ["agreement", "label", "effective_date", "created_at", "created_by"]
     list_filter = ["agreement"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         if obj is None:
             return []
         return [f.name for f in AgreementVersion._meta.fields if f.name != "id"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: AgreementVersion, form: forms.ModelForm, change: bool
+    ) -> None:
         version, _ = services.agreement_version_add(
             agreement=obj.agreement,
             label=obj.label,
             effective_date=obj.effective_date,
             body=obj.body,
             source_name=obj.source_name,
-            by=request.user,
+            by=request_user(request),
         )
         obj.pk = version.pk
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -268,11 +285,11 @@ class AgreementAcceptanceAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AgreementAcceptance._meta.fields]
     actions = [export_acceptances_csv, export_acceptances_json]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

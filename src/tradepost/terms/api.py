@@ -9,6 +9,7 @@ and a member's own acceptances and obligations, need the member's token or sessi
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,6 +22,7 @@ from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 from tradepost.policy import SITES
 from tradepost.terms import selectors, services
+from tradepost.terms.models import TermsVersion
 from tradepost.terms.policy import load_services_policy
 
 router = Router()
@@ -97,12 +99,12 @@ class ServiceQuery(Schema):
 
 
 @router.get("/versions", response=list[VersionOut], auth=None)
-def versions_list(request: HttpRequest, query: Query[SiteQuery]):
+def versions_list(request: HttpRequest, query: Query[SiteQuery]) -> list[TermsVersion]:
     return list(selectors.terms_versions(site=query.site))
 
 
 @router.get("/in-force", response=VersionOut, auth=None)
-def version_in_force(request: HttpRequest, query: Query[InForceQuery]):
+def version_in_force(request: HttpRequest, query: Query[InForceQuery]) -> TermsVersion:
     """Clause 1.3: the version with the latest effective date not after `at` (default today)."""
     return selectors.terms_version_in_force_on(
         site=query.site, day=query.at or timezone.localdate()
@@ -110,7 +112,7 @@ def version_in_force(request: HttpRequest, query: Query[InForceQuery]):
 
 
 @router.get("/versions/{version_id}", response=VersionDetailOut, auth=None)
-def version_detail(request: HttpRequest, version_id: int):
+def version_detail(request: HttpRequest, version_id: int) -> dict[str, Any]:
     version = selectors.terms_version_get(version_id=version_id)
     return {
         "id": version.pk,
@@ -134,7 +136,7 @@ def versions_diff(
     request: HttpRequest,
     from_id: int = Query(..., alias="from"),
     to_id: int = Query(..., alias="to"),
-):
+) -> dict[str, Any]:
     """Clauses 1.3 and 12.4: clauses added, removed, changed, and changed in heading only."""
     before = selectors.terms_version_get(version_id=from_id)
     after = selectors.terms_version_get(version_id=to_id)
@@ -245,7 +247,7 @@ class AgreementAcceptanceOut(Schema):
 
 
 @router.post("/accept", response=TermsAcceptanceOut)
-def terms_accept(request: HttpRequest, payload: AcceptIn):
+def terms_accept(request: HttpRequest, payload: AcceptIn) -> dict[str, Any]:
     """Clauses 1.1, 1.3, 4.4: accept the version in force for your site (409 for any other)."""
     acceptance = services.terms_accept_explicit(
         member=_member(request), version_id=payload.version_id, ip=client_ip(request)
@@ -260,20 +262,20 @@ def terms_accept(request: HttpRequest, payload: AcceptIn):
 
 
 @router.get("/my-acceptances", response=list[AcceptanceRecordOut])
-def my_acceptances(request: HttpRequest):
+def my_acceptances(request: HttpRequest) -> list[selectors.AcceptanceRecord]:
     """Every version of the Terms and of any Additional Agreement you accepted, newest first."""
     return selectors.acceptance_history(member_pk=_member(request).pk)
 
 
 @router.get("/obligations", response=ObligationsOut)
-def obligations(request: HttpRequest, query: Query[ServiceQuery]):
+def obligations(request: HttpRequest, query: Query[ServiceQuery]) -> dict[str, object]:
     """Clauses 1.5 and 12.1: what governs your use of a service: its Additional Agreements
     first (they prevail over the Terms for that service), then the Terms."""
     return selectors.member_obligations(member=_member(request), service=query.service)
 
 
 @router.get("/agreements/{version_id}", response=AgreementVersionOut, auth=None)
-def agreement_version(request: HttpRequest, version_id: int):
+def agreement_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
     version = selectors.agreement_version_get(version_id=version_id)
     return {
         "id": version.pk,
@@ -287,7 +289,7 @@ def agreement_version(request: HttpRequest, version_id: int):
 
 
 @router.post("/agreements/{version_id}/accept", response=AgreementAcceptanceOut)
-def agreement_accept(request: HttpRequest, version_id: int):
+def agreement_accept(request: HttpRequest, version_id: int) -> dict[str, Any]:
     """Clauses 1.5, 4.4: accept an Additional Agreement version in force for your site."""
     acceptance = services.agreement_accept(
         member=_member(request), version_id=version_id, ip=client_ip(request)

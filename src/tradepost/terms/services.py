@@ -227,7 +227,7 @@ class TermsAcceptanceRequired(PermissionDeniedError):
 
     code = "terms_acceptance_required"
 
-    def __init__(self, *, version: VersionRef, action: str) -> None:
+    def __init__(self, *, version: VersionRef, action: SensitiveAction) -> None:
         super().__init__(
             f"The Terms of Use were amended ({version.label}, effective "
             f"{version.effective_date:%Y-%m-%d}). Accept them at {reverse('terms:accept')} "
