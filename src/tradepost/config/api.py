@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import (
     BadRequest,
@@ -18,7 +19,7 @@ from django.core.exceptions import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.urls import URLPattern, re_path
+from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -27,20 +28,26 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from tradepost.errors import DomainError, Throttled
 
+if TYPE_CHECKING:
+    from tradepost.members.models import User
+    from tradepost.members.requests import AuthenticatedRequest
+
 logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>` with a personal API token (or the login token)."""
 
-    def authenticate(self, request: HttpRequest, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         from tradepost.members.services import api_token_authenticate
 
         api_token = api_token_authenticate(token)
         if api_token is None:
             return None
-        request.user = api_token.user
-        request.api_token = api_token
+        # From here on the request is an AuthenticatedRequest: handlers read both attributes.
+        authenticated = cast("AuthenticatedRequest", request)
+        authenticated.user = api_token.user
+        authenticated.api_token = api_token
         return api_token.user
 
 
@@ -49,7 +56,7 @@ class SessionCookie(APIKeyCookie):
 
     param_name = "sessionid"
 
-    def authenticate(self, request: HttpRequest, key):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
             return user
@@ -65,7 +72,7 @@ class JSONParser(Parser):
     text/plain or form-encoded bodies without a CORS preflight (a login CSRF); it cannot post
     application/json."""
 
-    def parse_body(self, request: HttpRequest):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         content_type = (request.content_type or "").lower()
         if content_type != "application/json" and not content_type.endswith("+json"):
             raise UnsupportedMediaType(content_type)
@@ -142,7 +149,7 @@ class TradepostAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         return document_error_responses(schema)
 
-    def _get_urls(self):
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls = super()._get_urls()
         for pattern in urls:
             if isinstance(pattern, URLPattern) and not asyncio.iscoroutinefunction(
@@ -153,9 +160,9 @@ class TradepostAPI(NinjaAPI):
         return urls
 
 
-def _json_method_not_allowed(view):
+def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
             allow = response.get("Allow", "")
@@ -188,20 +195,25 @@ api = TradepostAPI(
 
 
 def error_response(
-    request: HttpRequest, status: int, code: str, message: str, fields=None, **extra
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+    **extra: Any,
 ) -> HttpResponse:
     body = {"code": code, "message": message, "fields": fields or {}}
     body.update(extra)
     return api.create_response(request, {"error": body}, status=status)
 
 
-def _loc_to_field(loc) -> str:
+def _loc_to_field(loc: Iterable[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
     return ".".join(parts) or "body"
 
 
 @api.exception_handler(DomainError)
-def _domain_error(request, exc: DomainError):
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     response = api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
     if isinstance(exc, Throttled):
         response["Retry-After"] = str(exc.retry_after)
@@ -209,7 +221,7 @@ def _domain_error(request, exc: DomainError):
 
 
 @api.exception_handler(ValidationError)
-def _validation_error(request, exc: ValidationError):
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         fields.setdefault(_loc_to_field(err.get("loc", ())), []).append(err.get("msg", "Invalid"))
@@ -217,12 +229,12 @@ def _validation_error(request, exc: ValidationError):
 
 
 @api.exception_handler(AuthenticationError)
-def _auth_error(request, exc):
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(request, 401, "not_authenticated", "Log in or send a valid API token.")
 
 
 @api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, UnsupportedMediaType):
         return error_response(
             request, 415, "unsupported_media_type", "Send the body as application/json."
@@ -237,7 +249,7 @@ def _http_error(request, exc: HttpError):
 
 
 @api.exception_handler(RequestDataTooBig)
-def _too_big(request, exc):
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, "payload_too_large", "The request body is too large.")
 
 
@@ -261,17 +273,17 @@ def _bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 @api.exception_handler(Http404)
-def _not_found(request, exc):
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "Not found.")
 
 
 @api.exception_handler(PermissionDenied)
-def _forbidden(request, exc):
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, "permission_denied", "You may not do that.")
 
 
 @api.exception_handler(Exception)
-def _unexpected(request, exc):
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled API error", exc_info=exc)
     return error_response(request, 500, "server_error", "Something went wrong on our side.")
 

@@ -9,6 +9,7 @@ supplier's listings in step) in `tradepost.catalog.member_api`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login as django_login
@@ -22,7 +23,8 @@ from tradepost.errors import NotFound
 from tradepost.members import selectors, services
 from tradepost.members.identity import EMAIL_MAX_LENGTH
 from tradepost.members.middleware import mark_session_start
-from tradepost.members.models import BusinessType, Member
+from tradepost.members.models import ApiToken, BusinessReferee, BusinessType, Member
+from tradepost.members.requests import AuthenticatedRequest
 from tradepost.members.services.common import REGISTRATION_NUMBER_MAX_LENGTH, ROLES
 from tradepost.policy import COUNTRY_CODES, SITES
 
@@ -214,7 +216,7 @@ def request_member(request: HttpRequest) -> Member:
 
 
 @auth_router.post("/login", response=LoginOut, auth=None)
-def login(request: HttpRequest, payload: LoginIn):
+def login(request: HttpRequest, payload: LoginIn) -> dict[str, Any]:
     """Log in with member ID or email. Answers a bearer token and sets the session cookie."""
     user = services.member_authenticate(
         request=request, login=payload.login, password=payload.password
@@ -231,7 +233,7 @@ def login(request: HttpRequest, payload: LoginIn):
 
 
 @auth_router.post("/logout", response=OkOut)
-def logout(request: HttpRequest):
+def logout(request: AuthenticatedRequest) -> dict[str, bool]:
     """End this session, and revoke the bearer token used for this call (if any)."""
     api_token = getattr(request, "api_token", None)
     if api_token is not None:
@@ -244,7 +246,7 @@ def logout(request: HttpRequest):
 
 
 @router.get("/members/me/revisions", response=list[RevisionOut])
-def my_revisions(request: HttpRequest):
+def my_revisions(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"changed_at": r.changed_at, "changed_by": r.changed_by.username, "changes": r.changes}
         for r in selectors.profile_revisions(request_member(request))[:100]
@@ -252,12 +254,12 @@ def my_revisions(request: HttpRequest):
 
 
 @router.get("/members/me/tokens", response=list[TokenOut])
-def my_tokens(request: HttpRequest):
+def my_tokens(request: AuthenticatedRequest) -> list[ApiToken]:
     return list(selectors.api_tokens_for_user(request.user)[:200])
 
 
 @router.post("/members/me/tokens", response={201: TokenCreatedOut})
-def create_token(request: HttpRequest, payload: TokenIn):
+def create_token(request: AuthenticatedRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     """Create a personal API token. The secret is in this answer only."""
     token, raw = services.api_token_create(user=request.user, name=payload.name)
     data = TokenOut.from_orm(token).dict()
@@ -265,22 +267,22 @@ def create_token(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/members/me/tokens/{token_id}", response=TokenOut)
-def revoke_token(request: HttpRequest, token_id: int):
+def revoke_token(request: AuthenticatedRequest, token_id: int) -> ApiToken:
     return services.api_token_revoke(user=request.user, token_id=token_id)
 
 
 @router.get("/members/me/referees", response=list[RefereeOut])
-def my_referees(request: HttpRequest):
+def my_referees(request: HttpRequest) -> list[BusinessReferee]:
     return list(request_member(request).referees.all())
 
 
 @router.post("/members/me/referees", response={201: RefereeOut})
-def add_referee(request: HttpRequest, payload: RefereeIn):
+def add_referee(request: HttpRequest, payload: RefereeIn) -> Status[BusinessReferee]:
     """Clause 5.8: list a business referee; you warrant their consent."""
     return Status(201, services.referee_add(member=request_member(request), **payload.dict()))
 
 
 @router.delete("/members/me/referees/{referee_id}", response=OkOut)
-def remove_referee(request: HttpRequest, referee_id: int):
+def remove_referee(request: HttpRequest, referee_id: int) -> dict[str, bool]:
     services.referee_remove(member=request_member(request), referee_id=referee_id)
     return {"ok": True}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from tradepost.http import client_ip
@@ -25,7 +29,7 @@ def find_user_by_login(login: str) -> User | None:
     return None
 
 
-def axes_username(request: HttpRequest, credentials: dict | None) -> str:
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
     """Throttle per account, not per spelling: email and member ID of one account share a key."""
     credentials = credentials or {}
     login = credentials.get("login") or credentials.get("username") or ""
@@ -45,7 +49,14 @@ class MemberLoginBackend(ModelBackend):
     """Checks the password for any account, active or not, so the login service can say
     clearly that an account is suspended; sessions only resolve for active accounts."""
 
-    def authenticate(self, request, login=None, password=None, username=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        login: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         user = find_user_by_login(login or username or "")
         if user is None or password is None:
             User().set_password(password or "")  # same work either way: no user enumeration
@@ -54,9 +65,9 @@ class MemberLoginBackend(ModelBackend):
             return user
         return None
 
-    def user_can_authenticate(self, user) -> bool:
+    def user_can_authenticate(self, user: AbstractBaseUser | AnonymousUser | None) -> bool:
         return True
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         user = super().get_user(user_id)
         return user if user is not None and user.is_active else None

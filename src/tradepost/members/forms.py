@@ -10,6 +10,7 @@ the templates set `novalidate`, so the server's messages, not the browser's, exp
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import pycountry
 from django import forms
@@ -21,6 +22,12 @@ from tradepost.members.models import BusinessType, Site
 
 ROLE_CHOICES = [("buyer", "Buyer"), ("supplier", "Supplier")]
 CHECKBOX_TEMPLATE = "members/_checkbox_field.html"  # form renderer: app dirs only
+
+if TYPE_CHECKING:
+    # The mixins below only ever join a form class; mypy checks them as one.
+    _FormMixin = forms.BaseForm
+else:
+    _FormMixin = object
 
 
 @cache
@@ -41,8 +48,8 @@ def _text(
     required: bool = True,
     autocomplete: str = "",
     widget: type[forms.Widget] = forms.TextInput,
-    attrs: dict | None = None,
-    **kwargs,
+    attrs: dict[str, Any] | None = None,
+    **kwargs: Any,
 ) -> forms.CharField:
     attrs = dict(attrs or {})
     if autocomplete:
@@ -54,7 +61,7 @@ def _text(
     )
 
 
-def _country(label: str, *, required: bool, blank_label: str, **kwargs) -> forms.ChoiceField:
+def _country(label: str, *, required: bool, blank_label: str, **kwargs: Any) -> forms.ChoiceField:
     attrs = {"required": True} if required else {}
     return forms.ChoiceField(
         label=label,
@@ -74,7 +81,7 @@ def _attestation(label: str) -> forms.BooleanField:
     )
 
 
-def _roles(**kwargs) -> forms.MultipleChoiceField:
+def _roles(**kwargs: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label="Roles",
         required=False,
@@ -85,15 +92,15 @@ def _roles(**kwargs) -> forms.MultipleChoiceField:
     )
 
 
-class PlainLabels:
+class PlainLabels(_FormMixin):
     """Labels without Django's trailing colon, on every form of the site."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
-class AddressMixin:
+class AddressMixin(_FormMixin):
     """Browsers submit a textarea with CRLF line breaks (HTML spec); store plain LF, so a
     re-saved address is not recorded as a change (clause 5.2 revisions)."""
 
@@ -101,7 +108,7 @@ class AddressMixin:
         return self.cleaned_data["address"].replace("\r\n", "\n").replace("\r", "\n")
 
 
-class DomainErrorFormMixin:
+class DomainErrorFormMixin(_FormMixin):
     """Show a service's refusal on the form: its fields on the fields, its message on top.
 
     An unanswered select gets a plain "Choose …" instead of the service's list of codes.
@@ -194,8 +201,9 @@ class RegistrationForm(PlainLabels, AddressMixin, DomainErrorFormMixin, forms.Fo
     )
     accept_terms = _attestation("I have read and accept the Terms of Use (clause 1.1).")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # Form.clean answers self.cleaned_data (typed as Optional)
+        cleaned = self.cleaned_data
         if cleaned.get("password") != cleaned.get("password_confirm"):
             self.add_error("password_confirm", "The two passwords do not match.")
         return cleaned
@@ -268,7 +276,7 @@ class ProfileForm(PlainLabels, AddressMixin, DomainErrorFormMixin, forms.Form):
     registration_number = _text("Business registration number (optional)", 200, required=False)
     roles = _roles()
 
-    def __init__(self, *args, prefix: str = "profile", **kwargs):
+    def __init__(self, *args: Any, prefix: str = "profile", **kwargs: Any) -> None:
         super().__init__(*args, prefix=prefix, **kwargs)
 
     @classmethod
@@ -290,7 +298,7 @@ class ApiTokenForm(PlainLabels, forms.Form):
         help_text="So you recognise it later, e.g. “ERP sync”.",
     )
 
-    def __init__(self, *args, prefix: str = "token", **kwargs):
+    def __init__(self, *args: Any, prefix: str = "token", **kwargs: Any) -> None:
         super().__init__(*args, prefix=prefix, **kwargs)
 
 
@@ -312,7 +320,7 @@ class RefereeForm(PlainLabels, DomainErrorFormMixin, forms.Form):
         template_name=CHECKBOX_TEMPLATE,
     )
 
-    def __init__(self, *args, prefix: str = "referee", **kwargs):
+    def __init__(self, *args: Any, prefix: str = "referee", **kwargs: Any) -> None:
         super().__init__(*args, prefix=prefix, **kwargs)
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
 
 SESSION_STARTED = "_tp_started"
 SESSION_SEEN = "_tp_seen"
@@ -15,7 +18,7 @@ SESSION_SEEN = "_tp_seen"
 SEEN_WRITE_INTERVAL = 60
 
 
-def mark_session_start(request) -> None:
+def mark_session_start(request: HttpRequest) -> None:
     now = int(time.time())
     request.session[SESSION_STARTED] = now
     request.session[SESSION_SEEN] = now
@@ -29,13 +32,19 @@ class SessionTimeoutMiddleware:
     and the message store (installed later in MIDDLEWARE) are both available.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
         user = getattr(request, "user", None)
         if user is None or not hasattr(request, "session") or not user.is_authenticated:
             return None

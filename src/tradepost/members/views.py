@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,7 +37,16 @@ from tradepost.members.forms import (
     country_name,
 )
 from tradepost.members.middleware import mark_session_start
-from tradepost.members.models import BusinessType, Member, MemberStatus, Site, User
+from tradepost.members.models import (
+    ApiToken,
+    BusinessType,
+    Member,
+    MemberStatus,
+    ProfileRevision,
+    Site,
+    User,
+)
+from tradepost.members.requests import request_user
 from tradepost.members.rules import RESET_REQUESTS_FROM_ADDRESS
 
 LOGIN_BACKEND = "tradepost.members.backends.MemberLoginBackend"
@@ -88,7 +98,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-def lockout_response(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """django-axes lockout: 429 with a message (JSON for the API, a page otherwise)."""
     if response is not None and response.status_code == 429:
         return response
@@ -126,12 +140,12 @@ def _safe_next_url(request: HttpRequest) -> str:
 # --- Account ------------------------------------------------------------------------------
 
 
-def member_required(view: Callable) -> Callable:
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Logged in with a member account; staff without one get a page that says so."""
 
     @wraps(view)
     @never_cache
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             target = request.get_full_path() if request.method == "GET" else account_url()
             response = redirect_to_login(target)
@@ -164,7 +178,9 @@ def token_create(request: HttpRequest, member: Member) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         return account_page(request, member, token_form=form)
-    token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    token, secret = services.api_token_create(
+        user=request_user(request), name=form.cleaned_data["name"]
+    )
     return account_page(request, member, new_token=token, new_token_secret=secret)
 
 
@@ -172,7 +188,7 @@ def token_create(request: HttpRequest, member: Member) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, member: Member, token_id: int) -> HttpResponse:
     try:
-        token = services.api_token_revoke(user=request.user, token_id=token_id)
+        token = services.api_token_revoke(user=request_user(request), token_id=token_id)
     except NotFound as exc:
         messages.error(request, exc.message)
     else:
@@ -220,7 +236,7 @@ def account_page(
     profile_form: ProfileForm | None = None,
     token_form: ApiTokenForm | None = None,
     referee_form: RefereeForm | None = None,
-    new_token=None,
+    new_token: ApiToken | None = None,
     new_token_secret: str = "",
 ) -> HttpResponse:
     profile = selectors.member_profile(member)
@@ -239,7 +255,7 @@ def account_page(
         "revisions": [
             _revision_row(revision) for revision in selectors.profile_revisions(member)[:50]
         ],
-        "tokens": selectors.api_tokens_for_user(request.user)[:50],
+        "tokens": selectors.api_tokens_for_user(request_user(request))[:50],
         "referees": member.referees.all(),
         "profile_form": profile_form or ProfileForm.for_profile(profile),
         "token_form": token_form or ApiTokenForm(),
@@ -256,8 +272,8 @@ _FIELD_LABELS["contracting_entity"] = "Contracting entity"
 _FIELD_ORDER = {name: i for i, name in enumerate([*services.EDITABLE_FIELDS, "contracting_entity"])}
 
 
-def _revision_row(revision) -> dict:
-    def shown(value) -> str:
+def _revision_row(revision: ProfileRevision) -> dict[str, Any]:
+    def shown(value: object) -> str:
         if isinstance(value, list):
             return ", ".join(str(v) for v in value) or "—"
         return str(value) if value not in (None, "") else "—"

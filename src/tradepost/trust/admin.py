@@ -9,6 +9,8 @@ staff know them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -16,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 
 from tradepost.console import (
     REASON_TEMPLATE,
@@ -29,6 +31,7 @@ from tradepost.console import (
 from tradepost.errors import DomainError, InvalidInput
 from tradepost.members.admin import MemberAdmin as MemberRecordAdmin
 from tradepost.members.models import Member, MemberStatus
+from tradepost.members.requests import request_user
 from tradepost.terms.models import TermsAcceptance
 from tradepost.trust import services
 
@@ -70,7 +73,7 @@ class MemberAdmin(MemberRecordAdmin):
     def has_change_status_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("members.change_member")
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         info = self.opts.app_label, self.opts.model_name
         status = path(
             "<path:object_id>/status/",
@@ -79,7 +82,13 @@ class MemberAdmin(MemberRecordAdmin):
         )
         return [status, *super().get_urls()]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "can_change_status": self.has_change_status_permission(request),
@@ -90,7 +99,9 @@ class MemberAdmin(MemberRecordAdmin):
         description="Change status (suspend, reinstate, terminate)…",
         permissions=["change_status"],
     )
-    def change_status(self, request: HttpRequest, queryset: QuerySet[Member]):
+    def change_status(
+        self, request: HttpRequest, queryset: QuerySet[Member]
+    ) -> HttpResponse | None:
         members = list(queryset.order_by("member_id"))
         form = StatusChangeForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and self._apply_status(request, members, form):
@@ -102,13 +113,16 @@ class MemberAdmin(MemberRecordAdmin):
             raise PermissionDenied
         member = self.get_object(request, unquote(object_id))
         if member is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # Django's own "not found" redirect; private, so django-stubs leaves it out.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         form = StatusChangeForm(request.POST if request.method == "POST" else None)
         if form.is_bound and self._apply_status(request, [member], form):
             return HttpResponseRedirect(reverse("admin:members_member_change", args=[member.pk]))
         return self._status_page(request, [member], form, action=None)
 
-    def _apply_status(self, request: HttpRequest, members: list[Member], form) -> bool:
+    def _apply_status(
+        self, request: HttpRequest, members: list[Member], form: StatusChangeForm
+    ) -> bool:
         """Call the service per member; True when done (False: show the form again)."""
         if not form.is_valid():
             messages.error(request, "Please choose the new status.")
@@ -119,7 +133,7 @@ class MemberAdmin(MemberRecordAdmin):
         for member in members:
             try:
                 services.member_change_status(
-                    member=member, to_status=to_status, reason=reason, by=request.user
+                    member=member, to_status=to_status, reason=reason, by=request_user(request)
                 )
             except InvalidInput as exc:  # about the form, the same for every member
                 messages.error(request, exc.message)
@@ -136,7 +150,13 @@ class MemberAdmin(MemberRecordAdmin):
         grouped_errors(request, failures)
         return True
 
-    def _status_page(self, request, members: list[Member], form, action: str | None):
+    def _status_page(
+        self,
+        request: HttpRequest,
+        members: list[Member],
+        form: StatusChangeForm,
+        action: str | None,
+    ) -> TemplateResponse:
         single = members[0] if action is None else None
         cancel = (
             reverse("admin:members_member_change", args=[single.pk])

@@ -6,7 +6,7 @@ import json
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -21,6 +21,7 @@ from tradepost.console import (
 from tradepost.errors import DomainError, InvalidInput
 from tradepost.members import services
 from tradepost.members.models import DuplicateSignal, SecondAccountApproval, SignalOutcome
+from tradepost.members.requests import request_user
 
 
 @admin.register(DuplicateSignal)
@@ -51,7 +52,9 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
         return request.user.has_perm("members.add_secondaccountapproval")
 
     @admin.action(description="Approve a second account…", permissions=["approve_second_account"])
-    def approve_second_account(self, request: HttpRequest, queryset: QuerySet[DuplicateSignal]):
+    def approve_second_account(
+        self, request: HttpRequest, queryset: QuerySet[DuplicateSignal]
+    ) -> HttpResponse | None:
         signals = list(queryset.select_related("existing_member").order_by("pk"))
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid() and self._approve(request, signals, form):
@@ -88,7 +91,9 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
         }
         return TemplateResponse(request, REASON_TEMPLATE, context)
 
-    def _approve(self, request: HttpRequest, signals: list[DuplicateSignal], form) -> bool:
+    def _approve(
+        self, request: HttpRequest, signals: list[DuplicateSignal], form: ReasonForm
+    ) -> bool:
         reason = form.cleaned_data["reason"]
         attempts: dict[str, DuplicateSignal] = {}
         settled = []
@@ -102,7 +107,7 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
         for signal in attempts.values():
             try:
                 approval = services.second_account_approve(
-                    signal=signal, by=request.user, reason=reason
+                    signal=signal, by=request_user(request), reason=reason
                 )
             except InvalidInput as exc:
                 messages.error(request, exc.message)

@@ -10,6 +10,7 @@ from tradepost.console import ReadOnlyAdmin, grouped_errors
 from tradepost.errors import DomainError
 from tradepost.members import services
 from tradepost.members.models import ApiToken, MemberStatusChange, ProfileRevision
+from tradepost.members.requests import request_user
 
 # --- Audit trails ---------------------------------------------------------------------------
 
@@ -82,7 +83,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
                 already.append(label)
                 continue
             try:
-                services.api_token_revoke_by_staff(token_id=token.pk, by=request.user)
+                services.api_token_revoke_by_staff(token_id=token.pk, by=request_user(request))
             except DomainError as exc:
                 failures.setdefault(exc.message, []).append(label)
                 continue
