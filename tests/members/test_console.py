@@ -19,6 +19,7 @@ from tradepost.members.models import (
     ApiToken,
     DuplicateSignal,
     Member,
+    MemberIdentifier,
     MemberStatus,
     MemberStatusChange,
     SecondAccountApproval,
@@ -88,6 +89,15 @@ def test_trust_and_safety_agent_opens_the_member_list_and_page(trust_agent, supp
     assert list(listing.context["cl"].result_list) == [supplier]
     assert page.status_code == 200
     assert f"{CHANGELIST}{supplier.pk}/status/" in page.content.decode()
+
+
+def test_the_member_page_labels_identifiers_as_folded_matching_keys(superuser, supplier):
+    page = console(superuser).get(f"{CHANGELIST}{supplier.pk}/change/").content.decode()
+
+    assert "Matching key (look-alike letters folded)" in page
+    key = MemberIdentifier.objects.get(member=supplier, kind="email").value
+    assert key != supplier.email  # folded ("m" reads as "rn"), not the address as typed
+    assert key in page
 
 
 @pytest.mark.parametrize(

@@ -42,9 +42,16 @@ class BusinessRefereeInline(ReadOnlyInline):
 
 
 class MemberIdentifierInline(ReadOnlyInline):
+    """The keys that clause 4.1 compares: look-alike letters folded (UTS #39), so they read
+    oddly ("exarnple.corn"); the member's own fields above hold what they typed."""
+
     model = MemberIdentifier
-    fields = ["kind", "value", "slot"]
+    fields = readonly_fields = ("kind", "matching_key", "slot")
     verbose_name_plural = "Identifiers held (4.1)"
+
+    @admin.display(description="Matching key (look-alike letters folded)")
+    def matching_key(self, obj: MemberIdentifier) -> str:
+        return obj.value
 
 
 @admin.register(Member)
