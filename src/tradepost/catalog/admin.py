@@ -7,14 +7,18 @@ member and keeps the search index in step); the console's own forms never save a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from tradepost.catalog import services
 from tradepost.catalog.models import (
@@ -39,6 +43,7 @@ from tradepost.catalog.services.profiles import LISTING_CAP_OVERRIDE_MAX
 from tradepost.catalog.views import screening_rows
 from tradepost.console import ReadOnlyInline, form_add_domain_error
 from tradepost.errors import DomainError
+from tradepost.members.requests import request_user
 
 MODERATE_PERMISSION = "catalog.moderate_listing"
 
@@ -90,7 +95,7 @@ class ModerationForm(forms.Form):
         return changes
 
 
-def _screening_html(listing: Listing):
+def _screening_html(listing: Listing) -> SafeString:
     screening = listing.screening or {}
     rows = screening_rows(screening, services.listing_data(listing))
     if not rows:
@@ -126,7 +131,7 @@ def _screening_html(listing: Listing):
 
 class ListingTransitionInline(ReadOnlyInline):
     model = ListingTransition
-    fields = [
+    fields = readonly_fields = (
         "at",
         "from_status",
         "to_status",
@@ -136,14 +141,12 @@ class ListingTransitionInline(ReadOnlyInline):
         "reason_code",
         "reason_text",
         "message",
-    ]
-    readonly_fields = fields
+    )
 
 
 class LicenceGrantInline(ReadOnlyInline):
     model = LicenceGrant
-    fields = ["granted_at", "member", "terms_version", "content_sha256"]
-    readonly_fields = fields
+    fields = readonly_fields = ("granted_at", "member", "terms_version", "content_sha256")
 
 
 @admin.register(Listing)
@@ -164,28 +167,28 @@ class ListingAdmin(admin.ModelAdmin):
     exclude = ["screening"]
     readonly_fields = ["screening_result", "moderate_link"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Listing | None = None) -> list[str]:
         own = [f.name for f in Listing._meta.fields if f.name != "screening"]
         return [*own, "screening_result", "moderate_link"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description="Screening")
-    def screening_result(self, obj: Listing):
+    def screening_result(self, obj: Listing) -> str:
         return _screening_html(obj)
 
     @admin.display(description="Decide")
-    def moderate_link(self, obj: Listing):
+    def moderate_link(self, obj: Listing) -> str:
         if obj.pk is None or obj.status in (ListingStatus.DRAFT, ListingStatus.REMOVED):
             return "—"
         url = reverse("admin:catalog_listing_moderate", args=[obj.pk])
         return format_html('<a href="{}">Moderate</a>', url)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         urls = [
             path(
                 "<int:listing_id>/moderate/",
@@ -212,7 +215,7 @@ class ListingAdmin(admin.ModelAdmin):
             try:
                 services.listing_moderate(
                     listing_id=listing.pk,
-                    by=request.user,
+                    by=request_user(request),
                     decision=form.cleaned_data["decision"],
                     reason_code=form.cleaned_data["reason_code"],
                     reason_text=form.cleaned_data["reason_text"],
@@ -252,7 +255,7 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
     search_fields = ["title", "supplier__member_id", "supplier__company_name"]
     ordering = ["updated_at", "id"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ListingAwaitingReview]:
         return (
             super()
             .get_queryset(request)
@@ -260,21 +263,21 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
             .select_related("supplier", "category")
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION) or super().has_view_permission(
             request, obj
         )
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION) or super().has_module_permission(request)
 
     @admin.display(description="Held by")
@@ -283,7 +286,7 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
         return ", ".join(rules) or "an earlier staff decision"
 
     @admin.display(description="Decide")
-    def decide(self, obj: Listing):
+    def decide(self, obj: Listing) -> str:
         url = reverse("admin:catalog_listing_moderate", args=[obj.pk])
         return format_html('<a class="button" href="{}">Moderate</a>', url)
 
@@ -307,7 +310,7 @@ class SupplierStaffForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Kept in the audit."
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         tier = self.fields["membership_tier"]
         assert isinstance(tier, forms.ChoiceField)
@@ -326,10 +329,9 @@ class SupplierStaffForm(forms.Form):
 class CertificationInline(admin.TabularInline):
     model = Certification
     extra = 0
-    fields = ["name", "issuer", "document", "content_type", "size", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "issuer", "document", "content_type", "size", "uploaded_at")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -339,7 +341,7 @@ class SupplierProfileChangeInline(admin.TabularInline):
     can_delete = False
     fields = readonly_fields = ("at", "by", "changes", "reason")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -365,21 +367,21 @@ class SupplierProfileAdmin(admin.ModelAdmin):
     )
     inlines = [SupplierProfileChangeInline, CertificationInline]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description="Staff decisions")
-    def staff_decisions(self, obj: SupplierProfile):
+    def staff_decisions(self, obj: SupplierProfile) -> str:
         url = reverse("admin:catalog_supplierprofile_staff", args=[obj.pk])
         return format_html('<a class="button" href="{}">Change tier, cap, verification</a>', url)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         urls = [
             path(
                 "<int:profile_id>/staff/",
@@ -405,7 +407,7 @@ class SupplierProfileAdmin(admin.ModelAdmin):
             try:
                 services.supplier_profile_staff_update(
                     member=profile.member,
-                    by=request.user,
+                    by=request_user(request),
                     changes=form.changes(),
                     reason=form.cleaned_data["reason"],
                 )
@@ -437,10 +439,10 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["slug", "name"]
     readonly_fields = ["slug", "name", "parent", "position", "is_active"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -479,7 +481,9 @@ class ListingPolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["version", "is_active", "created_by", "created_at", "activated_at"]
     actions = ["activate_version", "use_bundled_file"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ListingPolicyVersion | None = None
+    ) -> list[str]:
         if obj is None:
             return []
         return [
@@ -494,45 +498,57 @@ class ListingPolicyVersionAdmin(admin.ModelAdmin):
             "activated_at",
         ]
 
-    def get_fields(self, request, obj=None):
+    def get_fields(
+        self, request: HttpRequest, obj: ListingPolicyVersion | None = None
+    ) -> list[str | list[str] | tuple[str, ...]]:
         if obj is None:
             return ["document", "notes", "activate"]
-        return self.get_readonly_fields(request, obj)
+        return list(self.get_readonly_fields(request, obj))
 
-    def get_changeform_initial_data(self, request):
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str | list[str]]:
         from tradepost.catalog.policy import bundled_listing_policy_text
 
         active = ListingPolicyVersion.objects.filter(is_active=True).first()
         return {"document": active.document if active else bundled_listing_policy_text()}
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ListingPolicyVersion,
+        form: ListingPolicyVersionForm,
+        change: bool,
+    ) -> None:
         if change:
             return
         row = services.listing_policy_version_create(
             document=form.cleaned_data["document"],
             notes=form.cleaned_data["notes"],
             activate=form.cleaned_data.get("activate", False),
-            by=request.user,
+            by=request_user(request),
         )
         obj.pk, obj.version, obj.is_active = row.pk, row.version, row.is_active
 
     @admin.action(description="Put the selected version in force")
-    def activate_version(self, request, queryset):
+    def activate_version(
+        self, request: HttpRequest, queryset: QuerySet[ListingPolicyVersion]
+    ) -> None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version.", messages.ERROR)
             return
         version = queryset.get()
-        services.listing_policy_version_activate(version_id=version.pk, by=request.user)
+        services.listing_policy_version_activate(version_id=version.pk, by=request_user(request))
         self.message_user(
             request, f"Listing policy {version.version} is in force.", messages.SUCCESS
         )
 
     @admin.action(description="Use the bundled policy file instead")
-    def use_bundled_file(self, request, queryset):
-        services.listing_policy_version_activate(version_id=None, by=request.user)
+    def use_bundled_file(
+        self, request: HttpRequest, queryset: QuerySet[ListingPolicyVersion]
+    ) -> None:
+        services.listing_policy_version_activate(version_id=None, by=request_user(request))
         version = listing_policy_in_force().version
         self.message_user(
             request, f"The bundled listing policy ({version}) is in force.", messages.SUCCESS
@@ -547,11 +563,11 @@ class ListingPolicyActivationAdmin(admin.ModelAdmin):
     list_select_related = ["version", "by"]
     readonly_fields = ["at", "version", "by"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -410,7 +410,7 @@ def _detail(member: Member, listing_id: int) -> dict[str, Any]:
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None)
-def categories(request: HttpRequest):
+def categories(request: HttpRequest) -> list[dict]:
     """The category tree. Listings go in leaf categories (nodes without children)."""
     return selectors.category_tree()
 
@@ -419,7 +419,7 @@ def categories(request: HttpRequest):
 
 
 @router.get("/my/listings", response=list[ListingOut])
-def my_listings(request: HttpRequest, status: str | None = None):
+def my_listings(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
     member = _member(request)
     return [
         listing_out(x) for x in selectors.listings_for_member(member=member, status=status)[:500]
@@ -427,7 +427,7 @@ def my_listings(request: HttpRequest, status: str | None = None):
 
 
 @router.post("/my/listings", response={201: ListingOut})
-def create_listing(request: HttpRequest, payload: ListingIn):
+def create_listing(request: HttpRequest, payload: ListingIn) -> Status[dict[str, Any]]:
     """Post a listing (clause 3.7 licence; Product Listing Policy screening, 5.5).
 
     With `publish` (the default) screening decides at once: published, pending_review, or
@@ -443,12 +443,12 @@ def create_listing(request: HttpRequest, payload: ListingIn):
 
 
 @router.get("/my/listings/{listing_id}", response=ListingOut)
-def my_listing(request: HttpRequest, listing_id: int):
+def my_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
     return _detail(_member(request), listing_id)
 
 
 @router.patch("/my/listings/{listing_id}", response=ListingOut)
-def update_listing(request: HttpRequest, listing_id: int, payload: ListingPatch):
+def update_listing(request: HttpRequest, listing_id: int, payload: ListingPatch) -> dict[str, Any]:
     """Edit a listing. A published or queued listing is screened again."""
     member = _member(request)
     changes = payload.dict(exclude_unset=True)
@@ -464,7 +464,7 @@ def update_listing(request: HttpRequest, listing_id: int, payload: ListingPatch)
 
 
 @router.delete("/my/listings/{listing_id}", response=DeletedOut)
-def delete_listing(request: HttpRequest, listing_id: int):
+def delete_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
     """Delete a listing: a never-posted draft is erased, a posted listing becomes removed."""
     kept = services.listing_delete(member=_member(request), listing_id=listing_id)
     if kept is None:
@@ -473,21 +473,23 @@ def delete_listing(request: HttpRequest, listing_id: int):
 
 
 @router.post("/my/listings/{listing_id}/submit", response=ListingOut)
-def submit_listing(request: HttpRequest, listing_id: int):
+def submit_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
     member = _member(request)
     services.listing_submit(member=member, listing_id=listing_id, ip=client_ip(request))
     return _detail(member, listing_id)
 
 
 @router.post("/my/listings/{listing_id}/withdraw", response=ListingOut)
-def withdraw_listing(request: HttpRequest, listing_id: int):
+def withdraw_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
     member = _member(request)
     services.listing_withdraw(member=member, listing_id=listing_id)
     return _detail(member, listing_id)
 
 
 @router.post("/my/listings/{listing_id}/images", response={201: ImageOut})
-def add_image(request: HttpRequest, listing_id: int, image: File[UploadedFile]):
+def add_image(
+    request: HttpRequest, listing_id: int, image: File[UploadedFile]
+) -> Status[dict[str, Any]]:
     """Upload a product image (JPEG, PNG or WebP, at most 5 MB; multipart field `image`)."""
     img = services.listing_image_add(
         member=_member(request), listing_id=listing_id, upload=image, ip=client_ip(request)
@@ -506,7 +508,7 @@ def add_image(request: HttpRequest, listing_id: int, image: File[UploadedFile]):
 
 
 @router.delete("/my/listings/{listing_id}/images/{image_id}", response=ListingOut)
-def remove_image(request: HttpRequest, listing_id: int, image_id: int):
+def remove_image(request: HttpRequest, listing_id: int, image_id: int) -> dict[str, Any]:
     member = _member(request)
     services.listing_image_remove(member=member, listing_id=listing_id, image_id=image_id)
     return _detail(member, listing_id)
@@ -516,7 +518,7 @@ def remove_image(request: HttpRequest, listing_id: int, image_id: int):
 
 
 @router.get("/my/supplier-profile", response=ProfileOut)
-def my_profile(request: HttpRequest):
+def my_profile(request: HttpRequest) -> dict[str, Any]:
     member = _member(request)
     if not member.is_supplier:
         raise services.NotASupplier("Only members with the supplier role have a supplier profile.")
@@ -524,7 +526,7 @@ def my_profile(request: HttpRequest):
 
 
 @router.patch("/my/supplier-profile", response=ProfileOut)
-def update_profile(request: HttpRequest, payload: ProfilePatch):
+def update_profile(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
     """Company profile buyers see: description, main products, year established, markets."""
     member = _member(request)
     services.supplier_profile_update(
@@ -539,7 +541,7 @@ def add_certification(
     name: Form[str],
     document: File[UploadedFile],
     issuer: Form[str] = "",
-):
+) -> Status[dict[str, Any]]:
     """Upload a certification (PDF or image, at most 10 MB; multipart `document`, `name`)."""
     cert = services.certification_add(
         member=_member(request),
@@ -563,7 +565,7 @@ def add_certification(
 
 
 @router.delete("/my/supplier-profile/certifications/{certification_id}", response=ProfileOut)
-def remove_certification(request: HttpRequest, certification_id: int):
+def remove_certification(request: HttpRequest, certification_id: int) -> dict[str, Any]:
     member = _member(request)
     services.certification_remove(member=member, certification_id=certification_id)
     return profile_out(member, selectors.supplier_profile_of(member))

@@ -7,6 +7,7 @@ once, in the services' words.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -18,8 +19,8 @@ from tradepost.errors import DomainError
 TIER_ROWS = 5
 
 
-class _Plain:
-    def __init__(self, *args, **kwargs):
+class _Plain(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
@@ -68,9 +69,16 @@ class ListingForm(_Plain, forms.Form):
         help_text="ISO country codes of the destinations you offer, comma-separated.",
     )
 
-    def __init__(self, *args, category_choices=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        category_choices: Iterable[tuple[str, list[tuple[str, str]]]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Choose a category"), *category_choices]
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", "Choose a category"), *category_choices]
         for i in range(TIER_ROWS):
             self.fields[f"tier_qty_{i}"] = forms.IntegerField(
                 label=f"Tier {i + 1}: from quantity", required=False

@@ -14,6 +14,7 @@ from tradepost.catalog.services import member_profile_update
 from tradepost.http import client_ip
 from tradepost.members import selectors
 from tradepost.members.api import MemberOut, MemberPatch, request_member
+from tradepost.members.requests import AuthenticatedRequest
 
 router = Router()
 
@@ -25,7 +26,7 @@ def me(request: HttpRequest) -> dict:
 
 
 @router.patch("/members/me", response=MemberOut)
-def update_me(request: HttpRequest, payload: MemberPatch) -> dict:
+def update_me(request: AuthenticatedRequest, payload: MemberPatch) -> dict:
     """Keep your information current (clause 5.2). Every edit is kept as a revision."""
     member = member_profile_update(
         member=request_member(request),

@@ -17,6 +17,7 @@ from tradepost.errors import DomainError
 from tradepost.http import client_ip
 from tradepost.members.forms import ProfileForm
 from tradepost.members.models import Member
+from tradepost.members.requests import request_user
 from tradepost.members.views import account_page, account_url, member_required
 
 
@@ -28,7 +29,10 @@ def profile_update(request: HttpRequest, member: Member) -> HttpResponse:
     if form.is_valid():
         try:
             member_profile_update(
-                member=member, by=request.user, changes=form.changes(), ip=client_ip(request)
+                member=member,
+                by=request_user(request),
+                changes=form.changes(),
+                ip=client_ip(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Iterator
 from functools import cache
 from typing import Annotated, Literal
 
@@ -49,9 +50,11 @@ class CategoryTree(_Strict):
             raise ValueError("the tree needs at least two levels")
         return self
 
-    def walk(self):
+    def walk(self) -> Iterator[tuple[CategoryNode, str | None]]:
         """(node, parent_slug) for every node, parents before children, in file order."""
-        stack = [(node, None) for node in reversed(self.categories)]
+        stack: list[tuple[CategoryNode, str | None]] = [
+            (node, None) for node in reversed(self.categories)
+        ]
         while stack:
             node, parent = stack.pop()
             yield node, parent

@@ -192,8 +192,8 @@ class ListingFields:
 
 
 def clean_field(
-    value: Any, name: str, errors: dict, *, limit: int, required: bool, multiline=False
-):
+    value: Any, name: str, errors: dict, *, limit: int, required: bool, multiline: bool = False
+) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -219,7 +219,9 @@ def clean_field(
     return value
 
 
-def int_field(value: Any, name: str, errors: dict, *, low: int, high: int, required: bool):
+def int_field(
+    value: Any, name: str, errors: dict, *, low: int, high: int, required: bool
+) -> int | None:
     if value is None or value == "":
         if required:
             errors.setdefault(name, []).append("This field is required.")
@@ -246,7 +248,8 @@ def parse_price(value: Any) -> Decimal | None:
         price = Decimal(str(value).strip())
     except InvalidOperation:
         return None
-    if not price.is_finite() or price.as_tuple().exponent < -4:
+    exponent = price.as_tuple().exponent  # an int for a finite number ("n", "N", "F" otherwise)
+    if not price.is_finite() or not isinstance(exponent, int) or exponent < -4:
         return None
     return price
 
@@ -423,13 +426,14 @@ def check_listing_fields(
         )
     if errors:
         return None, errors
+    assert moq is not None  # required: int_field reported a missing one
     return (
         ListingFields(
             title=title,
             description=description,
             category=category,
             currency=currency,
-            moq=moq,  # type: ignore[arg-type]
+            moq=moq,
             unit=unit,
             price_tiers=tiers,
             keywords=keywords,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 import phonenumbers
 import pycountry
@@ -38,6 +39,17 @@ class Decision(StrEnum):
 
 
 _SEVERITY = {Decision.PUBLISH: 0, Decision.REVIEW: 1, Decision.REFUSE: 2}
+
+
+class _RuleFields(TypedDict):
+    """The fields of a `Match` that come from the rule that matched."""
+
+    rule: str
+    kind: str
+    action: str
+    clause: str
+    title: str
+    documents: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -339,7 +351,7 @@ def _term_matches(
     for rule in compiled.rules:
         if not isinstance(rule, TermRule):
             continue
-        common = {
+        common: _RuleFields = {
             "rule": rule.id,
             "kind": rule.kind,
             "action": rule.decision,
@@ -446,7 +458,7 @@ def _counterfeit_matches(compiled: _Compiled, fields: list[tuple[str, str]]) -> 
         if brands is None:
             continue
         signals = compiled.signals.get(rule.id)
-        common = {
+        common: _RuleFields = {
             "rule": rule.id,
             "kind": rule.kind,
             "action": rule.decision,
@@ -493,7 +505,7 @@ def _sanctions_matches(
             continue
         if "*" not in rule.categories and not set(content.category_path) & set(rule.categories):
             continue
-        common = {
+        common: _RuleFields = {
             "rule": rule.id,
             "kind": rule.kind,
             "action": rule.decision,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial, wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -34,7 +35,7 @@ def supplier_page(view: Callable) -> Callable:
 
     @wraps(view)
     @never_cache
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         member = member_for_user(request.user)
@@ -206,7 +207,12 @@ def _announce(request: HttpRequest, listing: Listing) -> None:
         )
 
 
-def _post_action(request: HttpRequest, member: Member, listing_id: int, action) -> HttpResponse:
+def _post_action(
+    request: HttpRequest,
+    member: Member,
+    listing_id: int,
+    action: Callable[..., Listing | None],
+) -> HttpResponse:
     try:
         listing = action(member=member, listing_id=listing_id)
     except NotFound as exc:
@@ -313,7 +319,14 @@ def my_supplier_profile(request: HttpRequest, member: Member) -> HttpResponse:
     return _profile_page(request, member, form=form)
 
 
-def _profile_page(request, member, *, form=None, cert_form=None, status=200) -> HttpResponse:
+def _profile_page(
+    request: HttpRequest,
+    member: Member,
+    *,
+    form: SupplierProfileForm | None = None,
+    cert_form: CertificationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     profile = selectors.supplier_profile_of(member)
     context = {
         "member": member,

@@ -185,11 +185,18 @@ def listing_delete(*, member: Member, listing_id: int) -> Listing | None:
     the clause 3.7 licence it carries is irrevocable and its history is evidence."""
     listing = locks.listing_of_member_for_update(member=member, listing_id=listing_id)
     if listing.status == S.DRAFT and not listing.licence_grants.exists():
-        files = [(img.image.storage, img.image.name) for img in listing.images.all()]
+        files = [
+            (img.image.storage, img.image.name) for img in listing.images.all() if img.image.name
+        ]
         listing.status = S.REMOVED
         search.index_listing(listing)
         listing.delete()
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+        def delete_files() -> None:
+            for storage, name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
         return None
     _move(
         listing,
@@ -464,7 +471,8 @@ def listing_image_remove(*, member: Member, listing_id: int, image_id: int) -> N
         raise NotFound("Image not found.")
     storage, name = image.image.storage, image.image.name
     image.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # a stored image always has one
+        transaction.on_commit(lambda: storage.delete(name))
     listing.save(update_fields=["updated_at"])
     search.index_listing(listing)
 

@@ -182,4 +182,5 @@ def certification_remove(*, member: Member, certification_id: int) -> None:
         raise NotFound("Certification not found.")
     storage, name = cert.document.storage, cert.document.name
     cert.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # a stored document always has one
+        transaction.on_commit(lambda: storage.delete(name))
