@@ -426,7 +426,7 @@ class SupplierProfileAdmin(admin.ModelAdmin):
             "submit": "Save",
             "original": profile,
         }
-        return TemplateResponse(request, "admin/catalog/form.html", context)
+        return TemplateResponse(request, "admin/console_form.html", context)
 
 
 # --- Categories (from policy/categories.toml) --------------------------------------------

@@ -53,7 +53,7 @@ def _form_page(
         "submit": submit,
         "original": obj,
     }
-    return TemplateResponse(request, "admin/notices/form.html", context)
+    return TemplateResponse(request, "admin/console_form.html", context)
 
 
 @admin.register(Notice)
