@@ -370,3 +370,18 @@ def test_exact_filters_answer_alike_as_tags_or_as_docid_bits(tree, cn, de, monke
     ]
 
     assert answers == [["Lamp B", "Lamp A"], ["Lamp C"], ["Lamp C", "Lamp A"], ["Lamp B"]]
+
+
+def test_the_window_is_the_first_matches_by_relevance(tree, cn, settings):
+    settings.SEARCH_PAGE_SIZE = 3
+    settings.SEARCH_MAX_PAGE = 1
+    settings.SEARCH_WINDOW = 3
+    searchable_listing(cn, tree["kitchen"], title="Tray oldest")
+    searchable_listing(cn, tree["kitchen"], title="Pot one", description="A tray.")
+    searchable_listing(cn, tree["kitchen"], title="Tray new")
+    searchable_listing(cn, tree["kitchen"], title="Pot two", description="A tray.")
+
+    result = run(q="tray")
+
+    assert titles(result) == ["Tray new", "Tray oldest", "Pot two"]
+    assert (result.count, result.count_exact) == (3, False)

@@ -222,10 +222,10 @@ API_TOKEN_TTL = timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90))
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
 # Hard depth cap: deeper pages answer 422 (clause 3.2, no systematic retrieval).
 SEARCH_MAX_PAGE = env_int("SEARCH_MAX_PAGE", 50)
-# A search reads this many matches of the words and exact filters (in relevance or newest
-# order), or as many as the page asked for needs; price/MOQ filters, price sorting, count
+# A search reads this many matches of the words and exact filters (by relevance or newest
+# first), or as many as the page asked for needs; price/MOQ filters, price sorting, count
 # and facets work within them. Its cost grows with it (tradepost.catalog.search).
-SEARCH_WINDOW = env_int("SEARCH_WINDOW", 500)
+SEARCH_WINDOW = env_int("SEARCH_WINDOW", 300)
 # Price filters and price sorting compare prices in one currency (ISO 4217).
 SEARCH_PRICE_CURRENCY = os.environ.get("SEARCH_PRICE_CURRENCY", "USD")
 # "requests/seconds" per client address and per logged-in member; empty turns a limit off.

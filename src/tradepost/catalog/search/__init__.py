@@ -15,15 +15,16 @@ What a search answers (the same on both backends):
   Category (with every category below it), supplier country, verified supplier and samples
   are exact-match filters: the index intersects them with the words, or, on SQLite, when
   most listings pass a filter, checks it on each match's docid (keys.py, sqlite.py).
-- The window: a search reads the first `SEARCH_WINDOW` (500) of those matches, or as many as
-  the requested page needs (at most SEARCH_MAX_PAGE x SEARCH_PAGE_SIZE, 1,000), in its
-  order: by relevance, listings with every term in the title first, then with every term in
-  title or keywords, then the rest (title > keywords > description), newest first within
-  each; otherwise newest first. Price, MOQ and default-currency filters, price sorting,
-  `count` and the facet counts are computed within the window, so no search reads more than
-  the window however broad it is, and ranking never looks further (the index returns
-  matches in these orders cheaply, so nothing is scored per match). When more listings
-  match, `count_exact` is False and `count` counts the window only (a lower bound).
+- The window: a search reads the first `SEARCH_WINDOW` (300) of those matches in its order,
+  or as many as the requested page needs (at most SEARCH_MAX_PAGE x SEARCH_PAGE_SIZE,
+  1,000). By relevance the order is three tiers: listings with every term in the title,
+  then with every term in title or keywords, then the rest (title > keywords >
+  description), newest first within each; otherwise it is newest first. The tiers are plain
+  index scans in docid order, so nothing is scored per match and a broad search is served
+  by its newest title matches alone. Price, MOQ and default-currency filters, price
+  sorting, `count` and the facet counts work within the window, so no search reads more
+  than the window however broad it is. When more listings match, `count_exact` is False
+  and `count` counts the window only (a lower bound).
 - Facets count the listings of the result (all filters applied) per category, a listing
   counting for its category and each ancestor, i.e. what choosing that filter would give,
   and per supplier country.
@@ -157,7 +158,7 @@ def search(query: SearchQuery) -> SearchResult:
         count_exact=hits.exact,
         page=query.page,
         page_size=page_size,
-        results=hydrate(hits.listing_ids, qty=query.qty),
+        results=hydrate(hits.docids, qty=query.qty),
         category_facets=category_facets,
         country_facets=country_facets,
     )

@@ -51,9 +51,9 @@ class Plan:
 
 @dataclass
 class Hits:
-    """One page of listing ids in order, plus what the window held."""
+    """One page of docids in order, plus what the window held."""
 
-    listing_ids: list[int]
+    docids: list[int]
     count: int
     exact: bool
     # (category_id, country code, listings) over the window, after price/MOQ filters
@@ -69,29 +69,33 @@ class Backend(Protocol):
         filters: in price order for a price sort (equal prices in window order), else in
         window order. The SQL of both backends follows `price_filters`."""
 
-    def listing_ids(self, docids: list[int]) -> dict[int, int]: ...
-
 
 TIERS = ("title", "title keywords", "title keywords description")
 
 
-def tiered_window(
-    limit: int, matches: Callable[[str, tuple[int, int] | None], list[int]]
+def ranked_window(
+    window: int,
+    by_relevance: bool,
+    matches: Callable[[str, tuple[int, int] | None], list[int]],
 ) -> list[int]:
-    """The first `limit` matches by relevance: three tiers (every term in the title; in title
-    or keywords; anywhere), each newest first, each holding the previous one's matches.
+    """The first `window + 1` matches in window order: newest first, or by relevance, in
+    three tiers (every term in the title; in title or keywords; anywhere: title > keywords >
+    description), newest first within each. Each tier holds the previous tier's matches.
 
-    `matches(columns, between)` gives the first `limit` docids matching in `columns`
-    (optionally only docids in `between`). A broad search fills the window from the title
-    tier alone. Otherwise the matches anywhere are read next: when they all fit in the
-    window, the middle tier is only read over their span of docids, and when they do not,
-    they give the window's tail without a scan of the rest (which no index can do cheaply:
-    "anywhere but in title or keywords" is a NOT).
+    `matches(columns, between)` gives the first `window + 1` docids (newest first) matching
+    in `columns`, optionally only docids in `between`. A broad search fills the window from
+    the title tier alone. Otherwise the matches anywhere are read next: when they all fit in
+    the window, the middle tier is only read over their span of docids, and when they do not,
+    they give the window's tail without a scan of "anywhere but title or keywords", which is
+    a NOT no index answers cheaply.
     """
+    limit = window + 1
+    if not by_relevance:
+        return matches(TIERS[-1], None)
     title = matches(TIERS[0], None)
     if len(title) == limit:
         return title
-    anywhere = matches(TIERS[2], None)
+    anywhere = matches(TIERS[-1], None)
     if len(anywhere) <= len(title):  # every match has the terms in its title
         return title
     complete = len(anywhere) < limit
@@ -128,10 +132,8 @@ def hits_from_window(plan: Plan, backend: Backend) -> Hits:
     if plan.ranged and kept:
         kept = backend.kept(plan, kept)
     cells = Counter(map(keys.FACET_MASK.__and__, kept))
-    page = kept[plan.offset : plan.offset + plan.limit]
-    by_docid = backend.listing_ids(page)
     return Hits(
-        listing_ids=[by_docid[docid] for docid in page if docid in by_docid],
+        docids=kept[plan.offset : plan.offset + plan.limit],
         count=len(kept),
         exact=exact,
         facet_cells=[

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import TIERS, Plan, price_filters, tiered_window
+from tradepost.catalog.search.plan import TIERS, Plan, price_filters, ranked_window
 
 DOC = "catalog_search_doc"
 SEQ = "catalog_search_seq"
@@ -180,8 +180,8 @@ _TIER_VECTORS = {TIERS[0]: "tsv_title", TIERS[1]: "tsv_tk"}
 
 
 def window(plan: Plan) -> list[int]:
-    """The first `plan.window + 1` matches in order (plan.tiered_window): the GIN indexes
-    find the matches and LIMIT keeps the first of them, before anything else is read."""
+    """The newest `plan.window + 1` matches in window order (plan.ranked_window): the GIN
+    indexes find the matches and LIMIT keeps the newest of them before anything is ranked."""
     limit = plan.window + 1
     with connection.cursor() as cursor:
         text = _text_query(cursor, plan)
@@ -204,9 +204,7 @@ def window(plan: Plan) -> list[int]:
             )
             return [docid for (docid,) in cursor.fetchall()]
 
-        if not (plan.by_relevance and text):
-            return matches(TIERS[-1])
-        return tiered_window(limit, matches)
+        return ranked_window(plan.window, plan.by_relevance and bool(text), matches)
 
 
 def kept(plan: Plan, docids: list[int]) -> list[int]:
@@ -244,11 +242,3 @@ def kept(plan: Plan, docids: list[int]) -> list[int]:
             params,
         )
         return [docid for (docid,) in cursor.fetchall()]
-
-
-def listing_ids(docids: list[int]) -> dict[int, int]:
-    if not docids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT docid, listing_id FROM {DOC} WHERE docid = ANY(%s)", [docids])
-        return dict(cursor.fetchall())

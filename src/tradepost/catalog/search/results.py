@@ -71,15 +71,16 @@ def price_at(tiers: tuple[tuple[int, Decimal], ...], qty: int) -> Decimal | None
     return applicable[-1] if applicable else None
 
 
-_HYDRATE = """SELECT l.id, l.status, m.status, m.is_supplier, l.title, c.slug, c.name,
+_HYDRATE = """SELECT d.docid, l.id, l.status, m.status, m.is_supplier, l.title, c.slug, c.name,
     m.member_id, m.company_name, l.supplier_country, p.verified, l.currency, {price},
     l.moq, l.unit, l.sample_available, l.published_at,
     (SELECT {ladder} FROM catalog_pricetier t WHERE t.listing_id = l.id)
-FROM catalog_listing l
+FROM catalog_search_doc d
+JOIN catalog_listing l ON l.id = d.listing_id
 JOIN members_member m ON m.id = l.supplier_id
 JOIN catalog_category c ON c.id = l.category_id
 LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
-WHERE l.id IN ({marks})"""
+WHERE d.docid IN ({marks})"""
 _LADDER = {
     "sqlite": "group_concat(t.min_qty || ':' || t.unit_price, ' ')",  # in index order
     "postgresql": "string_agg(t.min_qty || ':' || t.unit_price, ' ' ORDER BY t.min_qty)",
@@ -104,29 +105,30 @@ def _ladder(text: str | None) -> tuple[tuple[int, Decimal], ...]:
     return tuple(ladder)
 
 
-def hydrate(listing_ids: list[int], *, qty: int | None) -> list[ListingHit]:
-    """Listings for a page, in the order given; re-checks they are public.
+def hydrate(docids: list[int], *, qty: int | None) -> list[ListingHit]:
+    """The listings of a page of docids, in that order; re-checks they are public.
 
     One statement of plain SQL, a row per listing: the ORM would cost more than the search.
     Only the keys are in the WHERE clause, since with status filters too SQLite's planner
     (without ANALYZE statistics) scans every published listing instead of twenty keys."""
-    if not listing_ids:
+    if not docids:
         return []
     sql = _HYDRATE.format(
         price="CAST(l.min_unit_price AS TEXT)"
         if connection.vendor == "sqlite"
         else "l.min_unit_price",
         ladder=_LADDER[connection.vendor],
-        marks=",".join(["%s"] * len(listing_ids)),
+        marks=",".join(["%s"] * len(docids)),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, listing_ids)
-        rows = {row[0]: row for row in cursor.fetchall()}
+        cursor.execute(sql, docids)
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
     hits = []
-    for pk in listing_ids:
-        row = rows.get(pk)
+    for docid in docids:
+        row = rows.get(docid)
         if row is None or (row[1], row[2], bool(row[3])) != (PUBLIC, MemberStatus.ACTIVE, True):
             continue
+        pk = row[0]
         title, slug, name, member_id, company, country, verified, currency, price = row[4:13]
         moq, unit, sample, published_at, ladder_text = row[13:]
         if isinstance(published_at, str):

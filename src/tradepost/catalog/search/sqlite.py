@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import TIERS, Plan, price_filters, tiered_window
+from tradepost.catalog.search.plan import Plan, price_filters, ranked_window
 from tradepost.catalog.search.query import Term
 
 FTS = "catalog_search_fts"
@@ -108,16 +108,21 @@ def _reindex(cursor, ids: list[int]) -> None:
     )
     kept = {pk: (keys.seq_of(docid), at) for pk, docid, at in cursor.fetchall()}
     cursor.execute(f"DELETE FROM {DOC} WHERE listing_id IN {where}", ids)
+    # Only the keys in the WHERE clause (status is checked below): with the status too,
+    # SQLite's planner may walk its (status, published_at) index over every listing.
     cursor.execute(
         f"""SELECT l.id, julianday(l.published_at), {VISIBLE_SQL}, l.category_id,
                    l.supplier_country, coalesce(p.verified, 0), l.sample_available, l.currency,
-                   l.min_unit_price, l.moq
+                   l.min_unit_price, l.moq, l.status
             FROM catalog_listing l JOIN members_member m ON m.id = l.supplier_id
             LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
-            WHERE l.status = 'published' AND l.id IN {where} ORDER BY l.published_at, l.id""",
+            WHERE l.id IN {where}""",
         ids,
     )
-    rows = cursor.fetchall()
+    rows = sorted(
+        (row[:-1] for row in cursor.fetchall() if row[-1] == "published"),
+        key=lambda row: (row[1] is not None, row[1] or 0.0, row[0]),
+    )
     if not rows:
         return
     cursor.execute(f"SELECT min(docid) FROM {DOC}")
@@ -342,7 +347,7 @@ def _matches(cursor, expr: str, filters: _Filters, limit: int, between=None) -> 
 
 
 def window(plan: Plan) -> list[int]:
-    """The first `plan.window + 1` matches in window order (plan.tiered_window)."""
+    """The newest `plan.window + 1` matches, in window order (plan.ranked_window)."""
     limit = plan.window + 1
     filters = _Filters(plan.filters)
     with connection.cursor() as cursor:
@@ -351,9 +356,7 @@ def window(plan: Plan) -> list[int]:
             expr = filters.match(_text(plan.terms, columns) if plan.terms else "")
             return _matches(cursor, expr, filters, limit, between)
 
-        if not plan.by_relevance:
-            return matches(TIERS[-1])
-        return tiered_window(limit, matches)
+        return ranked_window(plan.window, plan.by_relevance, matches)
 
 
 def kept(plan: Plan, docids: list[int]) -> list[int]:
@@ -394,11 +397,3 @@ def kept(plan: Plan, docids: list[int]) -> list[int]:
             params,
         )
         return _ids(cursor)
-
-
-def listing_ids(docids: list[int]) -> dict[int, int]:
-    if not docids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT docid, listing_id FROM {DOC} WHERE docid IN {_in(docids)}", docids)
-        return dict(cursor.fetchall())
