@@ -8,7 +8,7 @@ from django.db import connection
 from tests.factories import member_create, search_category, searchable_listing
 from tradepost.catalog import search
 from tradepost.catalog.models import SupplierProfile
-from tradepost.catalog.search import sqlite
+from tradepost.catalog.search import postgres, sqlite
 from tradepost.errors import InvalidInput
 
 
@@ -350,12 +350,12 @@ def test_price_bounds_are_inclusive(tree, cn):
     assert titles(run(q="pan", min_price="12.35")) == []
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend's choice")
 @pytest.mark.parametrize("bits_share", [0.0, 2.0])
 def test_exact_filters_answer_alike_as_tags_or_as_docid_bits(tree, cn, de, monkeypatch, bits_share):
-    monkeypatch.setattr(sqlite, "BITS_SHARE", bits_share)
-    monkeypatch.setattr(sqlite, "BITS_COMBINED", 0.0)
-    monkeypatch.setattr(sqlite, "_shares", sqlite._Shares())
+    backend = postgres if connection.vendor == "postgresql" else sqlite
+    monkeypatch.setattr(backend, "BITS_SHARE", bits_share)
+    monkeypatch.setattr(backend, "BITS_COMBINED", 0.0)
+    monkeypatch.setattr(backend, "_shares", backend._Shares())
     SupplierProfile.objects.create(member=cn, verified=True)
     searchable_listing(cn, tree["strips"], title="Lamp A", sample=True)
     searchable_listing(cn, tree["kitchen"], title="Lamp B")
@@ -385,3 +385,33 @@ def test_the_window_is_the_first_matches_by_relevance(tree, cn, settings):
 
     assert titles(result) == ["Tray new", "Tray oldest", "Pot two"]
     assert (result.count, result.count_exact) == (3, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backend's buckets")
+@pytest.mark.parametrize(("shift", "rest"), [(14, 5000), (1, 5000), (1, 0)])
+def test_reading_the_window_bucket_by_bucket_gives_the_same_answers(
+    tree, cn, settings, monkeypatch, shift, rest
+):
+    monkeypatch.setattr(postgres, "BUCKET_SHIFT", shift)
+    monkeypatch.setattr(postgres, "REST_MATCHES", rest)
+    settings.SEARCH_WINDOW = 5
+    settings.SEARCH_PAGE_SIZE = 5
+    settings.SEARCH_MAX_PAGE = 1
+    for i in range(14):
+        searchable_listing(
+            cn,
+            tree["kitchen"],
+            title=f"Lamp {i}" if i % 4 == 0 else f"Item {i}",
+            description="A desk lamp." if i % 3 == 1 else "Sold by the container.",
+            sample=i % 2 == 0,
+        )
+
+    def answer(**params) -> tuple[list[str], int, bool]:
+        result = run(**params)
+        return [t.split()[1] for t in titles(result)], result.count, result.count_exact
+
+    assert answer(q="lamp") == (["12", "8", "4", "0", "13"], 5, False)
+    assert answer(q="lamp", sort="newest") == (["13", "12", "10", "8", "7"], 5, False)
+    assert answer(q="lamp", sample="true") == (["12", "8", "4", "0", "10"], 5, True)
+    assert answer(q='"desk lamp"') == (["13", "10", "7", "4", "1"], 5, True)
+    assert answer(sample="false") == (["13", "11", "9", "7", "5"], 5, False)

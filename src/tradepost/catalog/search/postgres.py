@@ -1,19 +1,35 @@
-"""The PostgreSQL index: tsvectors and a GIN index in `catalog_search_doc`.
+"""The PostgreSQL index: one weighted tsvector per listing in `catalog_search_doc`, with a
+GIN index over it and over its title and title-and-keywords parts (migration 0004).
 
-One row per published listing: docid (see keys.py), visibility, price/MOQ facts and three
-tsvectors: `tsv` (title, keywords, description and the filter tags as '#'-prefixed lexemes
-no query text can produce; GIN-indexed; stored out of line so the heap rows a bitmap scan
-reads stay narrow), `tsv_title` and `tsv_tk` (title; title and keywords), small and kept
-inline, also GIN-indexed, so a relevance tier is an AND of two index scans.
+One row per published listing: docid (see keys.py), visibility, price/MOQ facts and `tsv`:
+title (weight A), keywords (B) and description (D), with positions so that phrases match in
+order, plus lexemes no query text can produce, prefixed '#' and of weight A: the exact-match
+filter tags and the listing's *bucket* (its `seq` >> BUCKET_SHIFT: a bucket holds the
+BUCKET_SIZE listings published one after another). The relevance tiers are GIN indexes on
+`ts_filter(tsv, '{a}')` and `ts_filter(tsv, '{a,b}')`: they take no room in the rows, and,
+the tags being of weight A, each holds the tags too, so a tier with filters is one scan.
 
-A search reads the window tier by tier: the GIN indexes find the matches and only the first
-`window + 1` in order are read (LIMIT before anything else); plan.hits_from_window does the
-rest, as for SQLite.
+Why buckets: GIN returns its matches in no useful order, so "the newest window + 1 matches"
+means reading every match's row and sorting them, which at a million listings is tens of
+thousands of rows for a common word; and walking the primary key in docid order instead
+(the planner's other choice) scans the whole table when it guesses the matches wrong. So a
+window is read bucket by bucket, newest first: the index intersects (words & filters &
+newest buckets), and only those matches' rows are read. The next step takes enough older
+buckets to fill the window at the rate of matches so far, and once the older buckets
+should hold few matches, they are read in one step without a bucket clause (a long OR of
+buckets costs the index more than reading a few thousand rows).
+
+Common filters (most listings pass them) are checked on the docid's bits instead of as tags,
+as on SQLite: intersecting with a posting list nearly as long as the table costs more.
 """
 
 from __future__ import annotations
 
+import math
+import time
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -24,15 +40,23 @@ DOC = "catalog_search_doc"
 SEQ = "catalog_search_seq"
 CONFIG = "english"
 CHUNK = 1000
+BUCKET_SHIFT = 14
+BUCKET_SIZE = 1 << BUCKET_SHIFT
+# Buckets read by the first step (newest first; the newest bucket may be nearly empty).
+# Later steps read enough buckets to fill the window at the rate of matches so far (at
+# most MAX_SPAN), and the rest is read in one step once it should hold at most
+# REST_MATCHES matches.
+FIRST_SPAN = 2
+MAX_SPAN = 8
+REST_MATCHES = 5000
+REBUILD_MEMORY = 256 * 1024 * 1024
 
-
-def _tags_sql() -> str:
-    return (
-        "ARRAY['#c' || l.category_id, '#v' || coalesce(p.verified, false)::int, "
-        "'#s' || l.sample_available::int, '#m' || lower(l.currency)] || "
-        "CASE WHEN l.supplier_country <> '' THEN ARRAY['#k' || lower(l.supplier_country)] "
-        "ELSE ARRAY[]::text[] END"
-    )
+_TAGS = (
+    "ARRAY['#c' || l.category_id, '#v' || coalesce(p.verified, false)::int, "
+    "'#s' || l.sample_available::int, '#m' || lower(l.currency)] || "
+    "CASE WHEN l.supplier_country <> '' THEN ARRAY['#k' || lower(l.supplier_country)] "
+    "ELSE ARRAY[]::text[] END"
+)
 
 
 def _country_code_sql(column: str) -> str:
@@ -44,36 +68,44 @@ def _country_code_sql(column: str) -> str:
     )
 
 
-def _docid_sql(seq: str) -> str:
-    """keys.docid_for in SQL."""
-    return (
-        f"(({keys.SEQ_TOP} - ({seq})) << {keys.SEQ_SHIFT}) | ((CASE WHEN l.category_id "
-        f"BETWEEN 1 AND {keys.CATEGORY_MASK} THEN l.category_id ELSE 0 END) "
-        f"<< {keys.CATEGORY_SHIFT}) | "
-        f"({_country_code_sql('l.supplier_country')} << {keys.COUNTRY_SHIFT}) | "
-        f"(CASE WHEN coalesce(p.verified, false) THEN {keys.VERIFIED_BIT} ELSE 0 END) | "
-        f"(CASE WHEN l.sample_available THEN {keys.SAMPLE_BIT} ELSE 0 END)"
-    )
-
-
-_COLUMNS = f"""l.id, (m.status = 'active' AND m.is_supplier), l.published_at, l.currency,
-    l.min_unit_price, l.moq,
-    v.title || v.keywords || to_tsvector('{CONFIG}', l.description)
-        || array_to_tsvector({_tags_sql()}),
-    v.title, v.title || v.keywords"""
-# Each field's vector is made once per listing (LATERAL), though three columns use them.
-_FROM = f"""FROM catalog_listing l JOIN members_member m ON m.id = l.supplier_id
-    LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
-    CROSS JOIN LATERAL (SELECT to_tsvector('{CONFIG}', l.title) AS title,
-        jsonb_to_tsvector('{CONFIG}', l.keywords, '["string"]') AS keywords) v"""
+# keys.docid_for in SQL, over the columns of _SOURCE.
+_DOCID = (
+    f"(({keys.SEQ_TOP} - s.seq) << {keys.SEQ_SHIFT}) | ((CASE WHEN s.category_id "
+    f"BETWEEN 1 AND {keys.CATEGORY_MASK} THEN s.category_id ELSE 0 END) "
+    f"<< {keys.CATEGORY_SHIFT}) | "
+    f"({_country_code_sql('s.supplier_country')} << {keys.COUNTRY_SHIFT}) | "
+    f"(CASE WHEN s.verified THEN {keys.VERIFIED_BIT} ELSE 0 END) | "
+    f"(CASE WHEN s.sample_available THEN {keys.SAMPLE_BIT} ELSE 0 END)"
+)
 _INSERT = f"""INSERT INTO {DOC} (docid, listing_id, visible, published_at, currency, price, moq,
-    tsv, tsv_title, tsv_tk)"""
+    tsv)
+SELECT {_DOCID}, s.id, s.visible, s.published_at, s.currency, s.min_unit_price, s.moq,
+    setweight(to_tsvector('{CONFIG}', s.title), 'A')
+    || setweight(jsonb_to_tsvector('{CONFIG}', s.keywords, '["string"]'), 'B')
+    || to_tsvector('{CONFIG}', s.description)
+    || (array_to_string(s.tags || ('#b' || (s.seq >> {{bucket_shift}})), ':1A ')
+        || ':1A')::tsvector"""
+# The listings' rows and seq ({seq}): the outer SELECT reads them in this subquery's order.
+_SOURCE = f"""FROM (SELECT {{seq}} AS seq, l.id, (m.status = 'active' AND m.is_supplier) AS visible,
+        l.published_at, l.currency, l.min_unit_price, l.moq, l.title, l.keywords,
+        l.description, l.category_id, l.supplier_country,
+        coalesce(p.verified, false) AS verified, l.sample_available, {_TAGS} AS tags
+    FROM catalog_listing l JOIN members_member m ON m.id = l.supplier_id
+    LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
+    {{joins}} WHERE l.status = 'published' {{where}} {{order}}) s"""
 
-
+# The relevance tiers' vectors: the title's lexemes (weight A), and title and keywords'
+# (A, B), as expressions over `tsv`, so that only their indexes take room.
+TITLE = "ts_filter(tsv, '{a}')"
+TITLE_KEYWORDS = "ts_filter(tsv, '{a,b}')"
 INDEXES = {
-    f"{DOC}_{column}": f"CREATE INDEX {DOC}_{column} ON {DOC} USING gin ({column}) WHERE visible"
-    for column in ("tsv", "tsv_title", "tsv_tk")
-} | {f"{DOC}_listing": f"CREATE UNIQUE INDEX {DOC}_listing ON {DOC} (listing_id)"}
+    f"{DOC}_tsv": f"CREATE INDEX {DOC}_tsv ON {DOC} USING gin (tsv) WHERE visible",
+    f"{DOC}_title": f"CREATE INDEX {DOC}_title ON {DOC} USING gin (({TITLE})) WHERE visible",
+    f"{DOC}_title_keywords": (
+        f"CREATE INDEX {DOC}_title_keywords ON {DOC} USING gin (({TITLE_KEYWORDS})) WHERE visible"
+    ),
+    f"{DOC}_listing": f"CREATE UNIQUE INDEX {DOC}_listing ON {DOC} (listing_id)",
+}
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -87,11 +119,31 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield batch
 
 
-def reindex(listing_ids: Iterable[int]) -> None:
-    keep_seq = (
-        f"CASE WHEN d.docid IS NOT NULL AND d.published_at IS NOT DISTINCT FROM l.published_at "
-        f"THEN {keys.SEQ_TOP} - (d.docid >> {keys.SEQ_SHIFT}) ELSE nextval('{SEQ}') END"
+_KEEP_SEQ = (
+    "CASE WHEN d.docid IS NOT NULL AND d.published_at IS NOT DISTINCT FROM l.published_at "
+    f"THEN {keys.SEQ_TOP} - (d.docid >> {keys.SEQ_SHIFT}) ELSE nextval('{SEQ}') END"
+)
+_UPSERT = (
+    _INSERT
+    + " "
+    + _SOURCE.format(
+        seq=_KEEP_SEQ,
+        joins=f"LEFT JOIN {DOC} d ON d.listing_id = l.id",
+        where="AND l.id = ANY(%s)",
+        order="ORDER BY l.published_at, l.id",
     )
+    + """
+ON CONFLICT (listing_id) DO UPDATE SET docid = EXCLUDED.docid, visible = EXCLUDED.visible,
+    published_at = EXCLUDED.published_at, currency = EXCLUDED.currency,
+    price = EXCLUDED.price, moq = EXCLUDED.moq, tsv = EXCLUDED.tsv"""
+)
+
+
+def _bucketed(sql: str) -> str:
+    return sql.replace("{bucket_shift}", str(BUCKET_SHIFT))
+
+
+def reindex(listing_ids: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         for ids in _chunks(listing_ids):
             # Wait for a concurrent change of the suppliers' status (member_change_status
@@ -107,19 +159,7 @@ def reindex(listing_ids: Iterable[int]) -> None:
                     WHERE l.id = d.listing_id AND l.status = 'published')""",
                 [ids],
             )
-            cursor.execute(
-                f"""{_INSERT}
-                SELECT {_docid_sql(keep_seq)}, {_COLUMNS} {_FROM}
-                LEFT JOIN {DOC} d ON d.listing_id = l.id
-                WHERE l.id = ANY(%s) AND l.status = 'published'
-                ORDER BY l.published_at, l.id
-                ON CONFLICT (listing_id) DO UPDATE SET docid = EXCLUDED.docid,
-                    visible = EXCLUDED.visible, published_at = EXCLUDED.published_at,
-                    currency = EXCLUDED.currency, price = EXCLUDED.price, moq = EXCLUDED.moq,
-                    tsv = EXCLUDED.tsv, tsv_title = EXCLUDED.tsv_title, tsv_tk = EXCLUDED.tsv_tk
-                """,
-                [ids],
-            )
+            cursor.execute(_bucketed(_UPSERT), [ids])
 
 
 def unindex(listing_ids: Iterable[int]) -> None:
@@ -128,17 +168,36 @@ def unindex(listing_ids: Iterable[int]) -> None:
             cursor.execute(f"DELETE FROM {DOC} WHERE listing_id = ANY(%s)", [ids])
 
 
+_PUBLISHED = "(SELECT count(*) FROM catalog_listing WHERE status = 'published')"
+_REBUILD = (
+    _INSERT
+    + " "
+    + _SOURCE.format(
+        # Numbered newest first, over the listings' keys alone: sorting whole rows with
+        # their text would cost more than the numbering.
+        seq="o.seq",
+        joins=f"""JOIN (SELECT id, {_PUBLISHED} + 1 - row_number() OVER (
+            ORDER BY published_at DESC, id DESC) AS seq
+            FROM catalog_listing WHERE status = 'published') o ON o.id = l.id""",
+        where="",
+        order="",
+    )
+)
+
+
 def rebuild() -> int:
     """Index every published listing afresh; the indexes are built once, after loading."""
     with connection.cursor() as cursor:
+        # GIN builds fastest in one pass in memory; raise the server's setting, never lower it.
+        cursor.execute(
+            "SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes("
+            "current_setting('maintenance_work_mem')), %s) / 1024 || 'kB', true)",
+            [REBUILD_MEMORY],
+        )
         for name in INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(f"TRUNCATE {DOC}")
-        cursor.execute(
-            f"""{_INSERT}
-            SELECT {_docid_sql("row_number() OVER (ORDER BY l.published_at, l.id)")}, {_COLUMNS}
-            {_FROM} WHERE l.status = 'published'"""
-        )
+        cursor.execute(_bucketed(_REBUILD))
         for ddl in INDEXES.values():
             cursor.execute(ddl)
         cursor.execute(
@@ -160,49 +219,168 @@ def _text_query(cursor, plan: Plan) -> str:
     return cursor.fetchone()[0]
 
 
-def _tags_query(filters: keys.Filters) -> str:
-    """The exact-match filters as a tsquery of tag lexemes (each clause must hold)."""
+# --- Choosing how to apply each exact filter ----------------------------------------------
+#
+# As on SQLite (sqlite.py): a filter most listings pass (country CN, verified, samples) is
+# slow as a tag, since the index then reads a posting list nearly as long as the table, and
+# cheap as a check of the docid's bits on each match of the words; a filter few listings
+# pass is the opposite. Each goes one way or the other by its share of a sample of the
+# newest listings (refreshed every STATS_SECONDS). Categories and a rarer currency are tags.
+
+BITS_SHARE = 0.2  # a filter passed by at least this share is checked on the docid's bits
+BITS_COMBINED = 0.1  # ...as long as the bit filters together pass at least this share
+SAMPLE_SIZE = 5000
+STATS_SECONDS = 300
+
+
+@dataclass
+class _Shares:
+    """Shares of the newest SAMPLE_SIZE visible listings per country and flag."""
+
+    at: float = -1e9
+    total: int = 0
+    country: Counter[int] = field(default_factory=Counter)
+    flags: Counter[int] = field(default_factory=Counter)
+
+    def refresh(self) -> _Shares:
+        now = time.monotonic()
+        if now - self.at < STATS_SECONDS:
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT docid & {keys.LOW_MASK} FROM {DOC} WHERE visible ORDER BY docid "
+                f"LIMIT {SAMPLE_SIZE}"
+            )
+            sample = [bits for (bits,) in cursor.fetchall()]
+        self.at, self.total = now, len(sample)
+        self.country = Counter(map(keys.country_code_of, sample))
+        self.flags = Counter(b & (keys.VERIFIED_BIT | keys.SAMPLE_BIT) for b in sample)
+        return self
+
+    def flag(self, bit: int, wanted: bool) -> float:
+        passed = sum(n for bits, n in self.flags.items() if bool(bits & bit) == wanted)
+        return passed / self.total if self.total else 0.0
+
+
+_shares = _Shares()
+
+
+def _filters(filters: keys.Filters) -> tuple[str, list[str], float]:
+    """The exact-match filters as a tsquery of tag lexemes (each clause must hold), as SQL
+    checks of the docid's bits, and the share of listings that pass those checks."""
+    shares = _shares.refresh()
     clauses: list[list[str]] = []
     if filters.category_ids is not None:
         clauses.append([f"c{pk}" for pk in filters.category_ids])
+    candidates = []  # (share of listings passing, bits check, tag)
     if filters.country:
-        clauses.append([f"k{filters.country.lower()}"])
-    if filters.verified is not None:
-        clauses.append([f"v{int(filters.verified)}"])
-    if filters.sample is not None:
-        clauses.append([f"s{int(filters.sample)}"])
+        code = keys.country_code(filters.country)
+        share = shares.country[code] / shares.total if shares.total else 0.0
+        mask = keys.COUNTRY_MASK << keys.COUNTRY_SHIFT
+        check = f"(docid & {mask}) = {code << keys.COUNTRY_SHIFT}"
+        candidates.append((share, check, f"k{filters.country.lower()}"))
+    for wanted, bit, tag in (
+        (filters.verified, keys.VERIFIED_BIT, "v"),
+        (filters.sample, keys.SAMPLE_BIT, "s"),
+    ):
+        if wanted is not None:
+            check = f"(docid & {bit}) = {bit if wanted else 0}"
+            candidates.append((shares.flag(bit, wanted), check, f"{tag}{int(wanted)}"))
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    checks: list[str] = []
+    combined = 1.0
+    for share, check, tag in candidates:
+        if share >= BITS_SHARE and combined * share >= BITS_COMBINED:
+            checks.append(check)
+            combined *= share
+        else:
+            clauses.append([tag])
     if filters.currency:
         clauses.append([f"m{filters.currency.lower()}"])
-    return " & ".join("(" + " | ".join(f"'#{tag}'" for tag in clause) + ")" for clause in clauses)
+    tags = " & ".join("(" + " | ".join(f"'#{tag}'" for tag in clause) + ")" for clause in clauses)
+    return tags, checks, combined
 
 
-_TIER_VECTORS = {TIERS[0]: "tsv_title", TIERS[1]: "tsv_tk"}
+_TIER_VECTORS = {TIERS[0]: TITLE, TIERS[1]: TITLE_KEYWORDS}
+
+
+def _and(*parts: str) -> str:
+    return " & ".join(f"({part})" for part in parts if part)
+
+
+def _bounds(bucket: int) -> int:
+    """The lowest docid of any listing in a bucket older than `bucket`."""
+    return (keys.SEQ_TOP - (bucket << BUCKET_SHIFT) + 1) << keys.SEQ_SHIFT
+
+
+def _buckets(high: int, low: int) -> str:
+    """A tsquery for the buckets from `high` down to `low`."""
+    return " | ".join(f"'#b{b}'" for b in range(high, low - 1, -1))
 
 
 def window(plan: Plan) -> list[int]:
-    """The newest `plan.window + 1` matches in window order (plan.ranked_window): the GIN
-    indexes find the matches and LIMIT keeps the newest of them before anything is ranked."""
+    """The first `plan.window + 1` matches in window order (plan.ranked_window), read
+    bucket by bucket, newest first (see above)."""
     limit = plan.window + 1
     with connection.cursor() as cursor:
         text = _text_query(cursor, plan)
-        match = " & ".join(f"({part})" for part in (text, _tags_query(plan.filters)) if part)
-
-        def matches(columns: str, between: tuple[int, int] | None = None) -> list[int]:
-            # No words and no filters: the primary key's order is the window.
-            sql, params = "visible", []
-            if match:
-                sql += " AND tsv @@ %s::tsquery"
-                params.append(match)
-            if columns in _TIER_VECTORS:
-                sql += f" AND {_TIER_VECTORS[columns]} @@ %s::tsquery"
-                params.append(text)
-            if between:
-                sql += " AND docid BETWEEN %s AND %s"
-                params += list(between)
+        tags, checks, share = _filters(plan.filters)
+        bits = "".join(f" AND {check}" for check in checks)
+        if not (text or tags):
+            # No words and no rare filter: the primary key's order, checking the docids'
+            # bits for the common filters (which most listings pass, so the walk is short).
             cursor.execute(
-                f"SELECT docid FROM {DOC} WHERE {sql} ORDER BY docid LIMIT %s", [*params, limit]
+                f"SELECT docid FROM {DOC} WHERE visible{bits} ORDER BY docid LIMIT %s", [limit]
             )
             return [docid for (docid,) in cursor.fetchall()]
+        cursor.execute(f"SELECT min(docid) FROM {DOC}")
+        newest = cursor.fetchone()[0]
+        if newest is None:
+            return []
+        newest_seq = keys.seq_of(newest)
+        top = newest_seq >> BUCKET_SHIFT
+
+        def first(columns: str, also: str, between: tuple[int, int] | None, n: int) -> list[int]:
+            """The first n matches of the words and `also` (tags, buckets) in `columns`
+            (the tags have weight A, so the tier vectors hold them too): one index scan.
+            `docid + 0`: never walk the primary key in order, hoping to meet matches soon
+            (the planner's guesses at tsquery matches are too rough to bet a scan of the
+            table on)."""
+            match = _and(text, also)
+            preds, params = [f"{_TIER_VECTORS.get(columns, 'tsv')} @@ %s::tsquery"], [match]
+            if between:
+                preds.append("docid BETWEEN %s AND %s")
+                params += list(between)
+            cursor.execute(
+                f"SELECT docid FROM {DOC} WHERE visible AND {' AND '.join(preds)}{bits} "
+                "ORDER BY docid + 0 LIMIT %s",
+                [*params, n],
+            )
+            return [docid for (docid,) in cursor.fetchall()]
+
+        def matches(columns: str, between: tuple[int, int] | None = None) -> list[int]:
+            if between:  # a span of a short window: few matches
+                return first(columns, tags, between, limit)
+            found: list[int] = []
+            high, span = top, FIRST_SPAN
+            while True:
+                low = max(high - span + 1, 0)
+                found += first(columns, _and(tags, _buckets(high, low)), None, limit - len(found))
+                if len(found) >= limit or low == 0:
+                    return found
+                # Rows read per listing so far (the bits checks come after the index):
+                # when the older buckets should hold few matches in all, read them in one
+                # step; else a few more buckets (the index reads a whole posting list per
+                # bucket named, so a step names at most MAX_SPAN).
+                rate = len(found) / (newest_seq - (low << BUCKET_SHIFT) + 1) / share
+                high = low - 1
+                older = (high + 1) << BUCKET_SHIFT  # listings in the buckets not read
+                if rate * older <= REST_MATCHES:
+                    break
+                wanted = 1.5 * (limit - len(found)) / (rate * share)  # listings to read
+                span = min(MAX_SPAN, max(2 * span, math.ceil(wanted / (1 << BUCKET_SHIFT))))
+            rest = (_bounds(high + 1), keys.SEQ_TOP << keys.SEQ_SHIFT | keys.LOW_MASK)
+            return found + first(columns, tags, rest, limit - len(found))
 
         return ranked_window(plan.window, plan.by_relevance and bool(text), matches)
 
