@@ -98,7 +98,9 @@ _SOURCE = f"""FROM (SELECT {{seq}} AS seq, l.id, (m.status = 'active' AND m.is_s
 # (A, B), as expressions over `tsv`, so that only their indexes take room.
 TITLE = "ts_filter(tsv, '{a}')"
 TITLE_KEYWORDS = "ts_filter(tsv, '{a,b}')"
+# Dropped before a rebuild and made after it, each in one sorted pass (the primary key too).
 INDEXES = {
+    f"{DOC}_pkey": f"ALTER TABLE {DOC} ADD CONSTRAINT {DOC}_pkey PRIMARY KEY (docid)",
     f"{DOC}_tsv": f"CREATE INDEX {DOC}_tsv ON {DOC} USING gin (tsv) WHERE visible",
     f"{DOC}_title": f"CREATE INDEX {DOC}_title ON {DOC} USING gin (({TITLE})) WHERE visible",
     f"{DOC}_title_keywords": (
@@ -194,6 +196,7 @@ def rebuild() -> int:
             "current_setting('maintenance_work_mem')), %s) / 1024 || 'kB', true)",
             [REBUILD_MEMORY],
         )
+        cursor.execute(f"ALTER TABLE {DOC} DROP CONSTRAINT IF EXISTS {DOC}_pkey")
         for name in INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(f"TRUNCATE {DOC}")
