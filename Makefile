@@ -59,10 +59,12 @@ bench-notify: install
 
 ## make bench-search: listing search on a synthetic catalog of N listings (default 1,000,000),
 ## per backend in BACKENDS (PostgreSQL: a throw-away cluster); writes
-## bench/results/search-<backend>.json and prints a table. E.g. make bench-search N=100000
+## bench/results/search-<backend>.json and prints a table. E.g. make bench-search N=100000;
+## BENCH_ARGS passes more options (e.g. BENCH_ARGS="--icontains 20").
 N ?= 1000000
 BACKENDS ?= sqlite postgres
+BENCH_ARGS ?=
 bench-search: install
 	for backend in $(BACKENDS); do \
-	  $(BIN)/python bench/search_bench.py --backend $$backend --n $(N) || exit 1; \
+	  $(BIN)/python bench/search_bench.py --backend $$backend --n $(N) $(BENCH_ARGS) || exit 1; \
 	done
