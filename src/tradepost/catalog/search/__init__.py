@@ -13,8 +13,8 @@ What a search answers (the same on both backends):
 
 - Words match title, keywords or description (stemmed; a quoted phrase matches in order).
   Category (with every category below it), supplier country, verified supplier and samples
-  are exact-match filters: the index intersects them with the words, or, on SQLite, when
-  most listings pass a filter, checks it on each match's docid (keys.py, sqlite.py).
+  are exact-match filters: the index intersects them with the words, or, when most
+  listings pass a filter, checks it on each match's docid (keys.py, sqlite.py, postgres.py).
 - The window: a search reads the first `SEARCH_WINDOW` (300) of those matches in its order,
   or as many as the requested page needs (at most SEARCH_MAX_PAGE x SEARCH_PAGE_SIZE,
   1,000). By relevance the order is three tiers: listings with every term in the title,
