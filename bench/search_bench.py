@@ -413,7 +413,9 @@ def saleor_measure(mix: list[dict], database_url: str) -> dict:
     import psycopg
 
     samples = []
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(
+        database_url, autocommit=True, cursor_factory=psycopg.ClientCursor
+    ) as conn:
         statements = [saleor_sql(item["params"]) for item in mix]
         for round_ in range(2):
             for item, (sql, args) in zip(mix, statements, strict=True):
@@ -468,7 +470,9 @@ def raw_connection(database_url: str, sqlite_path: str | None):
         return conn
     import psycopg
 
-    return psycopg.connect(database_url, autocommit=True)
+    # Client-side binding, as Django's PostgreSQL backend sends queries: with server-side
+    # parameters the planner may switch to a generic plan that cannot see the tsquery.
+    return psycopg.connect(database_url, autocommit=True, cursor_factory=psycopg.ClientCursor)
 
 
 def replay(conn, statements, sqlite: bool) -> float:
