@@ -26,6 +26,7 @@ as on SQLite: intersecting with a posting list nearly as long as the table costs
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -304,7 +305,14 @@ def _filters(filters: keys.Filters) -> tuple[str, list[str], float]:
     return tags, checks, combined
 
 
-_TIER_VECTORS = {TIERS[0]: TITLE, TIERS[1]: TITLE_KEYWORDS}
+_TIER_VECTORS = {TIERS[0]: (TITLE, "A"), TIERS[1]: (TITLE_KEYWORDS, "AB")}
+_PHRASE_OPERATOR = re.compile(r"<(?:-|\d+)>")
+_LEXEME = re.compile(r"'(?:[^']|'')*'")
+
+
+def _weighted(text: str, weights: str) -> str:
+    """The tsquery with each lexeme restricted to the given weights (fields)."""
+    return _LEXEME.sub(lambda m: f"{m.group(0)}:{weights}", text)
 
 
 def _and(*parts: str) -> str:
@@ -349,8 +357,15 @@ def window(plan: Plan) -> list[int]:
             `docid + 0`: never walk the primary key in order, hoping to meet matches soon
             (the planner's guesses at tsquery matches are too rough to bet a scan of the
             table on)."""
-            match = _and(text, also)
-            preds, params = [f"{_TIER_VECTORS.get(columns, 'tsv')} @@ %s::tsquery"], [match]
+            vector, weights = _TIER_VECTORS.get(columns, ("tsv", ""))
+            if weights and _PHRASE_OPERATOR.search(text):
+                # A phrase on an expression index is rechecked by computing the expression
+                # per row: let the index match the words alone (no recheck) and check the
+                # order on tsv itself, with the tier's weights.
+                preds = [f"{vector} @@ %s::tsquery", "tsv @@ %s::tsquery"]
+                params = [_and(_PHRASE_OPERATOR.sub("&", text), also), _weighted(text, weights)]
+            else:
+                preds, params = [f"{vector} @@ %s::tsquery"], [_and(text, also)]
             if between:
                 preds.append("docid BETWEEN %s AND %s")
                 params += list(between)
