@@ -361,8 +361,9 @@ def window(plan: Plan) -> list[int]:
             if weights and _PHRASE_OPERATOR.search(text):
                 # A phrase on an expression index is rechecked by computing the expression
                 # per row: let the index match the words alone (no recheck) and check the
-                # order on tsv itself, with the tier's weights.
-                preds = [f"{vector} @@ %s::tsquery", "tsv @@ %s::tsquery"]
+                # order on tsv itself, with the tier's weights; as a function call, which
+                # the planner does not turn into a scan of tsv's whole index.
+                preds = [f"{vector} @@ %s::tsquery", "ts_match_vq(tsv, %s::tsquery)"]
                 params = [_and(_PHRASE_OPERATOR.sub("&", text), also), _weighted(text, weights)]
             else:
                 preds, params = [f"{vector} @@ %s::tsquery"], [_and(text, also)]
