@@ -1,5 +1,5 @@
 """The PostgreSQL index: one weighted tsvector per listing in `catalog_search_doc`, with a
-GIN index over it and over its title and title-and-keywords parts (migration 0004).
+GIN index over it and over its title and title-and-keywords parts (migration 0005).
 
 One row per published listing: docid (see keys.py), visibility, price/MOQ facts and `tsv`:
 title (weight A), keywords (B) and description (D), with positions so that phrases match in

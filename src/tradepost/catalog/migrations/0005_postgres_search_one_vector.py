@@ -73,6 +73,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0003_search_index")]
+    dependencies = [("catalog", "0004_staff_audit")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
