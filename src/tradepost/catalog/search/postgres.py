@@ -31,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -358,6 +359,7 @@ def window(plan: Plan) -> list[int]:
             (the planner's guesses at tsquery matches are too rough to bet a scan of the
             table on)."""
             vector, weights = _TIER_VECTORS.get(columns, ("tsv", ""))
+            params: list[Any]
             if weights and _PHRASE_OPERATOR.search(text):
                 # A phrase on an expression index is rechecked by computing the expression
                 # per row: let the index match the words alone (no recheck) and check the
@@ -407,7 +409,7 @@ def window(plan: Plan) -> list[int]:
 def kept(plan: Plan, docids: list[int]) -> list[int]:
     """The window's docids that pass the price, MOQ and currency filters, in order."""
     f = price_filters(plan)
-    price, params = "d.price", []
+    price, params = "d.price", list[Any]()
     if plan.qty is not None:
         price = (
             "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = d.listing_id"
