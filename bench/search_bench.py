@@ -673,6 +673,9 @@ def configure(backend: str, root: Path) -> tuple[str, str | None, Postgres | Non
         LOG_LEVEL="WARNING",
         RATE_LIMIT_SEARCH_ADDRESS="1000000000/60",
         RATE_LIMIT_SEARCH_MEMBER="1000000000/60",
+        # Persistent connections, as a PostgreSQL deployment runs (see README): otherwise
+        # every API request pays for a new connection and its cold catalog caches.
+        CONN_MAX_AGE="600",
     )
     return url, sqlite_path, cluster
 
