@@ -214,14 +214,18 @@ def rebuild() -> int:
         return cursor.fetchone()[0]
 
 
-def _text_query(cursor, plan: Plan) -> str:
-    """The buyer's terms as a tsquery (text form); every term quoted, so words like "or"
-    and "-" stay words. Empty when nothing but stop words is left."""
-    if not plan.terms:
-        return ""
+def _text_query(cursor, plan: Plan) -> tuple[str, int | None]:
+    """The buyer's terms as a tsquery (text form), every term quoted, so words like "or"
+    and "-" stay words (empty when nothing but stop words is left); and, in the same round
+    trip, the newest docid in the index."""
     websearch = " ".join('"' + " ".join(t.words) + '"' for t in plan.terms)
-    cursor.execute(f"SELECT websearch_to_tsquery('{CONFIG}', %s)::text", [websearch])
-    return cursor.fetchone()[0]
+    cursor.execute(
+        f"SELECT CASE WHEN %s THEN websearch_to_tsquery('{CONFIG}', %s)::text ELSE '' END, "
+        f"(SELECT min(docid) FROM {DOC})",
+        [bool(plan.terms), websearch],
+    )
+    text, newest = cursor.fetchone()
+    return text, newest
 
 
 # --- Choosing how to apply each exact filter ----------------------------------------------
@@ -335,7 +339,7 @@ def window(plan: Plan) -> list[int]:
     bucket by bucket, newest first (see above)."""
     limit = plan.window + 1
     with connection.cursor() as cursor:
-        text = _text_query(cursor, plan)
+        text, newest = _text_query(cursor, plan)
         tags, checks, share = _filters(plan.filters)
         bits = "".join(f" AND {check}" for check in checks)
         if not (text or tags):
@@ -345,8 +349,6 @@ def window(plan: Plan) -> list[int]:
                 f"SELECT docid FROM {DOC} WHERE visible{bits} ORDER BY docid LIMIT %s", [limit]
             )
             return [docid for (docid,) in cursor.fetchall()]
-        cursor.execute(f"SELECT min(docid) FROM {DOC}")
-        newest = cursor.fetchone()[0]
         if newest is None:
             return []
         newest_seq = keys.seq_of(newest)
