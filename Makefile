@@ -38,11 +38,13 @@ FUZZ_EXAMPLES ?= 25
 fuzz-api: install
 	TRADEPOST_FUZZ_API=1 TRADEPOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -n 0 -p no:randomly tests/fuzz
 
-## make check: lint, format and the import contracts (the app layers, pyproject.toml).
+## make check: ruff (lint with type-hint and aware-datetime rules, format), the import contracts
+## (the app layers, pyproject.toml) and mypy with django-stubs on src/.
 check: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff check --fix src tests bench

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from tradepost.catalog.search import keys
 from tradepost.catalog.search.query import Term
@@ -110,7 +110,17 @@ def ranked_window(
     return (found + [d for d in anywhere if d not in seen])[:limit]
 
 
-def price_filters(plan: Plan) -> dict[str, object]:
+class PriceFilters(TypedDict):
+    moq_limit: int | None
+    currency: str | None
+    priced: bool
+    min_price: Decimal | None
+    max_price: Decimal | None
+    descending: bool
+    by_price: bool
+
+
+def price_filters(plan: Plan) -> PriceFilters:
     """What a ranged plan asks of each listing: MOQ at most `moq_limit`, priced in
     `currency`, a price (at `qty` when given, else the lowest) between the bounds."""
     limits = [x for x in (plan.qty, plan.moq_max) if x is not None]

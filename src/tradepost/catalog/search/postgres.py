@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from tradepost.catalog.search import keys
 from tradepost.catalog.search.plan import TIERS, Plan, price_filters, ranked_window
@@ -214,7 +215,7 @@ def rebuild() -> int:
         return cursor.fetchone()[0]
 
 
-def _text_query(cursor, plan: Plan) -> tuple[str, int | None]:
+def _text_query(cursor: CursorWrapper, plan: Plan) -> tuple[str, int | None]:
     """The buyer's terms as a tsquery (text form), every term quoted, so words like "or"
     and "-" stay words (empty when nothing but stop words is left); and, in the same round
     trip, the newest docid in the index."""

@@ -87,7 +87,11 @@ _LADDER = {
 }
 
 
-def _decimal(value) -> Decimal | None:
+def _slug_of(nodes: dict[int, tuple[str, str, int | None]], pk: int | None) -> str | None:
+    return nodes[pk][0] if pk is not None and pk in nodes else None
+
+
+def _decimal(value: object) -> Decimal | None:
     if value is None or isinstance(value, Decimal):
         return value
     return Decimal(str(value))
@@ -194,7 +198,7 @@ def facets(cells: list[tuple[int, int, int]]) -> tuple[list[CategoryCount], list
         CategoryCount(
             slug=nodes[pk][0],
             name=nodes[pk][1],
-            parent_slug=nodes[nodes[pk][2]][0] if nodes[pk][2] in nodes else None,
+            parent_slug=_slug_of(nodes, nodes[pk][2]),
             count=n,
         )
         for pk, n in sorted(by_category.items(), key=lambda item: (-item[1], nodes[item[0]][0]))

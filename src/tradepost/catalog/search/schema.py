@@ -9,7 +9,11 @@ latest migration that creates the triggers (a test compares them with the databa
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.apps import AppConfig
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 SQLITE_KEYWORDS_OLD = "coalesce((SELECT group_concat(value, ' ') FROM json_each(old.keywords)), '')"
 SQLITE_KEYWORDS_NEW = "coalesce((SELECT group_concat(value, ' ') FROM json_each(new.keywords)), '')"
@@ -46,7 +50,7 @@ EXECUTE FUNCTION catalog_search_listings_truncated()""",
 }
 
 
-def existing_triggers(connection) -> set[str]:
+def existing_triggers(connection: BaseDatabaseWrapper) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -57,7 +61,7 @@ def existing_triggers(connection) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def ensure_triggers(connection) -> list[str]:
+def ensure_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     """Re-create the index triggers that are missing; returns their names."""
     wanted = POSTGRES_TRIGGERS if connection.vendor == "postgresql" else SQLITE_TRIGGERS
     with connection.cursor() as cursor:
@@ -69,7 +73,7 @@ def ensure_triggers(connection) -> list[str]:
     return missing
 
 
-def guard_after_migrate(sender, using: str = "default", **kwargs) -> None:
+def guard_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: restore missing triggers and rebuild the index they left stale."""
     if sender.label != "catalog":
         return

@@ -18,8 +18,10 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from tradepost.catalog.search import keys
 from tradepost.catalog.search.plan import Plan, price_filters, ranked_window
@@ -100,7 +102,7 @@ def reindex(listing_ids: Iterable[int]) -> None:
             _reindex(cursor, ids)
 
 
-def _reindex(cursor, ids: list[int]) -> None:
+def _reindex(cursor: CursorWrapper, ids: list[int]) -> None:
     where = _in(ids)
     cursor.execute(f"{_FTS_DELETE} AND d.listing_id IN {where}", ids)
     cursor.execute(
@@ -326,15 +328,21 @@ class _Filters:
         return "".join(f" AND {check}" for check in self.checks)
 
 
-def _ids(cursor) -> list[int]:
+def _ids(cursor: CursorWrapper) -> list[int]:
     """One row of group_concat'ed ids: a thousand rows cost more to fetch than to find."""
     text = cursor.fetchone()[0]
     return list(map(int, text.split(","))) if text else []
 
 
-def _matches(cursor, expr: str, filters: _Filters, limit: int, between=None) -> list[int]:
+def _matches(
+    cursor: CursorWrapper,
+    expr: str,
+    filters: _Filters,
+    limit: int,
+    between: tuple[int, int] | None = None,
+) -> list[int]:
     """Docids of the first `limit` matches of `expr`, newest first."""
-    span, params = "", [expr]
+    span, params = "", list[str | int]([expr])
     if between:
         span = " AND rowid BETWEEN %s AND %s"
         params += list(between)
@@ -362,7 +370,7 @@ def window(plan: Plan) -> list[int]:
 def kept(plan: Plan, docids: list[int]) -> list[int]:
     """The window's docids that pass the price, MOQ and currency filters, in order."""
     f = price_filters(plan)
-    price, params = "d.price", []
+    price, params = "d.price", list[str | int | Decimal]()
     if plan.qty is not None:
         price = (
             "(SELECT t.unit_price FROM catalog_pricetier t WHERE t.listing_id = d.listing_id"
