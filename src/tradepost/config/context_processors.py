@@ -18,9 +18,7 @@ def header_categories() -> list[dict[str, str]]:
     for them (categories come from policy/categories.toml and change with a deploy)."""
     cached = cache.get(HEADER_CATEGORIES_KEY)
     if cached is None:
-        cached = [
-            {"slug": c["slug"], "name": c["name"]} for c in catalog_selectors.category_tree()
-        ]
+        cached = [{"slug": c["slug"], "name": c["name"]} for c in catalog_selectors.category_tree()]
         cache.set(HEADER_CATEGORIES_KEY, cached, HEADER_CATEGORIES_SECONDS)
     return cached
 
