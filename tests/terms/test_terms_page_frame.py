@@ -24,3 +24,9 @@ def test_the_accept_page_has_the_contents_list_too(client, imported):
     client.force_login(member_create().user, backend=LOGIN_BACKEND)
     html = client.get("/terms/accept").content.decode()
     assert '<details class="terms-toc">' in html
+
+
+def test_the_terms_follow_the_site_of_the_host(client, bundled_terms):
+    html = client.get("/terms", HTTP_HOST="aliexpress.tradepost.example").content.decode()
+    assert "(aliexpress site)" in html
+    assert "(alibaba site)" in client.get("/terms").content.decode()
