@@ -32,4 +32,7 @@ urlpatterns = [
 ]
 
 # Buyers' search (tradepost.catalog.search_views).
-urlpatterns += [path("search/", search_views.search_page, name="search")]
+urlpatterns += [
+    path("search/", search_views.search_page, name="search"),
+    path("listings/", search_views.listings_index, name="listings_index"),
+]

@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tradepost.catalog import media
+from tradepost.catalog import home_views, media
 from tradepost.catalog import member_views as catalog_member_views
 from tradepost.config import pages
 from tradepost.config.api import api
-from tradepost.members import views as member_views
 from tradepost.members.urls import urlpatterns as member_urlpatterns
 from tradepost.terms import registration_views
 from tradepost.terms import views as terms_views
@@ -21,7 +20,7 @@ member_patterns = [
 ]
 
 urlpatterns = [
-    path("", member_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("about/", pages.about, name="about"),
     path("privacy/", pages.privacy, name="privacy"),
     path("help/", pages.help_page, name="help"),

@@ -56,10 +56,6 @@ LOCKOUT_MESSAGE = (
 )
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
-
-
 # --- Registration, login, logout -----------------------------------------------------------
 
 
