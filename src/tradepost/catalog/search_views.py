@@ -23,7 +23,7 @@ from tradepost import ratelimit
 from tradepost.catalog import search, selectors
 from tradepost.catalog.cards import listing_cards
 from tradepost.catalog.models import Listing, ListingStatus
-from tradepost.catalog.search.query import SORTS
+from tradepost.catalog.search.query import MAX_QUANTITY, SORTS
 from tradepost.errors import InvalidInput
 from tradepost.members.forms import country_choices, country_name
 
@@ -74,6 +74,10 @@ class PageLink:
     number: int | None  # None: a gap ("…")
     href: str
     current: bool
+
+
+def _locale() -> str:
+    return to_locale(get_language() or "en")
 
 
 def category_options() -> list[tuple[str, str]]:
@@ -139,6 +143,8 @@ def _chips(params: QueryDict, categories: dict[str, str]) -> list[Chip]:
             text = f"{LABELS[name]}: {categories.get(value, value).strip()}"
         elif name == "country":
             text = f"{LABELS[name]}: {country_name(value.upper())}"
+        elif name in ("qty", "moq_max") and value.isascii() and value.isdigit():
+            text = f"{LABELS[name]}: {format_decimal(int(value), locale=_locale())}"
         elif name == "q":
             text = f"“{value}”"
         else:
@@ -182,6 +188,11 @@ def _field_errors(exc: InvalidInput) -> dict[str, list[str]]:
                     "Results stop at page %(max)s: add keywords or filters to narrow the search."
                 )
                 % {"max": settings.SEARCH_MAX_PAGE}
+            ]
+        elif name in ("qty", "moq_max"):
+            errors[name] = [
+                gettext("Enter a whole number from 1 to %(max)s.")
+                % {"max": format_decimal(MAX_QUANTITY, locale=_locale())}
             ]
         elif name == "min_price" and "above" in " ".join(messages):
             errors[name] = [gettext("The lowest price is above the highest price.")]
@@ -232,7 +243,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         query=query,
         result=result,
         cards=listing_cards(result.results, qty=query.qty),
-        qty_number=format_decimal(query.qty, locale=to_locale(get_language() or "en"))
+        qty_number=format_decimal(query.qty, locale=_locale())
         if query.qty
         else "",
         category_links=[
