@@ -243,9 +243,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         query=query,
         result=result,
         cards=listing_cards(result.results, qty=query.qty),
-        qty_number=format_decimal(query.qty, locale=_locale())
-        if query.qty
-        else "",
+        qty_number=format_decimal(query.qty, locale=_locale()) if query.qty else "",
         category_links=[
             (c, _link(params, category=c.slug), c.slug == query.category)
             for c in result.category_facets
