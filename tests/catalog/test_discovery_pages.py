@@ -228,3 +228,11 @@ def test_home_start_selling_fits_who_is_signed_in(client, supplier):
     assert "Create a listing" in signed_in
     assert "Go to my listings" in signed_in
     assert "Register as a supplier" not in signed_in
+
+
+def test_the_currency_picker_lists_the_codes_in_use(client, supplier, kitchen):
+    searchable_listing(supplier, kitchen, title="Cast iron pan", currency="EUR")
+
+    body = client.get("/search/", {"q": "pan"}).content.decode()
+
+    assert '<option value="EUR">EUR</option><option value="USD">USD</option>' in body

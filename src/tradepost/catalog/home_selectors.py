@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from tradepost.catalog.models import Category, Listing, ListingImage, ListingStatus
 from tradepost.members.models import MemberStatus
-
-CATEGORY_COUNTS_KEY = "catalog:home:category-counts:v1"
-CATEGORY_COUNTS_SECONDS = 60
 
 
 @dataclass
@@ -37,10 +33,8 @@ def public_listings() -> QuerySet[Listing]:
 
 def category_browser() -> list[CategoryNode]:
     """The active category tree with the number of public listings in each (a parent counts
-    its descendants'), leaving out branches without listings. Two queries, cached a minute."""
-    cached = cache.get(CATEGORY_COUNTS_KEY)
-    if cached is not None:
-        return cached
+    its descendants'), leaving out branches without listings. Two queries; not cached, so a
+    listing shows in its category as soon as it is published."""
     counts = dict(
         Listing.objects.filter(
             status=ListingStatus.PUBLISHED,
@@ -71,9 +65,7 @@ def category_browser() -> list[CategoryNode]:
                 out.append(node)
         return out
 
-    tree = build(None, frozenset())
-    cache.set(CATEGORY_COUNTS_KEY, tree, CATEGORY_COUNTS_SECONDS)
-    return tree
+    return build(None, frozenset())
 
 
 def newest_listings(*, limit: int = 8, exclude: list[int] | None = None) -> list[Listing]:

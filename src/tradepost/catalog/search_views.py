@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,7 +59,6 @@ SORT_LABELS = {
     "price": _("Price: low to high"),
     "-price": _("Price: high to low"),
 }
-CURRENCIES_KEY = "catalog:search:currencies:v1"
 
 
 @dataclass(frozen=True)
@@ -94,19 +92,13 @@ def category_options() -> list[tuple[str, str]]:
 
 
 def currencies_in_use() -> list[str]:
-    """ISO 4217 codes of published listings (and the default), cached a minute."""
-    codes = cache.get(CURRENCIES_KEY)
-    if codes is None:
-        codes = sorted(
-            {settings.SEARCH_PRICE_CURRENCY}
-            | set(
-                Listing.objects.filter(status=ListingStatus.PUBLISHED)
-                .values_list("currency", flat=True)
-                .distinct()
-            )
-        )
-        cache.set(CURRENCIES_KEY, codes, 60)
-    return list(codes)
+    """ISO 4217 codes of published listings, and the default comparison currency."""
+    in_use = (
+        Listing.objects.filter(status=ListingStatus.PUBLISHED)
+        .values_list("currency", flat=True)
+        .distinct()
+    )
+    return sorted({settings.SEARCH_PRICE_CURRENCY, *in_use})
 
 
 def _link(params: QueryDict, **changes: str | None) -> str:
