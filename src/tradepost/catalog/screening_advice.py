@@ -81,13 +81,21 @@ def match_advice(match: dict) -> dict[str, str]:
 
 
 def screening_advice(screening: dict | None) -> list[dict]:
-    """Each match with its plain-language sentences, duplicates (same sentence) dropped."""
+    """Each match with its plain-language sentences; one per rule and field, so "Replica
+    Louis Vuitton" and "Louis Vuitton" in the same title make one sentence, not two."""
     out: list[dict] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for match in (screening or {}).get("matches", []):
-        advice = match_advice(match)
-        if advice["problem"] in seen:
+        key = (match.get("rule", ""), field_name(match.get("field", "")))
+        if key in seen:
             continue
-        seen.add(advice["problem"])
-        out.append({**advice, "rule": match.get("rule", ""), "clause": match.get("clause", "")})
+        seen.add(key)
+        out.append(
+            {
+                **match_advice(match),
+                "action": match.get("action", ""),
+                "rule": match.get("rule", ""),
+                "clause": match.get("clause", ""),
+            }
+        )
     return out
