@@ -32,6 +32,24 @@ class _Plain(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error with the id of the field it is about, for the summary at the top."""
+        out = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                out += [{"id": "", "label": "", "message": str(e)} for e in errors]
+                continue
+            field = self.fields.get(name)
+            label = str(field.label) if field else name
+            if name.startswith("tier_"):
+                label = _("Price tier %(n)s: %(field)s") % {
+                    "n": int(name.rsplit("_", 1)[1]) + 1,
+                    "field": str(label).lower(),
+                }
+            anchor = f"id_{name}_0" if name == "ships_to" else f"id_{name}"
+            out += [{"id": anchor, "label": label, "message": str(e)} for e in errors]
+        return out
+
 
 def _split_list(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,\n]", value or "") if part.strip()]
@@ -107,17 +125,18 @@ def country_choices() -> list[tuple[str, str]]:
 
 def parse_local_decimal(value: str) -> Decimal | None:
     """A number as the reader writes it: "12,50" where the locale uses a decimal comma
-    (de, fr), "1,250.50" where it groups with commas (en, zh-Hans); "12.50" always works."""
+    (de, fr), "1,250.50" where it groups with commas (en, zh-Hans); a plain "12.50" works
+    everywhere. "12,50" in en or zh-Hans is refused rather than guessed as 1250."""
     text = (value or "").strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
+    try:  # the reader's own way first: in de "1.250" is one thousand two hundred and fifty
+        return Decimal(parse_decimal(text, locale=_locale(), strict=True))
+    except (NumberFormatError, UnknownLocaleError, ValueError, InvalidOperation):
+        pass
     try:
         return Decimal(text)
     except InvalidOperation:
-        pass
-    try:
-        return Decimal(parse_decimal(text, locale=_locale(), strict=True))
-    except (NumberFormatError, UnknownLocaleError, ValueError, InvalidOperation):
         return None
 
 
@@ -329,24 +348,6 @@ class ListingForm(_Plain, forms.Form):
     def add_domain_error(self, exc: DomainError) -> None:
         """Put the service's field errors next to the fields they are about, in plain words."""
         form_add_domain_error(self, exc, field_for=_form_field, problems_for=_prefixed)
-
-    def error_summary(self) -> list[dict[str, str]]:
-        """Every error with the id of the field it is about, for the summary at the top."""
-        out = []
-        for name, errors in self.errors.items():
-            if name == "__all__":
-                out += [{"id": "", "label": "", "message": str(e)} for e in errors]
-                continue
-            field = self.fields.get(name)
-            label = str(field.label) if field else name
-            if name.startswith("tier_"):
-                label = _("Price tier %(n)s: %(field)s") % {
-                    "n": int(name.rsplit("_", 1)[1]) + 1,
-                    "field": str(label).lower(),
-                }
-            anchor = f"id_{name}_0" if name == "ships_to" else f"id_{name}"
-            out += [{"id": anchor, "label": label, "message": str(e)} for e in errors]
-        return out
 
 
 _PLAIN_WORDS = (
