@@ -309,3 +309,32 @@ def test_the_editor_lists_currencies_units_and_countries(supplier_client):
     assert 'name="images"' in html
     assert "multiple" in html
     assert 'enctype="multipart/form-data"' in html
+
+
+def _menu(client, user) -> str:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/my/")
+    request.user = user
+    from django.urls import resolve
+
+    request.resolver_match = resolve("/my/")
+    return render_to_string("includes/member_menu.html", request=request)
+
+
+def test_the_member_menu_shows_a_buyer_only_what_applies(buyer):
+    html = _menu(None, buyer.user)
+
+    assert 'href="/my/" aria-current="page">Dashboard' in html
+    assert 'href="/my/favourites/"' in html
+    assert 'href="/my/saved-searches/"' in html
+    assert 'href="/my/listings/"' not in html
+
+
+def test_the_member_menu_shows_a_supplier_only_what_applies(supplier):
+    html = _menu(None, supplier.user)
+
+    assert 'href="/my/listings/"' in html
+    assert 'href="/my/supplier-profile/"' in html
+    assert 'href="/my/favourites/"' not in html
