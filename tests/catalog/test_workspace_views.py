@@ -338,3 +338,24 @@ def test_the_member_menu_shows_a_supplier_only_what_applies(supplier):
     assert 'href="/my/listings/"' in html
     assert 'href="/my/supplier-profile/"' in html
     assert 'href="/my/favourites/"' not in html
+
+
+def test_the_editor_keeps_rule_ids_out_of_the_main_text(supplier_client, supplier):
+    listing = listing_create(supplier, title="Replica Rolex watch", description="A replica.")
+
+    html = supplier_client.get(f"/my/listings/{listing.pk}/").content.decode()
+
+    main, why = html.split('<details class="ws-why">', 1)
+    assert "replicas and copies of brands cannot be listed" in main
+    assert "(rules:" not in html
+    rule = listing.screening["matches"][0]["rule"]
+    assert rule not in main
+    assert rule in why
+
+
+def test_without_rule_ids():
+    from tradepost.catalog.screening_advice import without_rule_ids
+
+    assert without_rule_ids(
+        "Your listing “X” was refused by the Product Listing Policy (rules: a.b, c.d). Fix it."
+    ) == ("Your listing “X” was refused by the Product Listing Policy. Fix it.")

@@ -6,6 +6,8 @@ never name them (clause 5.5 and the Product Listing Policy decide; this only exp
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 FIELD_NAMES = {
@@ -99,3 +101,12 @@ def screening_advice(screening: dict | None) -> list[dict]:
             }
         )
     return out
+
+
+_RULE_IDS = re.compile(r"\s*\((?:rules?: [^)]*|a previous staff decision)\)")
+
+
+def without_rule_ids(message: str) -> str:
+    """A stored transition message for the page: the "(rules: a.b, c.d)" part, which is for
+    the record and the "why?" disclosure, taken out of the sentence."""
+    return _RULE_IDS.sub("", message or "")

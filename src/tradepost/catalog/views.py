@@ -31,7 +31,7 @@ from tradepost.catalog.forms import (
 )
 from tradepost.catalog.models import Category, Listing, ListingStatus
 from tradepost.catalog.screening import ListingContent, screen_listing
-from tradepost.catalog.screening_advice import match_advice, screening_advice
+from tradepost.catalog.screening_advice import match_advice, screening_advice, without_rule_ids
 from tradepost.console import form_add_domain_error
 from tradepost.errors import DomainError, InvalidInput, NotFound
 from tradepost.http import client_ip
@@ -118,7 +118,9 @@ def _listing_context(listing: Listing) -> dict:
         "screening": listing.screening,
         "screening_rows": screening_rows(listing.screening or {}, data),
         "advice": screening_advice(listing.screening),
-        "history": list(listing.transitions.all()[:20]),
+        "history": [
+            {"t": t, "message": without_rule_ids(t.message)} for t in listing.transitions.all()[:20]
+        ],
         "images": list(listing.images.all()),
     }
 
@@ -239,7 +241,7 @@ def _announce(request: HttpRequest, listing: Listing) -> None:
     last = listing.transitions.order_by("-at", "-id").first()
     if last is not None and last.message and last.at >= listing.updated_at.replace(microsecond=0):
         level = messages.success if listing.status == ListingStatus.PUBLISHED else messages.warning
-        level(request, last.message)
+        level(request, without_rule_ids(last.message))
     else:
         messages.success(
             request, f"“{listing.title}” is saved as a {listing.get_status_display().lower()}."
