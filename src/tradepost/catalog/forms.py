@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from tradepost.catalog import rules
 from tradepost.catalog.rules import INCOTERMS_2020
 from tradepost.console import form_add_domain_error
-from tradepost.errors import DomainError
+from tradepost.errors import DomainError, InvalidInput
 from tradepost.policy import COUNTRY_CODES
 
 TIER_ROWS = rules.TIERS_MAX
@@ -348,6 +348,16 @@ class ListingForm(_Plain, forms.Form):
     def add_domain_error(self, exc: DomainError) -> None:
         """Put the service's field errors next to the fields they are about, in plain words."""
         form_add_domain_error(self, exc, field_for=_form_field, problems_for=_prefixed)
+
+    def add_rule_errors(self, *, leaf_categories: set[str]) -> None:
+        """After a form error, also show what the listing rules would say about the rest, so
+        one submission shows every problem at once (a field keeps its own error only)."""
+        _fields, errors = rules.check_listing_fields(
+            self.listing_data(), leaf_categories=leaf_categories
+        )
+        errors = {k: v for k, v in errors.items() if _form_field(k) not in self.errors}
+        if errors:
+            self.add_domain_error(InvalidInput("The listing has invalid fields.", fields=errors))
 
 
 _PLAIN_WORDS = (

@@ -179,6 +179,8 @@ def listing_create(request: HttpRequest, member: Member) -> HttpResponse:
         else:
             _announce(request, listing)
             return redirect("catalog:listing_edit", listing_id=listing.pk)
+    elif request.method == "POST":
+        form.add_rule_errors(leaf_categories=selectors.leaf_category_slugs())
     return render(request, "catalog/listing_form.html", {"form": form, "listing": None})
 
 
@@ -207,6 +209,8 @@ def listing_edit(request: HttpRequest, member: Member, listing_id: int) -> HttpR
             _announce(request, listing)
             return redirect("catalog:listing_edit", listing_id=listing.pk)
         listing = _listing_or_404(member, listing_id)
+    elif request.method == "POST":
+        form.add_rule_errors(leaf_categories=selectors.leaf_category_slugs())
     context = {"form": form, "image_form": ImageForm(), **_listing_context(listing)}
     return render(request, "catalog/listing_form.html", context)
 
