@@ -94,7 +94,7 @@ def test_service_errors_are_shown_next_to_the_fields_in_plain_words(supplier_cli
         "Tiers must be in order of quantity, from smallest to largest, each larger than the "
         "one before."
     ]
-    assert list(errors) == ["moq", "tier_qty_0"]
+    assert sorted(errors) == ["moq", "tier_qty_0"]
     html = response.content.decode()
     assert 'class="error-summary"' in html
     assert '<a href="#id_moq">Minimum order quantity: ' in html

@@ -103,10 +103,10 @@ def test_domain_errors_land_on_the_fields_in_plain_words():
     assert form.errors["keywords"] == ["Keyword 3: Too long."]
     summary = form.error_summary()
     assert [(e["id"], e["label"]) for e in summary] == [
-        ("id_moq", "Minimum order quantity"),
-        ("id_tier_price_1", "Price tier 2: unit price"),
-        ("id_tier_qty_0", "Price tier 1: from quantity"),
         ("id_currency", "Currency"),
+        ("id_moq", "Minimum order quantity"),
+        ("id_tier_qty_0", "Price tier 1: from quantity"),
+        ("id_tier_price_1", "Price tier 2: unit price"),
         ("id_keywords", "Keywords"),
     ]
     assert not any("min_qty" in e["message"] or "price_tiers" in e["message"] for e in summary)

@@ -35,7 +35,8 @@ class _Plain(forms.Form):
     def error_summary(self) -> list[dict[str, str]]:
         """Every error with the id of the field it is about, for the summary at the top."""
         out = []
-        for name, errors in self.errors.items():
+        order = {name: i for i, name in enumerate(["__all__", *self.fields])}
+        for name, errors in sorted(self.errors.items(), key=lambda kv: order.get(kv[0], 0)):
             if name == "__all__":
                 out += [{"id": "", "label": "", "message": str(e)} for e in errors]
                 continue
@@ -269,6 +270,26 @@ class ListingForm(_Plain, forms.Form):
             self.fields[f"tier_price_{i}"] = LocalDecimalField(
                 label=_("Unit price"), required=False, max_length=20
             )
+        # The order of the page, so the error summary reads top to bottom.
+        self.order_fields(
+            [
+                "title",
+                "category",
+                "description",
+                "images",
+                "currency",
+                "unit",
+                "moq",
+                *[f"tier_{kind}_{i}" for i in range(TIER_ROWS) for kind in ("qty", "price")],
+                "lead_time_days",
+                "port",
+                "incoterm",
+                "sample_available",
+                "ships_to",
+                "keywords",
+                "attributes",
+            ]
+        )
 
     def tier_rows(self) -> list[dict[str, Any]]:
         """Every tier row; the filled ones and TIER_ROWS_BLANK blank ones show without
