@@ -217,7 +217,7 @@ def test_supplier_profile_page_edit(supplier_client, supplier):
             "description": "Valves since 1990.",
             "main_products": "Valves, Fittings",
             "year_established": "1990",
-            "export_markets": "de",
+            "export_markets": ["DE"],
         },
         follow=True,
     )

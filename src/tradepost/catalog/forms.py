@@ -433,20 +433,38 @@ class SavedSearchForm(_Plain, forms.Form):
 
 
 class ImageForm(_Plain, forms.Form):
-    image = forms.FileField(label="Product image", help_text="JPEG, PNG or WebP, at most 5 MB.")
+    image = forms.FileField(
+        label=_("Product image"), help_text=_("JPEG, PNG or WebP, at most 5 MB.")
+    )
 
 
 class SupplierProfileForm(_Plain, forms.Form):
     description = forms.CharField(
-        label="About the company", required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("About the company"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     main_products = forms.CharField(
-        label="Main products", required=False, help_text="Comma-separated, at most 10."
+        label=_("Main products"),
+        required=False,
+        help_text=_("Separated by commas; at most 10."),
     )
-    year_established = forms.IntegerField(label="Year established", required=False)
-    export_markets = forms.CharField(
-        label="Export markets", required=False, help_text="ISO country codes, comma-separated."
+    year_established = forms.IntegerField(
+        label=_("Year established"),
+        required=False,
+        error_messages={"invalid": _("Enter a year, such as 2008.")},
     )
+    export_markets = forms.MultipleChoiceField(
+        label=_("Export markets"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose countries from the list.")},
+        help_text=_("The countries you already sell to."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        markets = self.fields["export_markets"]
+        assert isinstance(markets, forms.MultipleChoiceField)
+        markets.choices = country_choices()
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -454,17 +472,22 @@ class SupplierProfileForm(_Plain, forms.Form):
             "description": d.get("description") or "",
             "main_products": _split_list(d.get("main_products") or ""),
             "year_established": d.get("year_established"),
-            "export_markets": [c.upper() for c in _split_list(d.get("export_markets") or "")],
+            "export_markets": [c.upper() for c in d.get("export_markets") or []],
         }
 
     def add_domain_error(self, exc: DomainError) -> None:
-        form_add_domain_error(self, exc, field_for=lambda key: key.split("[", 1)[0])
+        form_add_domain_error(
+            self,
+            exc,
+            field_for=lambda key: key.split("[", 1)[0],
+            problems_for=lambda key, problems: [plain_problem(p) for p in problems],
+        )
 
 
 class CertificationForm(_Plain, forms.Form):
-    name = forms.CharField(label="Certificate", max_length=200, required=False)
-    issuer = forms.CharField(label="Issued by", max_length=200, required=False)
-    document = forms.FileField(label="Document", help_text="PDF or image, at most 10 MB.")
+    name = forms.CharField(label=_("Certificate"), max_length=200, required=False)
+    issuer = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+    document = forms.FileField(label=_("Document"), help_text=_("PDF or image, at most 10 MB."))
 
     def add_domain_error(self, exc: DomainError) -> None:
         form_add_domain_error(self, exc)

@@ -348,7 +348,7 @@ def my_supplier_profile(request: HttpRequest, member: Member) -> HttpResponse:
             "description": profile.description,
             "main_products": ", ".join(profile.main_products or []),
             "year_established": profile.year_established,
-            "export_markets": ", ".join(profile.export_markets or []),
+            "export_markets": list(profile.export_markets or []),
         }
     form = SupplierProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
