@@ -360,3 +360,26 @@ def test_without_rule_ids():
     assert without_rule_ids(
         "Your listing “X” was refused by the Product Listing Policy (rules: a.b, c.d). Fix it."
     ) == ("Your listing “X” was refused by the Product Listing Policy. Fix it.")
+
+
+def test_the_favourite_button_partial_shows_the_saved_state(buyer, supplier):
+    from django.template import engines
+    from django.test import RequestFactory
+
+    listing = listing_create(supplier)
+    services.favourite_listing_add(member=buyer, listing_id=listing.pk)
+    request = RequestFactory().get(f"/listings/{listing.pk}/")
+    request.user = buyer.user
+    page = engines["django"].from_string(
+        "{% load favourites %}{% listing_saved listing_id as saved %}"
+        "{% supplier_saved supplier_pk as s_saved %}"
+        '{% include "catalog/_favourite_button.html" with listing_id=listing_id saved=saved %}'
+        "{{ s_saved }}"
+    )
+
+    html = page.render({"listing_id": listing.pk, "supplier_pk": supplier.pk}, request)
+
+    assert f'action="/my/favourites/listings/{listing.pk}/"' in html
+    assert 'aria-pressed="true"' in html
+    assert f'name="next" value="/listings/{listing.pk}/"' in html
+    assert html.rstrip().endswith("False")
