@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -521,6 +523,33 @@ def favourite_supplier_toggle(request: HttpRequest, member: Member, member_id: s
     return _back(request, reverse("catalog:favourites"))
 
 
+_SEARCH_LABELS = {
+    "category": _lazy("Category"),
+    "min_price": _lazy("Price from"),
+    "max_price": _lazy("Price up to"),
+    "qty": _lazy("Quantity"),
+    "moq_max": _lazy("MOQ up to"),
+    "country": _lazy("Supplier country"),
+    "currency": _lazy("Currency"),
+    "sort": _lazy("Sorted by"),
+}
+
+
+def search_summary(query: str) -> str:
+    """A saved search's query string as a person reads it: “pump” · Supplier country: CN."""
+    parts = []
+    for key, value in parse_qsl(query):
+        if key == "q":
+            parts.append(f"“{value}”")
+        elif key == "verified":
+            parts.append(str(_lazy("Verified suppliers")))
+        elif key == "sample":
+            parts.append(str(_lazy("Samples available")))
+        elif key in _SEARCH_LABELS:
+            parts.append(f"{_SEARCH_LABELS[key]}: {value}")
+    return " · ".join(parts) or str(_lazy("All listings"))
+
+
 @member_page
 @require_http_methods(["GET", "POST"])
 def saved_searches(request: HttpRequest, member: Member) -> HttpResponse:
@@ -546,7 +575,10 @@ def saved_searches(request: HttpRequest, member: Member) -> HttpResponse:
         status = 422
     context = {
         "form": form,
-        "saved_searches": selectors.saved_searches_of(member=member),
+        "saved_searches": [
+            {"saved": saved, "summary": search_summary(saved.query)}
+            for saved in selectors.saved_searches_of(member=member)
+        ],
         "query": services.search_query_clean(request.GET.get("query", "")),
     }
     return render(request, "catalog/saved_searches.html", context, status=status)
