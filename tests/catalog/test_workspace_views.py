@@ -384,3 +384,40 @@ def test_the_favourite_button_partial_shows_the_saved_state(buyer, supplier):
     assert 'aria-pressed="true"' in html
     assert f'name="next" value="/listings/{listing.pk}/"' in html
     assert html.rstrip().endswith("False")
+
+
+@pytest.mark.parametrize(
+    ("match", "problem"),
+    [
+        (
+            {"kind": "offsite", "action": "refuse", "field": "description", "text": "a@b.cn"},
+            "Your description contains contact details or a link (“a@b.cn”).",
+        ),
+        (
+            {"kind": "counterfeit", "action": "refuse", "field": "title", "text": "Replica X"},
+            "Your title names a protected brand as a copy (“Replica X”).",
+        ),
+        (
+            {"kind": "counterfeit", "action": "review", "field": "keywords[1]", "text": "X"},
+            "Your keyword list names the brand “X”.",
+        ),
+        (
+            {
+                "kind": "sanctions",
+                "action": "refuse",
+                "title": "Goods offered to an embargoed destination",
+                "field": "ships_to",
+                "text": "KP",
+            },
+            "Goods offered to an embargoed destination: your listing offers shipping to “KP”.",
+        ),
+    ],
+)
+def test_screening_matches_become_sentences_without_rule_ids(match, problem):
+    from tradepost.catalog.screening_advice import match_advice
+
+    advice = match_advice({**match, "rule": "some.rule_id", "clause": "5.5 (g)"})
+
+    assert advice["problem"] == problem
+    assert "some.rule_id" not in advice["problem"] + advice["change"]
+    assert "5.5" not in advice["problem"] + advice["change"]

@@ -14,9 +14,9 @@ FIELD_NAMES = {
     "title": "title",
     "description": "description",
     "port": "port of shipment",
-    "keywords": "keywords",
-    "attributes": "attributes",
-    "ships_to": "destinations",
+    "keywords": "keyword list",
+    "attributes": "specification list",
+    "ships_to": "destination list",
     "category": "category",
 }
 
@@ -47,6 +47,12 @@ def match_advice(match: dict) -> dict[str, str]:
             "text": text,
         }
         change = _("Remove that destination from “Ships to”, or wait for our staff to check it.")
+    elif kind == "counterfeit" and match.get("action") == "review":
+        problem = _("Your %(where)s names the brand “%(text)s”.") % {"where": where, "text": text}
+        change = _(
+            "Our staff check that you may sell it: upload proof, such as the brand's "
+            "authorisation, on your supplier profile."
+        )
     elif kind == "counterfeit":
         problem = _("Your %(where)s names a protected brand as a copy (“%(text)s”).") % {
             "where": where,
