@@ -200,7 +200,7 @@ def test_save_a_search_from_its_query_string(buyer_client, buyer):
     assert (saved.name, saved.query) == ("Pumps", "country=CN&q=pump")
     html = buyer_client.get("/my/saved-searches/").content.decode()
     assert '<a href="/search/?country=CN&amp;q=pump">Pumps</a>' in html
-    assert "Supplier country: CN · “pump”" in html
+    assert "“pump” · Supplier country: CN" in html
 
 
 def test_a_nameless_search_shows_the_error_summary(buyer_client):

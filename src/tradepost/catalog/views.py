@@ -538,7 +538,7 @@ _SEARCH_LABELS = {
 def search_summary(query: str) -> str:
     """A saved search's query string as a person reads it: “pump” · Supplier country: CN."""
     parts = []
-    for key, value in parse_qsl(query):
+    for key, value in sorted(parse_qsl(query), key=lambda kv: kv[0] != "q"):
         if key == "q":
             parts.append(f"“{value}”")
         elif key == "verified":
