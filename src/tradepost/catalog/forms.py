@@ -156,6 +156,13 @@ class LocalDecimalField(forms.CharField):
         return format(number, "f")
 
 
+class CodeChoiceField(forms.ChoiceField):
+    """A choice of upper-case codes (ISO 4217) that also takes "usd" for "USD"."""
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).strip().upper()
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -182,7 +189,7 @@ class ListingForm(_Plain, forms.Form):
         ),
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
-    currency = forms.ChoiceField(
+    currency = CodeChoiceField(
         label=_("Currency"),
         required=False,
         error_messages={"invalid_choice": _("Choose a currency from the list.")},
