@@ -12,7 +12,7 @@ def form(**overrides) -> dict:
         "title": "Brass ball valve 1/2 inch",
         "description": "Full bore brass ball valve, PN25, lever handle.",
         "category": "pumps-valves",
-        "currency": "usd",
+        "currency": "USD",
         "moq": "200",
         "unit": "piece",
         "tier_qty_0": "200",
@@ -24,7 +24,7 @@ def form(**overrides) -> dict:
         "incoterm": "FOB",
         "port": "Ningbo",
         "lead_time_days": "20",
-        "ships_to": "de, fr",
+        "ships_to": ["DE", "FR"],
         "sample_available": "on",
         "publish": "1",
     }
@@ -79,10 +79,27 @@ def test_bad_input_is_shown_next_to_the_fields(supplier_client, supplier):
 
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["currency"] == ["Give an ISO 4217 currency code, e.g. USD."]
+    assert errors["currency"] == ["Choose a currency from the list."]
+    assert Listing.objects.filter(supplier=supplier).count() == 0
+
+
+def test_service_errors_are_shown_next_to_the_fields_in_plain_words(supplier_client, supplier):
+    response = supplier_client.post(
+        "/my/listings/new/", form(tier_qty_1="100", tier_price_1="9", moq="")
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
     assert errors["tier_qty_0"] == [
-        "Tiers must be in ascending order of min_qty, each larger than the one before."
+        "Tiers must be in order of quantity, from smallest to largest, each larger than the "
+        "one before."
     ]
+    assert sorted(errors) == ["moq", "tier_qty_0"]
+    html = response.content.decode()
+    assert 'class="error-summary"' in html
+    assert '<a href="#id_moq">Minimum order quantity: ' in html
+    assert '<a href="#id_tier_qty_0">Price tier 1: from quantity: Tiers must be' in html
+    assert "min_qty" not in html
     assert Listing.objects.filter(supplier=supplier).count() == 0
 
 
@@ -129,7 +146,7 @@ def test_my_listings_page_lists_them_with_the_cap(supplier_client, supplier):
 
     html = response.content.decode()
     assert "Stainless steel pipe flange DN50" in html
-    assert "1 of 50 listings published or in review" in html
+    assert "1 of 50 listings in use" in html
 
 
 def test_policy_check_preview_saves_nothing(supplier_client, supplier):
@@ -200,7 +217,7 @@ def test_supplier_profile_page_edit(supplier_client, supplier):
             "description": "Valves since 1990.",
             "main_products": "Valves, Fittings",
             "year_established": "1990",
-            "export_markets": "de",
+            "export_markets": ["DE"],
         },
         follow=True,
     )

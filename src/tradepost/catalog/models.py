@@ -305,3 +305,68 @@ class ListingPolicyActivation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version.version if self.version else 'bundled file'} in force"
+
+
+# --- The buyer's workspace ---------------------------------------------------------------
+
+
+class FavouriteListing(models.Model):
+    """A listing a member saved to come back to. One row per member and listing."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="favourite_listings"
+    )
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="favourited_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "listing"], name="one_favourite_per_listing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ♥ listing {self.listing_id}"
+
+
+class FavouriteSupplier(models.Model):
+    """A supplier a member saved to come back to. One row per member and supplier."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="favourite_suppliers"
+    )
+    supplier = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="favourited_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "supplier"], name="one_favourite_per_supplier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ♥ supplier {self.supplier_id}"
+
+
+class SavedSearch(models.Model):
+    """A search a member named, kept as the query string of /search/."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=1000, blank=True, help_text="The /search/ query string.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "name"], name="saved_search_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

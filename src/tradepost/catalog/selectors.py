@@ -5,16 +5,19 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tradepost.catalog import rules
 from tradepost.catalog.models import (
     Category,
     Certification,
+    FavouriteListing,
+    FavouriteSupplier,
     Listing,
     ListingPolicyVersion,
     ListingStatus,
     ListingTransition,
+    SavedSearch,
     SupplierProfile,
 )
 from tradepost.catalog.policy import (
@@ -258,3 +261,85 @@ def certification_document_for_viewer(*, user: User | AnonymousUser, name: str) 
         if cert is not None and (user.is_staff or cert.profile.member.user_id == user.pk):
             return cert
     raise NotFound("File not found.")
+
+
+# --- The member's workspace ---------------------------------------------------------------
+
+ATTENTION_STATUSES = (ListingStatus.PENDING_REVIEW, ListingStatus.REJECTED)
+
+
+def listing_status_counts(*, member: Member) -> dict[str, int]:
+    """How many of the supplier's listings are in each status: one query."""
+    counts = {status.value: 0 for status in ListingStatus}
+    rows = (
+        Listing.objects.filter(supplier_id=member.pk)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def listings_needing_attention(*, member: Member, limit: int = 10) -> list[Listing]:
+    """Held for review or refused, most recently changed first."""
+    return list(
+        Listing.objects.filter(supplier_id=member.pk, status__in=ATTENTION_STATUSES)
+        .select_related("category")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def favourite_listings_of(*, member: Member, limit: int | None = None) -> list[FavouriteListing]:
+    """The member's saved listings that buyers can still see, newest first."""
+    qs = (
+        FavouriteListing.objects.filter(member=member, listing__status=ListingStatus.PUBLISHED)
+        .select_related("listing", "listing__category", "listing__supplier")
+        .prefetch_related("listing__price_tiers", "listing__images")
+        .order_by("-created_at", "-id")
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def favourite_suppliers_of(*, member: Member, limit: int | None = None) -> list[FavouriteSupplier]:
+    qs = (
+        FavouriteSupplier.objects.filter(member=member, supplier__status=MemberStatus.ACTIVE)
+        .select_related("supplier", "supplier__supplier_profile")
+        .annotate(
+            published=Count(
+                "supplier__listings",
+                filter=Q(supplier__listings__status=ListingStatus.PUBLISHED),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def favourite_counts(*, member: Member) -> dict[str, int]:
+    return {
+        "listings": FavouriteListing.objects.filter(
+            member=member, listing__status=ListingStatus.PUBLISHED
+        ).count(),
+        "suppliers": FavouriteSupplier.objects.filter(
+            member=member, supplier__status=MemberStatus.ACTIVE
+        ).count(),
+    }
+
+
+def is_favourite_listing(*, member: Member | None, listing_id: int) -> bool:
+    if member is None:
+        return False
+    return FavouriteListing.objects.filter(member=member, listing_id=listing_id).exists()
+
+
+def is_favourite_supplier(*, member: Member | None, supplier_id: int) -> bool:
+    if member is None:
+        return False
+    return FavouriteSupplier.objects.filter(member=member, supplier_id=supplier_id).exists()
+
+
+def saved_searches_of(*, member: Member, limit: int | None = None) -> list[SavedSearch]:
+    qs = SavedSearch.objects.filter(member=member).order_by("-created_at", "-id")
+    return list(qs[:limit] if limit else qs)

@@ -5,6 +5,25 @@ from tradepost.catalog import search_views, views
 app_name = "catalog"
 
 urlpatterns = [
+    # The member's workspace.
+    path("my/", views.dashboard, name="dashboard"),
+    path("my/favourites/", views.favourites, name="favourites"),
+    path(
+        "my/favourites/listings/<int:listing_id>/",
+        views.favourite_toggle,
+        name="favourite_toggle",
+    ),
+    path(
+        "my/favourites/suppliers/<str:member_id>/",
+        views.favourite_supplier_toggle,
+        name="favourite_supplier_toggle",
+    ),
+    path("my/saved-searches/", views.saved_searches, name="saved_searches"),
+    path(
+        "my/saved-searches/<int:saved_search_id>/delete/",
+        views.saved_search_delete,
+        name="saved_search_delete",
+    ),
     # The supplier's listings and profile.
     path("my/listings/", views.my_listings, name="my_listings"),
     path("my/listings/new/", views.listing_create, name="listing_create"),
@@ -14,6 +33,16 @@ urlpatterns = [
     path("my/listings/<int:listing_id>/withdraw/", views.listing_withdraw, name="listing_withdraw"),
     path("my/listings/<int:listing_id>/delete/", views.listing_delete, name="listing_delete"),
     path("my/listings/<int:listing_id>/images/", views.listing_image_add, name="listing_image_add"),
+    path(
+        "my/listings/<int:listing_id>/images/order/",
+        views.listing_images_reorder,
+        name="listing_images_reorder",
+    ),
+    path(
+        "my/listings/<int:listing_id>/images/<int:image_id>/move/",
+        views.listing_image_move,
+        name="listing_image_move",
+    ),
     path(
         "my/listings/<int:listing_id>/images/<int:image_id>/delete/",
         views.listing_image_remove,

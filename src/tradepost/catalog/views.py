@@ -10,24 +10,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tradepost.catalog import selectors, services
-from tradepost.catalog.forms import CertificationForm, ImageForm, ListingForm, SupplierProfileForm
+from tradepost.catalog.forms import (
+    CertificationForm,
+    ImageForm,
+    ListingForm,
+    SavedSearchForm,
+    SupplierProfileForm,
+)
 from tradepost.catalog.models import Category, Listing, ListingStatus
 from tradepost.catalog.screening import ListingContent, screen_listing
+from tradepost.catalog.screening_advice import match_advice, screening_advice, without_rule_ids
 from tradepost.console import form_add_domain_error
 from tradepost.errors import DomainError, InvalidInput, NotFound
 from tradepost.http import client_ip
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
+from tradepost.notices import selectors as notice_selectors
 
 
 def supplier_page(view: Callable) -> Callable:
@@ -41,6 +53,22 @@ def supplier_page(view: Callable) -> Callable:
         member = member_for_user(request.user)
         if member is None or not member.is_supplier:
             return render(request, "catalog/not_a_supplier.html", status=403)
+        return view(request, member, *args, **kwargs)
+
+    return wrapper
+
+
+def member_page(view: Callable) -> Callable:
+    """Logged in with a member account, buyer or supplier."""
+
+    @wraps(view)
+    @never_cache
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        member = member_for_user(request.user)
+        if member is None:
+            return render(request, "catalog/not_a_member.html", status=403)
         return view(request, member, *args, **kwargs)
 
     return wrapper
@@ -75,7 +103,7 @@ def screening_rows(screening: dict, data: dict) -> list[dict]:
     """Each match with the words around it, so the supplier sees exactly what to fix."""
     rows = []
     for match in screening.get("matches", []):
-        row = dict(match)
+        row = {**match, **match_advice(match)}
         start, end = match.get("start"), match.get("end")
         text = _field_text(data, match.get("field", ""))
         if start is not None and end is not None and text[start:end] == match.get("text"):
@@ -91,7 +119,11 @@ def _listing_context(listing: Listing) -> dict:
         "listing": listing,
         "screening": listing.screening,
         "screening_rows": screening_rows(listing.screening or {}, data),
-        "history": list(listing.transitions.all()[:20]),
+        "advice": screening_advice(listing.screening),
+        "history": [
+            {"t": t, "message": without_rule_ids(t.message)} for t in listing.transitions.all()[:20]
+        ],
+        "images": list(listing.images.all()),
     }
 
 
@@ -101,13 +133,18 @@ def _listing_context(listing: Listing) -> dict:
 @supplier_page
 @require_GET
 def my_listings(request: HttpRequest, member: Member) -> HttpResponse:
-    listings = list(selectors.listings_for_member(member=member)[:500])
+    status = request.GET.get("status", "")
+    if status not in ListingStatus.values:
+        status = ""
+    listings = list(selectors.listings_for_member(member=member, status=status or None)[:500])
     return render(
         request,
         "catalog/my_listings.html",
         {
             "listings": listings,
             "cap": selectors.supplier_listing_cap(member=member),
+            "status": status,
+            "status_counts": selectors.listing_status_counts(member=member),
             "statuses": ListingStatus,
         },
     )
@@ -116,6 +153,7 @@ def my_listings(request: HttpRequest, member: Member) -> HttpResponse:
 def _listing_form(request: HttpRequest, initial: dict | None = None) -> ListingForm:
     return ListingForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial=initial,
         category_choices=selectors.category_choices(),
     )
@@ -129,8 +167,12 @@ def listing_create(request: HttpRequest, member: Member) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         publish = "publish" in request.POST
         try:
-            listing = services.listing_create(
-                member=member, data=form.listing_data(), publish=publish, ip=client_ip(request)
+            listing = services.listing_create_with_images(
+                member=member,
+                data=form.listing_data(),
+                images=form.cleaned_data.get("images") or [],
+                publish=publish,
+                ip=client_ip(request),
             )
         except InvalidInput as exc:
             form.add_domain_error(exc)
@@ -139,6 +181,8 @@ def listing_create(request: HttpRequest, member: Member) -> HttpResponse:
         else:
             _announce(request, listing)
             return redirect("catalog:listing_edit", listing_id=listing.pk)
+    elif request.method == "POST":
+        form.add_rule_errors(leaf_categories=selectors.leaf_category_slugs())
     return render(request, "catalog/listing_form.html", {"form": form, "listing": None})
 
 
@@ -151,10 +195,11 @@ def listing_edit(request: HttpRequest, member: Member, listing_id: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         publish = "publish" in request.POST
         try:
-            listing = services.listing_update(
+            listing = services.listing_update_with_images(
                 member=member,
                 listing_id=listing.pk,
                 changes=form.listing_data(),
+                images=form.cleaned_data.get("images") or [],
                 publish=publish,
                 ip=client_ip(request),
             )
@@ -166,6 +211,8 @@ def listing_edit(request: HttpRequest, member: Member, listing_id: int) -> HttpR
             _announce(request, listing)
             return redirect("catalog:listing_edit", listing_id=listing.pk)
         listing = _listing_or_404(member, listing_id)
+    elif request.method == "POST":
+        form.add_rule_errors(leaf_categories=selectors.leaf_category_slugs())
     context = {"form": form, "image_form": ImageForm(), **_listing_context(listing)}
     return render(request, "catalog/listing_form.html", context)
 
@@ -200,7 +247,7 @@ def _announce(request: HttpRequest, listing: Listing) -> None:
     last = listing.transitions.order_by("-at", "-id").first()
     if last is not None and last.message and last.at >= listing.updated_at.replace(microsecond=0):
         level = messages.success if listing.status == ListingStatus.PUBLISHED else messages.warning
-        level(request, last.message)
+        level(request, without_rule_ids(last.message))
     else:
         messages.success(
             request, f"“{listing.title}” is saved as a {listing.get_status_display().lower()}."
@@ -303,7 +350,7 @@ def my_supplier_profile(request: HttpRequest, member: Member) -> HttpResponse:
             "description": profile.description,
             "main_products": ", ".join(profile.main_products or []),
             "year_established": profile.year_established,
-            "export_markets": ", ".join(profile.export_markets or []),
+            "export_markets": list(profile.export_markets or []),
         }
     form = SupplierProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -371,6 +418,217 @@ def certification_remove(
         raise Http404(exc.message) from exc
     messages.success(request, "The certification is removed.")
     return redirect(reverse("catalog:my_supplier_profile") + "#certifications")
+
+
+# --- The member's dashboard ---------------------------------------------------------------
+
+DASHBOARD_ITEMS = 6
+
+
+@member_page
+@require_GET
+def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
+    """One workspace: supplier sections for suppliers, buyer sections for buyers, both for
+    a member who is both. A constant number of queries whatever the data."""
+    context: dict[str, Any] = {"member": member}
+    if member.is_supplier:
+        profile = selectors.supplier_profile_of(member)
+        attention = selectors.listings_needing_attention(member=member)
+        context.update(
+            profile=profile,
+            cap=selectors.supplier_listing_cap(member=member, profile=profile),
+            status_counts=selectors.listing_status_counts(member=member),
+            attention=[
+                {"listing": listing, "advice": screening_advice(listing.screening)}
+                for listing in attention
+            ],
+        )
+    if member.is_buyer:
+        context.update(
+            favourite_listings=selectors.favourite_listings_of(
+                member=member, limit=DASHBOARD_ITEMS
+            ),
+            favourite_suppliers=selectors.favourite_suppliers_of(
+                member=member, limit=DASHBOARD_ITEMS
+            ),
+            favourite_counts=selectors.favourite_counts(member=member),
+            saved_searches=selectors.saved_searches_of(member=member, limit=DASHBOARD_ITEMS),
+        )
+    context.update(
+        notices=list(notice_selectors.notices_for_member(member=member)[:5]),
+        unread=notice_selectors.unread_count(member=member),
+    )
+    return render(request, "catalog/dashboard.html", context)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Back where the member pressed the button (a local URL only), else `fallback`."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@member_page
+@require_GET
+def favourites(request: HttpRequest, member: Member) -> HttpResponse:
+    context = {
+        "favourite_listings": selectors.favourite_listings_of(member=member),
+        "favourite_suppliers": selectors.favourite_suppliers_of(member=member),
+    }
+    return render(request, "catalog/favourites.html", context)
+
+
+@member_page
+@require_POST
+def favourite_toggle(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
+    """Save or unsave a listing. htmx swaps the button; without JavaScript, back we go."""
+    try:
+        saved = services.favourite_listing_toggle(member=member, listing_id=listing_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.headers.get("HX-Request"):
+        context = {"listing_id": listing_id, "saved": saved, "next": request.POST.get("next")}
+        return render(request, "catalog/_favourite_button.html", context)
+    messages.success(
+        request,
+        _("The listing is saved to your favourites.")
+        if saved
+        else _("The listing is removed from your favourites."),
+    )
+    return _back(request, reverse("catalog:favourites"))
+
+
+@member_page
+@require_POST
+def favourite_supplier_toggle(request: HttpRequest, member: Member, member_id: str) -> HttpResponse:
+    try:
+        saved = services.favourite_supplier_toggle(member=member, supplier_member_id=member_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(request, reverse("catalog:favourites"))
+    if request.headers.get("HX-Request"):
+        context = {"supplier_member_id": member_id, "saved": saved}
+        return render(request, "catalog/_favourite_supplier_button.html", context)
+    messages.success(
+        request,
+        _("The supplier is saved to your favourites.")
+        if saved
+        else _("The supplier is removed from your favourites."),
+    )
+    return _back(request, reverse("catalog:favourites"))
+
+
+_SEARCH_LABELS = {
+    "category": _lazy("Category"),
+    "min_price": _lazy("Price from"),
+    "max_price": _lazy("Price up to"),
+    "qty": _lazy("Quantity"),
+    "moq_max": _lazy("MOQ up to"),
+    "country": _lazy("Supplier country"),
+    "currency": _lazy("Currency"),
+    "sort": _lazy("Sorted by"),
+}
+
+
+def search_summary(query: str) -> str:
+    """A saved search's query string as a person reads it: “pump” · Supplier country: CN."""
+    parts = []
+    for key, value in sorted(parse_qsl(query), key=lambda kv: kv[0] != "q"):
+        if key == "q":
+            parts.append(f"“{value}”")
+        elif key == "verified":
+            parts.append(str(_lazy("Verified suppliers")))
+        elif key == "sample":
+            parts.append(str(_lazy("Samples available")))
+        elif key in _SEARCH_LABELS:
+            parts.append(f"{_SEARCH_LABELS[key]}: {value}")
+    return " · ".join(parts) or str(_lazy("All listings"))
+
+
+@member_page
+@require_http_methods(["GET", "POST"])
+def saved_searches(request: HttpRequest, member: Member) -> HttpResponse:
+    """The member's named searches; POST saves the search the member is looking at."""
+    form = SavedSearchForm(
+        request.POST if request.method == "POST" else None,
+        initial={"query": request.GET.get("query", "")},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.saved_search_create(
+                    member=member,
+                    name=form.cleaned_data["name"],
+                    query=form.cleaned_data["query"],
+                )
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Your search is saved."))
+                return redirect("catalog:saved_searches")
+        status = 422
+    context = {
+        "form": form,
+        "saved_searches": [
+            {"saved": saved, "summary": search_summary(saved.query)}
+            for saved in selectors.saved_searches_of(member=member)
+        ],
+        "query": services.search_query_clean(request.GET.get("query", "")),
+    }
+    return render(request, "catalog/saved_searches.html", context, status=status)
+
+
+@member_page
+@require_POST
+def saved_search_delete(request: HttpRequest, member: Member, saved_search_id: int) -> HttpResponse:
+    try:
+        services.saved_search_delete(member=member, saved_search_id=saved_search_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, _("The saved search is deleted."))
+    return redirect("catalog:saved_searches")
+
+
+@supplier_page
+@require_POST
+def listing_image_move(
+    request: HttpRequest, member: Member, listing_id: int, image_id: int
+) -> HttpResponse:
+    """Up or down one place (the buttons work without JavaScript)."""
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.listing_image_move(
+            member=member, listing_id=listing_id, image_id=image_id, offset=offset
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204)
+    return redirect(reverse("catalog:listing_edit", args=[listing_id]) + "#images")
+
+
+@supplier_page
+@require_POST
+def listing_images_reorder(request: HttpRequest, member: Member, listing_id: int) -> HttpResponse:
+    """The order after a drag (workspace.js posts every image id, in the new order)."""
+    try:
+        ids = [int(i) for i in request.POST.getlist("image")]
+        services.listing_images_reorder(member=member, listing_id=listing_id, image_ids=ids)
+    except ValueError:
+        return HttpResponse(status=400)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=409)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204)
+    return redirect(reverse("catalog:listing_edit", args=[listing_id]) + "#images")
 
 
 # --- Public pages ---------------------------------------------------------------------------
