@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 SERIOUS = {"serious", "critical"}
@@ -49,7 +50,8 @@ class ConsoleWatch:
         if message.type == "error":
             url = (message.location or {}).get("url", "")
             where = f" ({url})" if url and url not in message.text else ""
-            self.errors.append(f"console error: {message.text}{where}")
+            text = message.text.split(" Either the ")[0]  # CSP: the hash advice adds nothing
+            self.errors.append(f"console error: {text[:240]}{where}")
 
     def take(self) -> list[str]:
         errors, self.errors = self.errors, []
@@ -81,7 +83,10 @@ def page_problems(page: Page, watch: ConsoleWatch, path: str, screenshot: Path) 
     """Visit `path` and return every problem found (empty: the page passes)."""
     watch.take()
     problems: list[str] = []
-    response = page.goto(path, wait_until="load")
+    try:
+        response = page.goto(path, wait_until="load")
+    except PlaywrightError as exc:  # e.g. an error status with an empty body
+        return [f"not loaded: {str(exc).splitlines()[0]}", *watch.take()]
     if response is None or not response.ok:
         problems.append(f"HTTP {response.status if response else 'no response'}")
     page.evaluate(_FORCE_EAGER)

@@ -212,7 +212,6 @@ PUBLIC = [
 ANONYMOUS = ["/register/", "/login/", "/password-reset/"]
 MEMBER = [
     "/account/",
-    "/account/profile/",
     "/account/password/",
     "/my/",
     "/my/favourites/",
