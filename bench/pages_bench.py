@@ -146,7 +146,8 @@ def print_table(report: dict) -> None:
             f"{r['queries']:>9}  {r['url']}{flag}"
         )
     print(f"target: p50 < {TARGET_P50_MS:.0f} ms per page (reported, not asserted)")
-    print(f"load average (1, 5, 15 min) at start {report['load_start']}, at end {report['load_end']}")
+    start, end = report["load_start"], report["load_end"]
+    print(f"load average (1, 5, 15 min) at start {start}, at end {end}")
 
 
 def run(n: int) -> dict:

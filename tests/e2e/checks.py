@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -90,10 +91,8 @@ def page_problems(page: Page, watch: ConsoleWatch, path: str, screenshot: Path) 
     if response is None or not response.ok:
         problems.append(f"HTTP {response.status if response else 'no response'}")
     page.evaluate(_FORCE_EAGER)
-    try:
+    with contextlib.suppress(PlaywrightError):  # the broken ones are reported just below
         page.wait_for_function(_IMAGES_SETTLED, timeout=5_000)
-    except Exception:  # noqa: S110 (the broken ones are reported just below)
-        pass
     broken = page.evaluate(_BROKEN_IMAGES)
     problems += [f"image not loaded: {src}" for src in broken]
     page.evaluate("() => window.scrollTo(0, 0)")

@@ -65,7 +65,22 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def seeded(bundled_terms, media):
+def terms_with_clauses(bundled_terms):
+    """The bundled Terms with their clause trees, as migration terms 0004 gives them: a
+    transactional test's flush removes both, and bundled_terms puts back only the versions."""
+    from tradepost.terms.clause_rows import clause_rows_create
+    from tradepost.terms.models import Clause, TermsVersion
+    from tradepost.terms.parsing import parse_version_body
+
+    for version in TermsVersion.objects.filter(clauses__isnull=True).order_by("pk"):
+        part = parse_version_body(version.body, effective_date=version.effective_date)
+        version.preamble = part.preamble
+        version.save(update_fields=["preamble"])
+        clause_rows_create(clause_model=Clause, version=version, part=part)
+
+
+@pytest.fixture
+def seeded(terms_with_clauses, media):
     """The small marketplace of tests/e2e/site.py: every registered page has something."""
     from tests.e2e.site import seed
 

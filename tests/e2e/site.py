@@ -110,7 +110,9 @@ def seed() -> Seeded:
     supplier2 = member_create(
         country="DE", company_name="Rheinland Maschinenteile GmbH", roles=["supplier"]
     )
-    buyer = member_create(country="US", company_name="Lakeshore Retail Supply Inc.", roles=["buyer"])
+    buyer = member_create(
+        country="US", company_name="Lakeshore Retail Supply Inc.", roles=["buyer"]
+    )
     staff = staff_create(username="page-check-staff", superuser=True)
     catalog_services.supplier_profile_update(
         member=supplier,
@@ -204,6 +206,7 @@ PUBLIC = [
     "/terms",
     "/terms/history",
     "/terms/versions/{terms_version}",
+    "/terms/diff?from={terms_first}&to={terms_version}",
     "/notices/public/",
     "/about/",
     "/privacy/",
@@ -241,7 +244,7 @@ PAGES: dict[str, list[str]] = {
     "anonymous": PUBLIC + ANONYMOUS,
     "buyer": PUBLIC + MEMBER + BUYER,
     "supplier": PUBLIC + MEMBER + SUPPLIER,
-    "staff": STAFF + ["/", "/search/?q=flange", "/listings/{listing}/"],
+    "staff": [*STAFF, "/", "/search/?q=flange", "/listings/{listing}/"],
 }
 
 

@@ -105,7 +105,8 @@ def test_the_supplier_finds_the_new_listing_in_search_with_its_thumbnail(
     thumbnail = ui.result_thumbnail(page, TITLE)
     expect(thumbnail).to_be_visible()
     thumbnail.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=thumbnail.element_handle())
     shot(page, "supplier-search-thumbnail", viewport)
 
 

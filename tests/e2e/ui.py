@@ -84,7 +84,8 @@ def fill_listing(
     page.get_by_label("Category", exact=True).select_option(category)
     _choose(page.get_by_label("Currency", exact=True), currency)
     page.get_by_label("Minimum order quantity").fill(str(moq))
-    _choose(first(page.get_by_label("Unit", exact=True), page.get_by_label("Unit of measure")), unit)
+    unit_box = first(page.get_by_label("Unit", exact=True), page.get_by_label("Unit of measure"))
+    _choose(unit_box, unit)
     fill_tiers(page, tiers)
 
 
