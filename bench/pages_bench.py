@@ -2,14 +2,14 @@
 
     python bench/pages_bench.py --requests 200
 
-Builds a throw-away SQLite database in a temporary directory, migrates it and loads the demo
-data (`tradepost demo_data --force`: members, listings and images through the services),
-then requests each page N times through Django's test client (the whole middleware stack,
-template rendering, no network), logged in where the page needs it, after one warm-up
-request. Server time is the wall-clock time of `client.get`; queries are counted on the
-last request of each page. Pages: home, search (several queries, one with a quantity and
-filters), a listing, a storefront, the supplier's dashboard and listings, the buyer's
-dashboard.
+Builds a throw-away SQLite database in a temporary directory, migrates it, collects the
+static files (as a deployment does) and loads the demo data (`tradepost demo_data --force`:
+members, listings and images through the services). Then requests each page N times
+through Django's test client (the whole middleware stack and template rendering, no
+network), logged in where the page needs it, after one warm-up request. Server time is the
+wall-clock time of `client.get`; queries are counted on the last request of each page.
+Pages: home, search (several queries, one with a quantity and filters), a listing, a
+storefront, the supplier's dashboard and listings, the buyer's dashboard.
 
 Target: p50 under 30 ms for each page (issue 9); reported, not asserted. Writes
 bench/results/pages.json and prints a table.
@@ -160,6 +160,7 @@ def run(n: int) -> dict:
         from tradepost.catalog.models import Listing, ListingImage
 
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment has
         call_command("demo_data", force=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
         rows = measure(n)
         return {

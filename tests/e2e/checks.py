@@ -29,8 +29,10 @@ _OVERFLOW = """() => {
   const width = window.innerWidth;
   const scroll = document.documentElement.scrollWidth;
   if (scroll <= width) return null;
-  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+  const one = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
     + (el.classList.length ? "." + Array.from(el.classList).join(".") : "");
+  const name = el => [el.parentElement?.parentElement, el.parentElement, el]
+    .filter(e => e && e !== document.body).map(one).join(" > ");
   const wide = Array.from(document.body.querySelectorAll("*"))
     .filter(el => el.getBoundingClientRect().right > width + 1)
     .filter(el => !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1))
