@@ -208,6 +208,7 @@ PUBLIC = [
     "/terms/versions/{terms_version}",
     "/terms/diff?from={terms_first}&to={terms_version}",
     "/notices/public/",
+    "/notices/public/{supplier_notice}/",
     "/about/",
     "/privacy/",
     "/help/",
@@ -248,16 +249,17 @@ PAGES: dict[str, list[str]] = {
 }
 
 
-def pages_for(role: str, data: Seeded) -> list[str]:
+def pages_for(role: str, data: Seeded) -> list[tuple[str, str]]:
+    """(slug, path) of every page of the role; the slug names the page whatever its ids."""
     ids = data.ids()
-    return [path.format(**ids) for path in PAGES[role]]
+    return [(slug_for(path), path.format(**ids)) for path in PAGES[role]]
 
 
-def slug_for(path: str) -> str:
-    """A file-name-safe name for a path: `/search/?q=x` -> `search-q-x`."""
+def slug_for(template: str) -> str:
+    """A file-name-safe name for a path: `/listings/{listing}/` -> `listings-listing`."""
     import re
 
-    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
+    return re.sub(r"[^A-Za-z0-9_]+", "-", template).strip("-") or "home"
 
 
 # --- Logging in ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.checks import ConsoleWatch, page_problems, report
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.site import ROLES, VIEWPORTS, pages_for, slug_for
+from tests.e2e.site import ROLES, VIEWPORTS, pages_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,8 +24,8 @@ def test_every_page_passes_the_page_checks(context_for, seeded, role, viewport):
 
     # when: it visits every page the role can reach
     problems = {}
-    for path in pages_for(role, seeded):
-        shot = SCREENSHOTS / "pages" / f"{role}-{viewport}-{slug_for(path)}.png"
+    for slug, path in pages_for(role, seeded):
+        shot = SCREENSHOTS / "pages" / f"{role}-{viewport}-{slug}.png"
         found = page_problems(page, watch, path, shot)
         if found:
             problems[path] = found
