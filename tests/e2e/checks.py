@@ -106,7 +106,12 @@ def page_problems(page: Page, watch: ConsoleWatch, path: str, screenshot: Path) 
         )
     problems += axe_problems(page)
     screenshot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(screenshot), full_page=True)
+    # A page many screens wide would make a picture of gigapixels: then the viewport only.
+    full = not overflow or overflow["scroll"] <= 2 * overflow["width"]
+    try:
+        page.screenshot(path=str(screenshot), full_page=full, timeout=60_000)
+    except PlaywrightError as exc:
+        problems.append(f"no screenshot: {str(exc).splitlines()[0]}")
     problems += watch.take()
     return problems
 
