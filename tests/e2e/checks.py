@@ -34,8 +34,8 @@ _OVERFLOW = """() => {
   const name = el => [el.parentElement?.parentElement, el.parentElement, el]
     .filter(e => e && e !== document.body).map(one).join(" > ");
   const wide = Array.from(document.body.querySelectorAll("*"))
-    .filter(el => el.getBoundingClientRect().right > width + 1)
-    .filter(el => !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1))
+    .filter(el => el.getBoundingClientRect().right > width)
+    .filter(el => !(el.parentElement && el.parentElement.getBoundingClientRect().right > width))
     .slice(0, 4).map(name);
   return {scroll, width, wide};
 }"""
