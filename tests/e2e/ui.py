@@ -79,12 +79,13 @@ def fill_listing(
     unit: str,
     tiers: Sequence[tuple[int, str]],
 ) -> None:
-    page.get_by_label("Title", exact=True).fill(title)
-    page.get_by_label("Description", exact=True).fill(description)
-    page.get_by_label("Category", exact=True).select_option(category)
-    _choose(page.get_by_label("Currency", exact=True), currency)
-    page.get_by_label("Minimum order quantity").fill(str(moq))
-    unit_box = first(page.get_by_label("Unit", exact=True), page.get_by_label("Unit of measure"))
+    main = page.get_by_role("main")  # the header has its own search "Category"
+    main.get_by_label("Title", exact=True).fill(title)
+    main.get_by_label("Description", exact=True).fill(description)
+    main.get_by_label("Category", exact=True).select_option(category)
+    _choose(main.get_by_label("Currency", exact=True), currency)
+    main.get_by_label("Minimum order quantity").fill(str(moq))
+    unit_box = first(main.get_by_label("Unit", exact=True), main.get_by_label("Unit of measure"))
     _choose(unit_box, unit)
     fill_tiers(page, tiers)
 
@@ -99,23 +100,24 @@ def _choose(control: Locator, value: str) -> None:
 
 def fill_tiers(page: Page, tiers: Sequence[tuple[int, str]]) -> None:
     """Today: fixed rows labelled "Tier N: from quantity". New: rows added by "Add tier"."""
-    add = page.get_by_role("button", name=re.compile(r"add (a )?(price )?tier", re.I))
+    main = page.get_by_role("main")
+    add = main.get_by_role("button", name=re.compile(r"add (a )?(price )?tier", re.I))
     for i, (qty, price) in enumerate(tiers):
-        qty_box = page.get_by_label(re.compile(rf"^Tier {i + 1}: from quantity"))
+        qty_box = main.get_by_label(re.compile(rf"^Tier {i + 1}: from quantity"))
         if not qty_box.count() and add.count():
             add.first.click()
-        page.get_by_label(re.compile(rf"^Tier {i + 1}: from quantity")).fill(str(qty))
-        page.get_by_label(re.compile(rf"^Tier {i + 1}: unit price")).fill(price)
+        main.get_by_label(re.compile(rf"^Tier {i + 1}: from quantity")).fill(str(qty))
+        main.get_by_label(re.compile(rf"^Tier {i + 1}: unit price")).fill(price)
 
 
 def images_in_form(page: Page) -> Locator | None:
     """The editor's multi-file input, when images are in the same step (new markup)."""
-    control = page.locator("form input[type=file][multiple]")
+    control = page.get_by_role("main").locator("form input[type=file][multiple]")
     return control.first if control.count() else None
 
 
 def submit_listing(page: Page) -> None:
-    page.get_by_role(
+    page.get_by_role("main").get_by_role(
         "button", name=re.compile(r"^(submit for publishing|publish|post listing)$", re.I)
     ).first.click()
 
@@ -157,14 +159,15 @@ def open_filters(page: Page) -> None:
 
 def filter_results(page: Page, *, qty: int, country: str, verified: bool) -> None:
     open_filters(page)
-    first(page.get_by_label("Quantity", exact=True), page.get_by_label("at quantity")).fill(
+    main = page.get_by_role("main")
+    first(main.get_by_label("Quantity", exact=True), main.get_by_label("at quantity")).fill(
         str(qty)
     )
-    _choose(first(page.get_by_label("Supplier country"), page.get_by_label(re.compile("country"))),
+    _choose(first(main.get_by_label("Supplier country"), main.get_by_label(re.compile("country"))),
             country)  # fmt: skip
     if verified:
-        page.get_by_label("Verified suppliers only").check()
-    apply = page.get_by_role("button", name=re.compile(r"^(apply|apply filters|search)$", re.I))
+        main.get_by_label("Verified suppliers only").check()
+    apply = main.get_by_role("button", name=re.compile(r"^(apply|apply filters|search)$", re.I))
     with page.expect_navigation():
         apply.last.click()
 
