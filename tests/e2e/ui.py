@@ -99,13 +99,13 @@ def _choose(control: Locator, value: str) -> None:
 
 
 def fill_tiers(page: Page, tiers: Sequence[tuple[int, str]]) -> None:
-    """Today: fixed rows labelled "Tier N: from quantity". New: rows added by "Add tier"."""
+    """Rows labelled "Tier N: from quantity"; today all shown, new: added by "Add tier"."""
     main = page.get_by_role("main")
     add = main.get_by_role("button", name=re.compile(r"add (a )?(price )?tier", re.I))
     for i, (qty, price) in enumerate(tiers):
         qty_box = main.get_by_label(re.compile(rf"^Tier {i + 1}: from quantity"))
-        if not qty_box.count() and add.count():
-            add.first.click()
+        if not (qty_box.count() and qty_box.first.is_visible()) and add.count():
+            add.first.click()  # rows past the first are added (or revealed) on demand
         main.get_by_label(re.compile(rf"^Tier {i + 1}: from quantity")).fill(str(qty))
         main.get_by_label(re.compile(rf"^Tier {i + 1}: unit price")).fill(price)
 
