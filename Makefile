@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search messages
+.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search bench-pages messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,3 +77,10 @@ bench-search: install
 	for backend in $(BACKENDS); do \
 	  $(BIN)/python bench/search_bench.py --backend $$backend --n $(N) $(BENCH_ARGS) || exit 1; \
 	done
+
+## make bench-pages: server time (p50/p99) and queries of home, search, listing, storefront and
+## the dashboards at the demo data size, PAGES_REQUESTS requests each through Django's test
+## client on a throw-away SQLite database; writes bench/results/pages.json and prints a table.
+PAGES_REQUESTS ?= 200
+bench-pages: install
+	$(BIN)/python bench/pages_bench.py --requests $(PAGES_REQUESTS)

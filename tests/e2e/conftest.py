@@ -1,6 +1,7 @@
 """Browser journeys: Playwright driving Debian's Chromium against pytest-django's live server."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,57 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOT_DIR", tempfile.gettempdir()))
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded images go to a directory of this test; the live server reads the same."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def terms_with_clauses(bundled_terms):
+    """The bundled Terms with their clause trees, as migration terms 0004 gives them: a
+    transactional test's flush removes both, and bundled_terms puts back only the versions."""
+    from tradepost.terms.clause_rows import clause_rows_create
+    from tradepost.terms.models import Clause, TermsVersion
+    from tradepost.terms.parsing import parse_version_body
+
+    for version in TermsVersion.objects.filter(clauses__isnull=True).order_by("pk"):
+        part = parse_version_body(version.body, effective_date=version.effective_date)
+        version.preamble = part.preamble
+        version.save(update_fields=["preamble"])
+        clause_rows_create(clause_model=Clause, version=version, part=part)
+
+
+@pytest.fixture
+def seeded(terms_with_clauses, media):
+    """The small marketplace of tests/e2e/site.py: every registered page has something."""
+    from tests.e2e.site import seed
+
+    return seed()
+
+
+@pytest.fixture
+def context_for(browser, live_server):
+    """`context_for(role, viewport, data)`: a browser context logged in as the role."""
+    from tests.e2e.site import VIEWPORTS, session_cookie, user_for
+
+    contexts = []
+
+    def make(role: str, viewport: str, data=None):
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORTS[viewport])
+        context.set_default_timeout(15_000)
+        user = user_for(role, data) if data is not None else None
+        if user is not None:
+            context.add_cookies([session_cookie(user, live_server.url)])
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
