@@ -104,6 +104,10 @@ def page_problems(page: Page, watch: ConsoleWatch, path: str, screenshot: Path) 
             f"horizontal overflow: scrollWidth {overflow['scroll']} > innerWidth "
             f"{overflow['width']}, widest: {', '.join(overflow['wide']) or '?'}"
         )
+    # The page's own console errors, before axe runs: axe-core sets inline styles while it
+    # measures (colour contrast, scrollable regions), which the strict CSP reports as errors
+    # of the page although the page itself has none.
+    problems += watch.take()
     problems += axe_problems(page)
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     # A page many screens wide would make a picture of gigapixels: then the viewport only.
@@ -112,7 +116,7 @@ def page_problems(page: Page, watch: ConsoleWatch, path: str, screenshot: Path) 
         page.screenshot(path=str(screenshot), full_page=full, timeout=60_000)
     except PlaywrightError as exc:
         problems.append(f"no screenshot: {str(exc).splitlines()[0]}")
-    problems += watch.take()
+    problems += [e for e in watch.take() if "Applying inline style violates" not in e]
     return problems
 
 

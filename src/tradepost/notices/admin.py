@@ -56,6 +56,23 @@ def _form_page(
     return TemplateResponse(request, "admin/console_form.html", context)
 
 
+class DeemedRuleFilter(admin.SimpleListFilter):
+    """The 11.2 rule that deemed a notice received; "Not yet deemed received" for the blank."""
+
+    title = "deemed receipt rule"
+    parameter_name = "deemed_rule"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        rules = Notice.objects.order_by("deemed_rule").values_list("deemed_rule", flat=True)
+        return [(rule or "-", rule or "Not yet deemed received") for rule in rules.distinct()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Notice]) -> QuerySet[Notice]:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(deemed_rule="" if value == "-" else value)
+
+
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
     list_display = [
@@ -69,7 +86,7 @@ class NoticeAdmin(admin.ModelAdmin):
         "deemed_rule",
         "read_at",
     ]
-    list_filter = ["kind", "channel", "deemed_rule"]
+    list_filter = ["kind", "channel", DeemedRuleFilter]
     search_fields = ["subject", "member__member_id", "member__company_name", "dispatch_reference"]
     list_select_related = ["member"]
     raw_id_fields = ["member", "campaign", "posting", "terms_version"]
