@@ -187,6 +187,20 @@ class SupplierProfileForm(_Plain, forms.Form):
     export_markets = forms.CharField(
         label="Export markets", required=False, help_text="ISO country codes, comma-separated."
     )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="Shown on your storefront: a square JPEG, PNG or WebP image, at most 5 MB.",
+    )
+    banner = forms.FileField(
+        label="Banner image",
+        required=False,
+        help_text="The wide picture across the top of your storefront, e.g. 1600 × 400 pixels.",
+    )
+
+    def images(self) -> dict[str, Any]:
+        """The logo and banner uploads, for `services.supplier_images_update`."""
+        return {"logo": self.cleaned_data.get("logo"), "banner": self.cleaned_data.get("banner")}
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tradepost.catalog import selectors, services
+from tradepost.catalog import listing_page, selectors, services
+from tradepost.catalog.storefront import storefront_cards
 from tradepost.catalog.forms import CertificationForm, ImageForm, ListingForm, SupplierProfileForm
 from tradepost.catalog.models import Category, Listing, ListingStatus
 from tradepost.catalog.screening import ListingContent, screen_listing
@@ -305,12 +306,16 @@ def my_supplier_profile(request: HttpRequest, member: Member) -> HttpResponse:
             "year_established": profile.year_established,
             "export_markets": ", ".join(profile.export_markets or []),
         }
-    form = SupplierProfileForm(request.POST or None, initial=initial)
+    form = SupplierProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.supplier_profile_update(
                 member=member, changes=form.changes(), ip=client_ip(request)
             )
+            if any(form.images().values()):
+                services.supplier_images_update(
+                    member=member, **form.images(), ip=client_ip(request)
+                )
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
@@ -378,19 +383,64 @@ def certification_remove(
 
 @require_GET
 def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
-    """A published listing, as buyers see it."""
+    """A published listing, as buyers see it: gallery, tiers, the price at a quantity
+    (?qty=N; htmx asks for the price block alone), the facts and the supplier card."""
     try:
-        listing = selectors.listing_published(listing_id=listing_id)
+        listing = selectors.listing_public_page(listing_id=listing_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "catalog/listing_detail.html", {"listing": listing})
+    tiers = list(listing.price_tiers.all())
+    price = listing_page.price_at(
+        tiers,
+        raw_qty=request.GET.get("qty"),
+        moq=listing.moq,
+        unit=listing.unit,
+        currency=listing.currency,
+    )
+    context = {"listing": listing, "price": price, "qty": request.GET.get("qty", "").strip()[:12]}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "catalog/_listing_price.html", context)
+    supplier = listing.supplier
+    profile = getattr(supplier, "supplier_profile", None)
+    images = list(listing.images.all())
+    context |= {
+        "images": images,
+        "main_image": images[0] if images else None,
+        "crumbs": selectors.category_ancestry(listing.category),
+        "tiers": listing_page.tier_rows(tiers, unit=listing.unit, currency=listing.currency),
+        "price_range": listing_page.price_range(tiers, currency=listing.currency),
+        "moq": listing_page.quantity(listing.moq, listing.unit),
+        "ships_to": listing_page.country_names(listing.ships_to or []),
+        "supplier": supplier,
+        "profile": profile,
+        "supplier_country": listing_page.country_name(supplier.country),
+        "supplier_years": listing_page.years_text(
+            listing_page.years_on_platform(supplier.created_at)
+        ),
+        "is_owner": request.user.is_authenticated and supplier.user_id == request.user.pk,
+    }
+    return render(request, "catalog/listing_detail.html", context)
 
 
 @require_GET
 def supplier_detail(request: HttpRequest, member_id: str) -> HttpResponse:
-    """A supplier's public profile: referees only where they consented (5.8)."""
+    """A supplier's storefront: banner and logo, profile, certifications (verified only when
+    staff verified them), referees only where they consented (5.8), and the published
+    listings as cards, searchable (?q=) and paginated (?page=)."""
     try:
-        context = selectors.supplier_public(member_id=member_id)
+        context = selectors.supplier_storefront(
+            member_id=member_id, q=request.GET.get("q", ""), page=request.GET.get("page", 1)
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    member = context["member"]
+    context |= {
+        "cards": storefront_cards(context["listings"]),
+        "country": listing_page.country_name(member.country),
+        "years": listing_page.years_text(listing_page.years_on_platform(member.created_at)),
+        "export_markets": listing_page.country_names(
+            (context["profile"].export_markets or []) if context["profile"] else []
+        ),
+        "is_owner": request.user.is_authenticated and member.user_id == request.user.pk,
+    }
     return render(request, "catalog/supplier_detail.html", context)

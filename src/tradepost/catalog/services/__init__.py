@@ -3,6 +3,7 @@
 - `listings`: create, edit, submit, withdraw, delete, images, the clause 3.7 licence, and
   staff moderation under clause 6.1 (every move through the transition table).
 - `profiles`: the supplier profile buyers see, and its certifications.
+- `images`: thumbnails of listing images, the storefront's logo and banner.
 - `member_profile`: a member's profile edit, with the listings' supplier country in step.
 - `operator`: console-managed Product Listing Policy versions, the category tree.
 """
@@ -26,6 +27,11 @@ from tradepost.catalog.services.listings import (
     listing_update,
     listing_withdraw,
     supplier_require,
+)
+from tradepost.catalog.services.images import (
+    listing_image_thumbnails_make,
+    listing_thumbnails_backfill,
+    supplier_images_update,
 )
 from tradepost.catalog.services.member_profile import member_profile_update
 from tradepost.catalog.services.operator import (
@@ -57,13 +63,16 @@ __all__ = [
     "listing_delete",
     "listing_image_add",
     "listing_image_remove",
+    "listing_image_thumbnails_make",
     "listing_moderate",
     "listing_policy_version_activate",
     "listing_policy_version_create",
     "listing_submit",
+    "listing_thumbnails_backfill",
     "listing_update",
     "listing_withdraw",
     "member_profile_update",
+    "supplier_images_update",
     "supplier_profile_staff_update",
     "supplier_profile_update",
     "supplier_require",
