@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tradepost.catalog import services
-from tradepost.catalog.models import Listing
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tradepost.catalog import demo_images, services
+from tradepost.catalog.models import Listing, ListingStatus, SupplierProfile
 from tradepost.members.models import Member
 
 
@@ -125,3 +127,80 @@ def demo_listings_load() -> int:
             services.listing_create(member=member, data=dict(data), publish=True)
             created += 1
     return created
+
+
+DEMO_IMAGES_PER_LISTING = 3
+
+DEMO_PROFILES: dict[str, dict[str, Any]] = {
+    "sales@westlake-textile.example.com": {
+        "description": "Weaving and dyeing mill on the Qiantang river since 1998: cotton and "
+        "poly-cotton fabrics and finished workwear for brands and uniform suppliers in "
+        "Europe and the Middle East. 120 looms, in-house lab, OEKO-TEX certified dyes.",
+        "main_products": ["Workwear fabric", "Hi-vis jackets", "Uniforms", "Twill"],
+        "year_established": 1998,
+        "export_markets": ["DE", "NL", "AE", "SA", "PL"],
+        "tagline": "Fabrics and workwear, woven in Hangzhou",
+    },
+    "trade@kowloonbay-trading.example.com": {
+        "description": "Sourcing and export of lighting and consumer electronics from the "
+        "Pearl River Delta, with quality inspection before every shipment.",
+        "main_products": ["LED panels", "Cables", "Chargers"],
+        "year_established": 2009,
+        "export_markets": ["GB", "AU", "US", "MY"],
+        "tagline": "Lighting and electronics, inspected before they ship",
+    },
+    "export@steppe-agro.example.com": {
+        "description": "Grain exporter with elevators in Kostanay and Akmola regions, shipping "
+        "through the Caspian port of Aktau.",
+        "main_products": ["Milling wheat", "Barley", "Flax seed"],
+        "year_established": 2012,
+        "export_markets": ["AZ", "IR", "TR", "GE"],
+        "tagline": "Kazakh grain, from the steppe to the Caspian",
+    },
+    "overseas@pearlriver-electronics.example.com": {
+        "description": "Audio and sensor electronics factory in Bao'an, Shenzhen: private label "
+        "earbuds and speakers, SMT lines and an RF test room.",
+        "main_products": ["TWS earbuds", "Bluetooth speakers", "Camera modules"],
+        "year_established": 2015,
+        "export_markets": ["US", "DE", "FR", "BR", "IN"],
+        "tagline": "Private-label audio, made in Shenzhen",
+    },
+}
+
+
+def _upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def demo_images_load() -> int:
+    """Drawn demo pictures (marked "DEMO IMAGE"): three per demo listing that has none, and a
+    logo, banner and profile for each demo supplier whose profile has no logo yet. Returns
+    how many images were added; a second run adds none."""
+    added = 0
+    for email in DEMO_LISTINGS:
+        member = Member.objects.filter(email=email, is_supplier=True).first()
+        if member is None:
+            continue
+        listings = Listing.objects.filter(supplier=member).exclude(status=ListingStatus.REMOVED)
+        for listing in listings.order_by("id"):
+            if listing.images.exists():
+                continue
+            for n in range(DEMO_IMAGES_PER_LISTING):
+                data = demo_images.product_image(listing.title, n)
+                upload = _upload(f"demo-{listing.pk}-{n}.jpg", data)
+                services.listing_image_add(member=member, listing_id=listing.pk, upload=upload)
+                added += 1
+        profile = SupplierProfile.objects.filter(member=member).first()
+        if profile is not None and profile.logo:
+            continue
+        spec = dict(DEMO_PROFILES.get(email, {}))
+        tagline = spec.pop("tagline", "")
+        if spec and not (profile and profile.description):
+            services.supplier_profile_update(member=member, changes=spec)
+        services.supplier_images_update(
+            member=member,
+            logo=_upload("logo.jpg", demo_images.logo_image(member.company_name)),
+            banner=_upload("banner.jpg", demo_images.banner_image(member.company_name, tagline)),
+        )
+        added += 2
+    return added

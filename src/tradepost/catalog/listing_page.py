@@ -15,8 +15,9 @@ from babel.numbers import format_decimal
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from tradepost.catalog.cards import money_code as money_display
+from tradepost.catalog.cards import quantity_text
 from tradepost.catalog.models import PriceTier
-from tradepost.money import money_display
 
 QTY_MAX = 1_000_000_000
 
@@ -33,18 +34,9 @@ def number(value: int) -> str:
     return format_decimal(value, locale=_locale())
 
 
-def unit_plural(unit: str, n: int) -> str:
-    """The unit as written after a quantity: "1 piece", "300 pieces", "2 boxes"."""
-    if n == 1 or not unit or unit.endswith("s"):
-        return unit
-    if unit.endswith(("x", "ch", "sh")):
-        return unit + "es"
-    return unit + "s"
-
-
 def quantity(n: int, unit: str) -> str:
     """10000, "piece" -> "10,000 pieces"."""
-    return f"{number(n)} {unit_plural(unit, n)}"
+    return quantity_text(n, unit)
 
 
 def country_name(code: str) -> str:
@@ -86,7 +78,7 @@ def tier_rows(tiers: Sequence[PriceTier], *, unit: str, currency: str) -> list[T
     for i, tier in enumerate(ordered):
         if i + 1 < len(ordered):
             upper = ordered[i + 1].min_qty - 1
-            label = f"{number(tier.min_qty)} – {quantity(upper, unit)}"
+            label = f"{number(tier.min_qty)}\u2009–\u2009{quantity(upper, unit)}"
         else:
             label = f"≥ {quantity(tier.min_qty, unit)}"
         rows.append(TierRow(label, money_display(tier.unit_price, currency), tier.min_qty))

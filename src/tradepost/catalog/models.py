@@ -190,12 +190,12 @@ class PriceTier(models.Model):
 
 
 class ListingImage(models.Model):
-    """A product image: `image` is the upload re-encoded; `thumb` (400 px, cards and the
+    """A product image: `image` is the upload re-encoded; `thumbnail` (400 px, cards and the
     gallery strip) and `display` (1000 px, the gallery) are WebP copies made from it."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
     image = models.FileField(upload_to="listings/%Y/%m/")
-    thumb = models.FileField(upload_to="listings/%Y/%m/", blank=True)
+    thumbnail = models.FileField(upload_to="listings/%Y/%m/", blank=True)
     display = models.FileField(upload_to="listings/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=32)
     size = models.PositiveIntegerField()
@@ -217,11 +217,21 @@ class ListingImage(models.Model):
 
     @property
     def thumb_url(self) -> str:
-        return (self.thumb or self.image).url
+        return (self.thumbnail or self.image).url
 
     @property
     def thumb_size(self) -> tuple[int, int]:
-        return self._fitted(400) if self.thumb else self._fitted(max(self.width or 400, 1))
+        if self.thumbnail:
+            return self._fitted(400)
+        return self._fitted(max(self.width or 400, self.height or 400))
+
+    @property
+    def thumbnail_width(self) -> int:
+        return self.thumb_size[0]
+
+    @property
+    def thumbnail_height(self) -> int:
+        return self.thumb_size[1]
 
     @property
     def display_url(self) -> str:
@@ -229,11 +239,13 @@ class ListingImage(models.Model):
 
     @property
     def display_size(self) -> tuple[int, int]:
-        return self._fitted(1000) if self.display else self._fitted(max(self.width or 1000, 1))
+        if self.display:
+            return self._fitted(1000)
+        return self._fitted(max(self.width or 1000, self.height or 1000))
 
     def file_names(self) -> list[str]:
         """Every stored file of this image (to delete them together)."""
-        return [f.name for f in (self.image, self.thumb, self.display) if f and f.name]
+        return [f.name for f in (self.image, self.thumbnail, self.display) if f and f.name]
 
 
 class ListingTransition(models.Model):

@@ -297,8 +297,8 @@ def supplier_storefront(*, member_id: str, q: str = "", page: int | str = 1) -> 
     )
     listings = (
         Listing.objects.filter(supplier_id=member.pk, status=ListingStatus.PUBLISHED)
-        .select_related("category", "supplier__supplier_profile")
-        .prefetch_related("price_tiers", "images")
+        .select_related("category", "supplier")
+        .prefetch_related("price_tiers")
         .order_by("-published_at", "-id")
     )
     q = q.strip()[:100]

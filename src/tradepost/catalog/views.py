@@ -16,11 +16,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tradepost.catalog import listing_page, selectors, services
-from tradepost.catalog.storefront import storefront_cards
+from tradepost.catalog.cards import listing_cards
 from tradepost.catalog.forms import CertificationForm, ImageForm, ListingForm, SupplierProfileForm
 from tradepost.catalog.models import Category, Listing, ListingStatus
 from tradepost.catalog.screening import ListingContent, screen_listing
@@ -399,7 +400,9 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
     )
     context = {"listing": listing, "price": price, "qty": request.GET.get("qty", "").strip()[:12]}
     if request.headers.get("HX-Request") == "true":
-        return render(request, "catalog/_listing_price.html", context)
+        response = render(request, "catalog/_listing_price.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     supplier = listing.supplier
     profile = getattr(supplier, "supplier_profile", None)
     images = list(listing.images.all())
@@ -419,7 +422,9 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
         ),
         "is_owner": request.user.is_authenticated and supplier.user_id == request.user.pk,
     }
-    return render(request, "catalog/listing_detail.html", context)
+    response = render(request, "catalog/listing_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
@@ -435,7 +440,7 @@ def supplier_detail(request: HttpRequest, member_id: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     member = context["member"]
     context |= {
-        "cards": storefront_cards(context["listings"]),
+        "cards": listing_cards(context["listings"]),
         "country": listing_page.country_name(member.country),
         "years": listing_page.years_text(listing_page.years_on_platform(member.created_at)),
         "export_markets": listing_page.country_names(

@@ -38,7 +38,7 @@ def listing_image_thumbnails_make(image: ListingImage, data: bytes | None = None
             data = stored.read()
     stem = _stem(image.image.name)
     written = []
-    for field, side in (("thumb", uploads.THUMB_SIDE), ("display", uploads.DISPLAY_SIDE)):
+    for field, side in (("thumbnail", uploads.THUMB_SIDE), ("display", uploads.DISPLAY_SIDE)):
         copy = uploads.thumbnail(data, max_side=side)
         file = getattr(image, field)
         old = file.name
@@ -46,7 +46,7 @@ def listing_image_thumbnails_make(image: ListingImage, data: bytes | None = None
         written.append(file.name)
         if old and old != file.name:
             transaction.on_commit(lambda old=old, storage=file.storage: storage.delete(old))
-    ListingImage.objects.filter(pk=image.pk).update(thumb=image.thumb.name, display=image.display.name)
+    ListingImage.objects.filter(pk=image.pk).update(thumbnail=image.thumbnail.name, display=image.display.name)
     return written
 
 
@@ -54,7 +54,7 @@ def listing_thumbnails_backfill(*, limit: int | None = None) -> int:
     """Make the thumbnails of listing images stored without them; returns how many.
 
     What `tradepost catalog_thumbnails` runs: images uploaded before thumbnails existed."""
-    missing = ListingImage.objects.filter(Q(thumb="") | Q(display="")).order_by("id")
+    missing = ListingImage.objects.filter(Q(thumbnail="") | Q(display="")).order_by("id")
     done = 0
     for image in missing[:limit] if limit else missing:
         if not image.image.name or not image.image.storage.exists(image.image.name):

@@ -458,7 +458,7 @@ def listing_image_add(
         image.save()
         _thumbnails_make(image, info.data)
     except Exception:
-        for file in (image.image, image.thumb, image.display):
+        for file in (image.image, image.thumbnail, image.display):
             if file.name:
                 file.storage.delete(file.name)
         raise
