@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search
+.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ check: install
 fmt: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
+
+## make messages: re-extract the UI strings marked for translation (templates and Python, not
+## .venv) into src/tradepost/locale/zh_Hans/LC_MESSAGES/django.po, then compile django.mo.
+## Needs GNU gettext (xgettext, msgmerge, msgfmt); commit both files.
+messages: install
+	cd src/tradepost && ../../$(BIN)/django-admin makemessages -l zh_Hans --ignore=.venv --ignore='*/migrations/*' --no-obsolete
+	cd src/tradepost && ../../$(BIN)/django-admin compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -9,9 +9,11 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 
-from tradepost.policy import COUNTRY_CODES
+from tradepost.policy import COUNTRY_CODES, SiteFamily, load_site_policy
 
 
 def _ip(value: str | None) -> str | None:
@@ -50,3 +52,13 @@ def request_access_country(request: HttpRequest) -> str | None:
         return None
     value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "").strip().upper()
     return value if value in COUNTRY_CODES else None
+
+
+def request_site_family(request: HttpRequest) -> SiteFamily | None:
+    """Clause 2.1: the site family the host the visitor uses serves (sites.toml), or None
+    when the operator maps no site to that host (the registration form then asks)."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    return load_site_policy().for_host(split_domain_port(host)[0])

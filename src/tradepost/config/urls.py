@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from tradepost.catalog import media
 from tradepost.catalog import member_views as catalog_member_views
+from tradepost.config import pages
 from tradepost.config.api import api
 from tradepost.members import views as member_views
 from tradepost.members.urls import urlpatterns as member_urlpatterns
@@ -25,6 +26,10 @@ member_patterns = [
 
 urlpatterns = [
     path("", member_views.home, name="home"),
+    path("about/", pages.about, name="about"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("help/", pages.help_page, name="help"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("console/", admin.site.urls),
     path("media/<path:path>", media.media_file, name="media"),

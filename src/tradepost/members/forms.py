@@ -201,9 +201,19 @@ class RegistrationForm(PlainLabels, AddressMixin, DomainErrorFormMixin, forms.Fo
     )
     accept_terms = _attestation("I have read and accept the Terms of Use (clause 1.1).")
 
+    def __init__(self, *args: Any, site: str | None = None, **kwargs: Any) -> None:
+        """`site`: the site family the host serves (clause 2.1, sites.toml); given, the form
+        does not ask for it."""
+        super().__init__(*args, **kwargs)
+        self.fixed_site = site
+        if site is not None:
+            del self.fields["site"]
+
     def clean(self) -> dict[str, Any]:
         super().clean()  # Form.clean answers self.cleaned_data (typed as Optional)
         cleaned = self.cleaned_data
+        if self.fixed_site is not None:
+            cleaned["site"] = self.fixed_site
         if cleaned.get("password") != cleaned.get("password_confirm"):
             self.add_error("password_confirm", "The two passwords do not match.")
         return cleaned

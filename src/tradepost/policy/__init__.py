@@ -102,6 +102,51 @@ def load_contracting_policy() -> ContractingPolicy:
     return parse_contracting_policy(load_toml(POLICY_DIR / "contracting_entities.toml"))
 
 
+class SiteFamily(_Strict):
+    key: str = ""
+    name: str
+    brand: str = ""
+
+
+class SitePolicy(_Strict):
+    """Clause 2.1: the site families by name, and the host names that serve each one."""
+
+    default_brand: str = "Tradepost"
+    sites: dict[Site, SiteFamily]
+    hosts: dict[str, Site] = {}
+
+    @model_validator(mode="after")
+    def _hosts_are_plain_names(self) -> SitePolicy:
+        missing = sorted(set(SITES) - set(self.sites))
+        if missing:
+            raise ValueError(f"sites {missing} have no entry")
+        for host in self.hosts:
+            if host != host.strip().lower() or not host or ":" in host or "/" in host:
+                raise ValueError(f"host {host!r} must be a lower-case host name without port")
+        return self
+
+    def family(self, key: Site) -> SiteFamily:
+        family = self.sites[key]
+        return family.model_copy(update={"key": key, "brand": family.brand or family.name})
+
+    def for_host(self, host: str) -> SiteFamily | None:
+        """The site family a host name serves, or None when the host is not mapped."""
+        key = self.hosts.get(host.strip().lower().rstrip("."))
+        return self.family(key) if key else None
+
+
+def parse_site_policy(data: dict) -> SitePolicy:
+    try:
+        return SitePolicy.model_validate(data)
+    except ValueError as exc:
+        raise PolicyError(f"sites.toml: {exc}") from exc
+
+
+@cache
+def load_site_policy() -> SitePolicy:
+    return parse_site_policy(load_toml(POLICY_DIR / "sites.toml"))
+
+
 class StaffRole(_Strict):
     description: str
     permissions: list[str]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tradepost import ratelimit
 from tradepost.errors import DomainError
-from tradepost.http import client_ip, request_access_country
+from tradepost.http import client_ip, request_access_country, request_site_family
 from tradepost.members.forms import RegistrationForm
 from tradepost.members.rules import REGISTRATIONS_FROM_ADDRESS
 from tradepost.members.views import start_session
@@ -26,7 +26,10 @@ from tradepost.terms.registration import RegistrationInput, member_register
 @ratelimit.page_rate_limited("registration", methods=("POST",), message=REGISTRATIONS_FROM_ADDRESS)
 def register(request: HttpRequest) -> HttpResponse:
     """Clauses 1.1, 1.2, 2.1, 4.1, 4.2, 5.1, 5.11: register a business, then log it in."""
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    family = request_site_family(request)
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, site=family.key if family else None
+    )
     if request.method == "POST" and form.is_valid():
         fields = form.registration_fields()
         fields["access_country"] = fields["access_country"] or request_access_country(request)
@@ -42,4 +45,4 @@ def register(request: HttpRequest) -> HttpResponse:
                 "or with your email (clause 4.2).",
             )
             return redirect("members:account")
-    return render(request, "members/register.html", {"form": form})
+    return render(request, "members/register.html", {"form": form, "site_family": family})

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tradepost.errors import DomainError
-from tradepost.http import client_ip
+from tradepost.http import client_ip, request_site_family
 from tradepost.members.selectors import member_for_user
 from tradepost.policy import SITES
 from tradepost.terms import selectors, services
@@ -29,7 +29,9 @@ DEFAULT_SITE = SITES[0]
 
 
 def _site(request: HttpRequest) -> str:
-    site = request.GET.get("site", DEFAULT_SITE)
+    """The site asked for, else the one the host serves (clause 2.1, sites.toml)."""
+    family = request_site_family(request)
+    site = request.GET.get("site", family.key if family else DEFAULT_SITE)
     if site not in SITES:
         raise Http404("Unknown site.")
     return site
