@@ -71,7 +71,7 @@ def _product_shape(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], ki
 
 def _demo_label(img: Image.Image) -> None:
     draw = ImageDraw.Draw(img)
-    font = _font(max(14, img.width // 28), bold=True)
+    font = _font(min(32, max(14, img.width // 28)), bold=True)
     text = "DEMO IMAGE"
     x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=font)
     pad = font.size // 2 if hasattr(font, "size") else 8
@@ -86,7 +86,7 @@ def _jpeg(img: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def product_image(title: str, n: int, *, kind: int | None = None, size: int = 1200) -> bytes:
+def product_image(title: str, n: int, *, kind: int | None = None, size: int = 1000) -> bytes:
     """Image `n` (0, 1, 2, ...) of a demo product: JPEG bytes."""
     seed = _seed(title)
     top, bottom = PALETTES[(seed + n) % len(PALETTES)]
@@ -134,7 +134,10 @@ def banner_image(company: str, tagline: str) -> bytes:
         r = 90 + i * 40
         cx = 1250 + (seed >> i) % 200
         draw.ellipse((cx - r, 200 - r, cx + r, 200 + r), outline=(255, 255, 255), width=2)
-    draw.text((480, 130), company, fill=(255, 255, 255), font=_font(48, bold=True))
-    draw.text((480, 200), tagline, fill=(255, 255, 255), font=_font(30))
+    y = 120
+    for line in textwrap.wrap(company, width=34)[:2]:
+        draw.text((80, y), line, fill=(255, 255, 255), font=_font(46, bold=True))
+        y += 58
+    draw.text((80, y + 14), tagline, fill=(255, 255, 255), font=_font(30))
     _demo_label(img)
     return _jpeg(img)

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from tradepost.catalog.cards import money_code as money_display
-from tradepost.catalog.cards import quantity_text
+from tradepost.catalog.cards import price_range_text, quantity_text
 from tradepost.catalog.models import PriceTier
 
 QTY_MAX = 1_000_000_000
@@ -87,12 +87,10 @@ def tier_rows(tiers: Sequence[PriceTier], *, unit: str, currency: str) -> list[T
 
 def price_range(tiers: Sequence[PriceTier], *, currency: str) -> str:
     """"USD 5.10 – 6.20" (or one price when every tier costs the same)."""
-    prices = sorted({t.unit_price for t in tiers})
+    prices = [t.unit_price for t in tiers]
     if not prices:
         return ""
-    if len(prices) == 1:
-        return money_display(prices[0], currency)
-    return f"{money_display(prices[0], currency)} – {money_display(prices[-1], currency)}"
+    return price_range_text(min(prices), max(prices), currency)
 
 
 @dataclass(frozen=True)
