@@ -35,11 +35,13 @@ def _seed(text: str) -> int:
 
 
 def _gradient(size: tuple[int, int], top: tuple[int, ...], bottom: tuple[int, ...]) -> Image.Image:
-    width, height = size
+    height = size[1]
     column = Image.new("RGB", (1, height))
     for y in range(height):
         t = y / max(1, height - 1)
-        column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom)))
+        column.putpixel(
+            (0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        )
     return column.resize(size)
 
 
@@ -49,24 +51,89 @@ def _product_shape(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], ki
     w, h = x1 - x0, y1 - y0
     white, shade, line = (255, 255, 255), (225, 232, 240), (60, 70, 80)
     if kind == 0:  # a carton
-        draw.polygon([(x0, y0 + h * 0.25), (x0 + w * 0.5, y0), (x1, y0 + h * 0.25), (x0 + w * 0.5, y0 + h * 0.5)], fill=white, outline=line, width=4)
-        draw.polygon([(x0, y0 + h * 0.25), (x0 + w * 0.5, y0 + h * 0.5), (x0 + w * 0.5, y1), (x0, y1 - h * 0.25)], fill=shade, outline=line, width=4)
-        draw.polygon([(x1, y0 + h * 0.25), (x0 + w * 0.5, y0 + h * 0.5), (x0 + w * 0.5, y1), (x1, y1 - h * 0.25)], fill=(200, 210, 222), outline=line, width=4)
+        draw.polygon(
+            [
+                (x0, y0 + h * 0.25),
+                (x0 + w * 0.5, y0),
+                (x1, y0 + h * 0.25),
+                (x0 + w * 0.5, y0 + h * 0.5),
+            ],
+            fill=white,
+            outline=line,
+            width=4,
+        )
+        draw.polygon(
+            [
+                (x0, y0 + h * 0.25),
+                (x0 + w * 0.5, y0 + h * 0.5),
+                (x0 + w * 0.5, y1),
+                (x0, y1 - h * 0.25),
+            ],
+            fill=shade,
+            outline=line,
+            width=4,
+        )
+        draw.polygon(
+            [
+                (x1, y0 + h * 0.25),
+                (x0 + w * 0.5, y0 + h * 0.5),
+                (x0 + w * 0.5, y1),
+                (x1, y1 - h * 0.25),
+            ],
+            fill=(200, 210, 222),
+            outline=line,
+            width=4,
+        )
     elif kind == 1:  # a device
-        draw.rounded_rectangle((x0 + w * 0.2, y0, x1 - w * 0.2, y1), radius=int(w * 0.08), fill=white, outline=line, width=5)
-        draw.rounded_rectangle((x0 + w * 0.27, y0 + h * 0.08, x1 - w * 0.27, y1 - h * 0.2), radius=8, fill=(40, 50, 60))
-        draw.ellipse((x0 + w * 0.45, y1 - h * 0.14, x0 + w * 0.55, y1 - h * 0.05), outline=line, width=4)
+        draw.rounded_rectangle(
+            (x0 + w * 0.2, y0, x1 - w * 0.2, y1),
+            radius=int(w * 0.08),
+            fill=white,
+            outline=line,
+            width=5,
+        )
+        draw.rounded_rectangle(
+            (x0 + w * 0.27, y0 + h * 0.08, x1 - w * 0.27, y1 - h * 0.2), radius=8, fill=(40, 50, 60)
+        )
+        draw.ellipse(
+            (x0 + w * 0.45, y1 - h * 0.14, x0 + w * 0.55, y1 - h * 0.05), outline=line, width=4
+        )
     elif kind == 2:  # a roll of fabric or cable
-        draw.ellipse((x0, y0 + h * 0.2, x0 + w * 0.45, y1 - h * 0.2), fill=shade, outline=line, width=5)
+        draw.ellipse(
+            (x0, y0 + h * 0.2, x0 + w * 0.45, y1 - h * 0.2), fill=shade, outline=line, width=5
+        )
         draw.rectangle((x0 + w * 0.22, y0 + h * 0.2, x1 - w * 0.1, y1 - h * 0.2), fill=white)
         draw.line((x0 + w * 0.22, y0 + h * 0.2, x1 - w * 0.1, y0 + h * 0.2), fill=line, width=5)
         draw.line((x0 + w * 0.22, y1 - h * 0.2, x1 - w * 0.1, y1 - h * 0.2), fill=line, width=5)
-        draw.ellipse((x1 - w * 0.32, y0 + h * 0.2, x1 + w * 0.12 - w * 0.1, y1 - h * 0.2), fill=white, outline=line, width=5)
-        draw.ellipse((x0 + w * 0.15, y0 + h * 0.4, x0 + w * 0.3, y1 - h * 0.4), fill=(170, 180, 190))
+        draw.ellipse(
+            (x1 - w * 0.32, y0 + h * 0.2, x1 + w * 0.12 - w * 0.1, y1 - h * 0.2),
+            fill=white,
+            outline=line,
+            width=5,
+        )
+        draw.ellipse(
+            (x0 + w * 0.15, y0 + h * 0.4, x0 + w * 0.3, y1 - h * 0.4), fill=(170, 180, 190)
+        )
     else:  # a sack
-        draw.rounded_rectangle((x0 + w * 0.15, y0 + h * 0.15, x1 - w * 0.15, y1), radius=int(w * 0.12), fill=(240, 228, 200), outline=line, width=5)
-        draw.polygon([(x0 + w * 0.3, y0 + h * 0.15), (x0 + w * 0.5, y0), (x1 - w * 0.3, y0 + h * 0.15)], fill=(230, 215, 180), outline=line, width=4)
-        draw.rectangle((x0 + w * 0.3, y0 + h * 0.45, x1 - w * 0.3, y0 + h * 0.7), fill=white, outline=line, width=3)
+        draw.rounded_rectangle(
+            (x0 + w * 0.15, y0 + h * 0.15, x1 - w * 0.15, y1),
+            radius=int(w * 0.12),
+            fill=(240, 228, 200),
+            outline=line,
+            width=5,
+        )
+        draw.polygon(
+            [(x0 + w * 0.3, y0 + h * 0.15), (x0 + w * 0.5, y0), (x1 - w * 0.3, y0 + h * 0.15)],
+            fill=(230, 215, 180),
+            outline=line,
+            width=4,
+        )
+        draw.rectangle(
+            (x0 + w * 0.3, y0 + h * 0.45, x1 - w * 0.3, y0 + h * 0.7),
+            fill=white,
+            outline=line,
+            width=3,
+        )
 
 
 def _demo_label(img: Image.Image) -> None:
@@ -94,17 +161,23 @@ def product_image(title: str, n: int, *, kind: int | None = None, size: int = 10
     draw = ImageDraw.Draw(img)
     shape = (seed % 4) if kind is None else kind
     margin = size // 4 + (n % 3) * size // 30
-    _product_shape(draw, (margin, size // 6 + n * 10, size - margin, size - size // 3), (shape + n) % 4 if n else shape)
+    _product_shape(
+        draw,
+        (margin, size // 6 + n * 10, size - margin, size - size // 3),
+        (shape + n) % 4 if n else shape,
+    )
     lines = textwrap.wrap(title, width=26)[:3]
     font = _font(size // 20, bold=True)
     y = size - size // 3 + size // 14
     for line in lines:
         x0, y0, x1, y1 = draw.textbbox((0, 0), line, font=font)
         draw.text(((size - (x1 - x0)) / 2, y), line, fill=(255, 255, 255), font=font)
-        y += (y1 - y0) + size // 80
+        y += int(y1 - y0) + size // 80
     caption = ("Front view", "Detail", "Packaging", "In use")[n % 4]
     small = _font(size // 32)
-    draw.text((size // 30, size - size // 18), f"{caption} · {n + 1}", fill=(255, 255, 255), font=small)
+    draw.text(
+        (size // 30, size - size // 18), f"{caption} · {n + 1}", fill=(255, 255, 255), font=small
+    )
     _demo_label(img)
     return _jpeg(img)
 
@@ -117,7 +190,12 @@ def logo_image(company: str) -> bytes:
     initials = "".join(w[0] for w in company.split()[:2]).upper()
     font = _font(220, bold=True)
     x0, y0, x1, y1 = draw.textbbox((0, 0), initials, font=font)
-    draw.text(((512 - (x1 - x0)) / 2 - x0, (512 - (y1 - y0)) / 2 - y0 - 20), initials, fill=(255, 255, 255), font=font)
+    draw.text(
+        ((512 - (x1 - x0)) / 2 - x0, (512 - (y1 - y0)) / 2 - y0 - 20),
+        initials,
+        fill=(255, 255, 255),
+        font=font,
+    )
     small = _font(40, bold=True)
     x0, _, x1, _ = draw.textbbox((0, 0), "DEMO IMAGE", font=small)
     draw.rectangle((0, 430, 512, 500), fill=(179, 38, 30))

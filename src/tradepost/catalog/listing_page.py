@@ -86,7 +86,7 @@ def tier_rows(tiers: Sequence[PriceTier], *, unit: str, currency: str) -> list[T
 
 
 def price_range(tiers: Sequence[PriceTier], *, currency: str) -> str:
-    """"USD 5.10 – 6.20" (or one price when every tier costs the same)."""
+    """ "USD 5.10 – 6.20" (or one price when every tier costs the same)."""
     prices = [t.unit_price for t in tiers]
     if not prices:
         return ""
@@ -103,7 +103,7 @@ class PriceAt:
     min_qty: int | None = None
 
 
-def parse_qty(raw: str | None) -> int | None | str:
+def parse_qty(raw: str | None) -> int | str | None:
     """The ?qty= value: None when absent, an int, or "" when it is not a whole number."""
     if raw is None or not raw.strip():
         return None
@@ -116,7 +116,7 @@ def parse_qty(raw: str | None) -> int | None | str:
 def price_at(
     tiers: Sequence[PriceTier], *, raw_qty: str | None, moq: int, unit: str, currency: str
 ) -> PriceAt | None:
-    """"Price at 1,200 pieces: USD 5.90 per piece, total USD 7,080.00", or a plain message."""
+    """ "Price at 1,200 pieces: USD 5.90 per piece, total USD 7,080.00", or a plain message."""
     qty = parse_qty(raw_qty)
     if qty is None:
         return None

@@ -68,9 +68,7 @@ def listing_public_page(*, listing_id: int) -> Listing:
     number of images and tiers: the listing with its category path (three levels), supplier
     and supplier profile; its tiers; its images."""
     listing = (
-        Listing.objects.select_related(
-            "category__parent__parent", "supplier__supplier_profile"
-        )
+        Listing.objects.select_related("category__parent__parent", "supplier__supplier_profile")
         .prefetch_related("price_tiers", "images")
         .filter(
             pk=listing_id,

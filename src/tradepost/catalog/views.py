@@ -398,7 +398,11 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
         unit=listing.unit,
         currency=listing.currency,
     )
-    context = {"listing": listing, "price": price, "qty": request.GET.get("qty", "").strip()[:12]}
+    context: dict[str, Any] = {
+        "listing": listing,
+        "price": price,
+        "qty": request.GET.get("qty", "").strip()[:12],
+    }
     if request.headers.get("HX-Request") == "true":
         response = render(request, "catalog/_listing_price.html", context)
         patch_vary_headers(response, ["HX-Request"])

@@ -8,6 +8,11 @@
 - `operator`: console-managed Product Listing Policy versions, the category tree.
 """
 
+from tradepost.catalog.services.images import (
+    listing_image_thumbnails_make,
+    listing_thumbnails_backfill,
+    supplier_images_update,
+)
 from tradepost.catalog.services.listings import (
     EDITABLE_FIELDS,
     MODIFIABLE_FIELDS,
@@ -27,11 +32,6 @@ from tradepost.catalog.services.listings import (
     listing_update,
     listing_withdraw,
     supplier_require,
-)
-from tradepost.catalog.services.images import (
-    listing_image_thumbnails_make,
-    listing_thumbnails_backfill,
-    supplier_images_update,
 )
 from tradepost.catalog.services.member_profile import member_profile_update
 from tradepost.catalog.services.operator import (

@@ -12,6 +12,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +22,15 @@ from tradepost.catalog.models import ListingImage, SupplierProfile
 from tradepost.catalog.services.listings import supplier_require
 from tradepost.members.models import Member
 from tradepost.terms.services import terms_acceptance_guard
+
+
+def _delete_on_commit(storage: Storage, names: list[str]) -> None:
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 def _stem(name: str) -> str:
@@ -36,17 +46,21 @@ def listing_image_thumbnails_make(image: ListingImage, data: bytes | None = None
     if data is None:
         with image.image.open("rb") as stored:
             data = stored.read()
-    stem = _stem(image.image.name)
+    stem = _stem(image.image.name or "")
     written = []
     for field, side in (("thumbnail", uploads.THUMB_SIDE), ("display", uploads.DISPLAY_SIDE)):
         copy = uploads.thumbnail(data, max_side=side)
         file = getattr(image, field)
         old = file.name
-        file.save(f"{stem}-{side}.{uploads.THUMBNAIL_FORMAT[2]}", ContentFile(copy.data), save=False)
+        file.save(
+            f"{stem}-{side}.{uploads.THUMBNAIL_FORMAT[2]}", ContentFile(copy.data), save=False
+        )
         written.append(file.name)
         if old and old != file.name:
-            transaction.on_commit(lambda old=old, storage=file.storage: storage.delete(old))
-    ListingImage.objects.filter(pk=image.pk).update(thumbnail=image.thumbnail.name, display=image.display.name)
+            _delete_on_commit(file.storage, [old])
+    ListingImage.objects.filter(pk=image.pk).update(
+        thumbnail=image.thumbnail.name, display=image.display.name
+    )
     return written
 
 
@@ -121,6 +135,5 @@ def supplier_images_update(
     if banner is not None:
         old += _store(profile, "banner", banner)
     profile.save()
-    storage = profile.logo.storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in old])
+    _delete_on_commit(profile.logo.storage, old)
     return profile

@@ -185,7 +185,9 @@ def listing_delete(*, member: Member, listing_id: int) -> Listing | None:
     the clause 3.7 licence it carries is irrevocable and its history is evidence."""
     listing = locks.listing_of_member_for_update(member=member, listing_id=listing_id)
     if listing.status == S.DRAFT and not listing.licence_grants.exists():
-        files = [(img.image.storage, name) for img in listing.images.all() for name in img.file_names()]
+        files = [
+            (img.image.storage, name) for img in listing.images.all() for name in img.file_names()
+        ]
         listing.status = S.REMOVED
         search.index_listing(listing)
         listing.delete()
@@ -478,7 +480,12 @@ def listing_image_remove(*, member: Member, listing_id: int, image_id: int) -> N
         raise NotFound("Image not found.")
     storage, names = image.image.storage, image.file_names()
     image.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     listing.save(update_fields=["updated_at"])
     search.index_listing(listing)
 

@@ -216,7 +216,9 @@ class Command(BaseCommand):
         if listings:
             notes.append(f"{listings} demo listings posted and screened: see /search/.")
         if images:
-            notes.append(f"{images} demo images drawn (marked DEMO IMAGE) for listings and suppliers.")
+            notes.append(
+                f"{images} demo images drawn (marked DEMO IMAGE) for listings and suppliers."
+            )
         self._report(created, created_staff, password, path, base_url.rstrip("/"), notes)
 
     def _staff_user(self, group: Group, password: str, path: Path, notes: list[str]) -> bool:
