@@ -96,3 +96,27 @@ def test_the_storefront_runs_a_constant_number_of_queries(
         response = client.get(f"/suppliers/{supplier.member_id}/")
 
     assert response.status_code == 200
+
+
+def test_the_supplier_uploads_logo_and_banner_from_the_profile_form(supplier_client, supplier):
+    response = supplier_client.post(
+        "/my/supplier-profile/",
+        {"description": "Flanges.", "logo": _jpeg((500, 500)), "banner": _jpeg((1600, 400))},
+    )
+
+    profile = type(supplier).objects.get(pk=supplier.pk).supplier_profile
+    assert response.status_code == 302
+    assert profile.logo.name.startswith("suppliers/")
+    assert profile.logo_thumb.name.endswith("-256.webp")
+    assert profile.banner_display.name.endswith("-1600.webp")
+
+
+def test_a_logo_that_is_not_an_image_is_refused_on_the_form(supplier_client, supplier):
+    bad = SimpleUploadedFile("logo.jpg", b"not an image", content_type="image/jpeg")
+
+    response = supplier_client.post("/my/supplier-profile/", {"logo": bad})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["logo"] == [
+        "The file is not a readable JPEG, PNG or WebP image."
+    ]

@@ -160,11 +160,12 @@ def product_image(title: str, n: int, *, kind: int | None = None, size: int = 10
     img = _gradient((size, size), bottom, top)
     draw = ImageDraw.Draw(img)
     shape = (seed % 4) if kind is None else kind
-    margin = size // 4 + (n % 3) * size // 30
+    # 0: the product; 1: a closer look; 2: its packaging (a carton).
+    margin = (size // 4, size // 7, size // 4 + size // 20)[n % 3]
     _product_shape(
         draw,
-        (margin, size // 6 + n * 10, size - margin, size - size // 3),
-        (shape + n) % 4 if n else shape,
+        (margin, size // 6 - (size // 16 if n % 3 == 1 else 0), size - margin, size - size // 3),
+        0 if n % 3 == 2 else shape,
     )
     lines = textwrap.wrap(title, width=26)[:3]
     font = _font(size // 20, bold=True)

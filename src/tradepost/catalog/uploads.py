@@ -205,7 +205,7 @@ def thumbnail(data: bytes, *, max_side: int, max_height: int | None = None) -> T
         out.thumbnail((max_side, max_height or max_side), Image.Resampling.LANCZOS)
         out.info = {}
         buffer = BytesIO()
-        options: dict[str, Any] = {"quality": 82, "method": 4}
+        options: dict[str, Any] = {"quality": 82, "method": 2}
         if icc:
             options["icc_profile"] = icc
         out.save(buffer, format=THUMBNAIL_FORMAT[0], **options)

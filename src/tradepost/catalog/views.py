@@ -402,8 +402,10 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
         "listing": listing,
         "price": price,
         "qty": request.GET.get("qty", "").strip()[:12],
+        "tiers": listing_page.tier_rows(tiers, unit=listing.unit, currency=listing.currency),
     }
     if request.headers.get("HX-Request") == "true":
+        context["oob"] = True  # the tier table comes along to mark the tier that applies
         response = render(request, "catalog/_listing_price.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
@@ -414,7 +416,6 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
         "images": images,
         "main_image": images[0] if images else None,
         "crumbs": selectors.category_ancestry(listing.category),
-        "tiers": listing_page.tier_rows(tiers, unit=listing.unit, currency=listing.currency),
         "price_range": listing_page.price_range(tiers, currency=listing.currency),
         "moq": listing_page.quantity(listing.moq, listing.unit),
         "ships_to": listing_page.country_names(listing.ships_to or []),

@@ -215,10 +215,8 @@ class Command(BaseCommand):
             images = demo_images_load()
         if listings:
             notes.append(f"{listings} demo listings posted and screened: see /search/.")
-        if images:
-            notes.append(
-                f"{images} demo images drawn (marked DEMO IMAGE) for listings and suppliers."
-            )
+        if listings or images:
+            notes.append("Demo pictures, logos and banners drawn for the demo (marked DEMO IMAGE).")
         self._report(created, created_staff, password, path, base_url.rstrip("/"), notes)
 
     def _staff_user(self, group: Group, password: str, path: Path, notes: list[str]) -> bool:
