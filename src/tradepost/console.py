@@ -14,6 +14,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from tradepost.errors import DomainError
 
@@ -32,11 +34,143 @@ def all_fields_read_only(model_admin: Any, declared: Sequence[str]) -> list[str]
     return [*declared, *(n for n in names if n not in declared)]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An audit trail or a record only its owner or a service may write: view, never edit."""
+# --- JSON for people -------------------------------------------------------------------------
+# Staff read screening results, registration attempts and change records as tables with titles,
+# never as raw JSON. Keys become words ("company_name" -> "Company name"); a {field: [old, new]}
+# change record becomes a Before/After table; a list of objects becomes a table of rows.
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return all_fields_read_only(self, self.readonly_fields)
+KEY_TITLES = {
+    "min_qty": "From quantity",
+    "unit_price": "Unit price",
+    "moq": "Minimum order",
+    "ships_to": "Ships to",
+    "incoterm": "Incoterm",
+    "lead_time_days": "Lead time (days)",
+    "registration_number": "Registration number",
+    "company_name": "Company name",
+    "business_type": "Business type",
+    "site": "Site",
+    "ip": "Address",
+}
+
+
+def key_title(key: Any) -> str:
+    key = str(key)
+    if key in KEY_TITLES:
+        return KEY_TITLES[key]
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _scalar(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _is_change_record(value: dict) -> bool:
+    return bool(value) and all(isinstance(v, list | tuple) and len(v) == 2 for v in value.values())
+
+
+def json_display(value: Any) -> SafeString:
+    """Any JSON value as HTML a person reads: a table, a list or a plain value (escaped)."""
+    if isinstance(value, dict):
+        if not value:
+            return format_html('<span class="tp-muted">{}</span>', "none")
+        if _is_change_record(value):
+            return format_html(
+                '<table class="tp-data"><thead><tr><th scope="col">Field</th>'
+                '<th scope="col">Before</th><th scope="col">After</th></tr></thead>'
+                "<tbody>{}</tbody></table>",
+                format_html_join(
+                    "",
+                    "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+                    (
+                        (key_title(k), json_display(v[0]), json_display(v[1]))
+                        for k, v in value.items()
+                    ),
+                ),
+            )
+        return format_html(
+            '<table class="tp-data"><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                "<tr><th scope='row'>{}</th><td>{}</td></tr>",
+                ((key_title(k), json_display(v)) for k, v in value.items()),
+            ),
+        )
+    if isinstance(value, list | tuple):
+        if not value:
+            return format_html('<span class="tp-muted">{}</span>', "none")
+        if all(isinstance(item, dict) for item in value):
+            keys: list[str] = []
+            for item in value:
+                keys.extend(k for k in item if k not in keys)
+            return format_html(
+                '<table class="tp-data"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+                format_html_join("", "<th scope='col'>{}</th>", ((key_title(k),) for k in keys)),
+                format_html_join(
+                    "",
+                    "<tr>{}</tr>",
+                    (
+                        (
+                            format_html_join(
+                                "", "<td>{}</td>", ((json_display(i.get(k)),) for k in keys)
+                            ),
+                        )
+                        for i in value
+                    ),
+                ),
+            )
+        return format_html_join(", ", "{}", ((json_display(item),) for item in value))
+    return format_html("{}", _scalar(value))
+
+
+_JSON_COLUMNS: dict[tuple[type[models.Model], str], Callable[[Any], SafeString]] = {}
+
+
+def _json_column(field: models.Field) -> Callable[[Any], SafeString]:
+    """One callable per model field, so `fields` and `readonly_fields` hold the same object."""
+    key = (field.model, field.name)
+    if key not in _JSON_COLUMNS:
+        _JSON_COLUMNS[key] = _new_json_column(field)
+    return _JSON_COLUMNS[key]
+
+
+def _new_json_column(field: models.Field) -> Callable[[Any], SafeString]:
+    def show(obj: Any) -> SafeString:
+        return json_display(getattr(obj, field.attname))
+
+    show.short_description = field.verbose_name  # type: ignore[attr-defined]
+    show.__name__ = f"{field.name}_table"
+    return show
+
+
+def json_as_tables(model_admin: Any, names: list[str]) -> list[Any]:
+    """Read-only field names with each JSONField swapped for a column that shows it as a table
+    (an admin may already show one its own way: it then excludes the raw field itself)."""
+    json_fields = {f.name: f for f in model_admin.opts.fields if isinstance(f, models.JSONField)}
+    return [_json_column(json_fields[n]) if n in json_fields else n for n in names]
+
+
+def _json_field_names(model_admin: Any) -> list[str]:
+    return [f.name for f in model_admin.opts.fields if isinstance(f, models.JSONField)]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An audit trail or a record only its owner or a service may write: view, never edit.
+    JSON fields show as tables (`json_display`)."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return json_as_tables(self, all_fields_read_only(self, self.readonly_fields))
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*(super().get_exclude(request, obj) or ()), *_json_field_names(self)]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return json_as_tables(self, list(super().get_fields(request, obj)))  # type: ignore[arg-type]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -54,8 +188,14 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return all_fields_read_only(self, self.readonly_fields)
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return json_as_tables(self, all_fields_read_only(self, self.readonly_fields))
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*(super().get_exclude(request, obj) or ()), *_json_field_names(self)]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return json_as_tables(self, list(super().get_fields(request, obj)))  # type: ignore[arg-type]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

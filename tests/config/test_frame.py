@@ -109,3 +109,10 @@ def test_the_switcher_lists_both_languages_by_their_own_names(client):
     html = client.get("/help/").content.decode()
     assert '<option value="en" lang="en" selected>English</option>' in html
     assert '<option value="zh-hans" lang="zh-hans">简体中文</option>' in html
+
+
+def test_the_registration_form_speaks_chinese_to_a_chinese_browser(client):
+    html = client.get("/register/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>注册您的企业</h1>" in html
+    assert "公司法定名称" in html
+    assert "我已阅读并接受使用条款（第 1.1 条）。" in html

@@ -12,13 +12,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import JSONField, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from tradepost.catalog import services
 from tradepost.catalog.models import (
@@ -41,7 +42,7 @@ from tradepost.catalog.rules import Action
 from tradepost.catalog.selectors import listing_policy_in_force
 from tradepost.catalog.services.profiles import LISTING_CAP_OVERRIDE_MAX
 from tradepost.catalog.views import screening_rows
-from tradepost.console import ReadOnlyInline, form_add_domain_error
+from tradepost.console import ReadOnlyInline, form_add_domain_error, json_as_tables
 from tradepost.errors import DomainError
 from tradepost.members.requests import request_user
 
@@ -95,37 +96,85 @@ class ModerationForm(forms.Form):
         return changes
 
 
+DECISION_WORDS = {
+    "publish": "Publish: no rule holds it",
+    "review": "Held for review by staff",
+    "refuse": "Refused: the policy does not allow it",
+}
+ACTION_WORDS = {"publish": "allowed", "review": "holds for review", "refuse": "refuses"}
+
+
+def field_label(field: str) -> str:
+    """A screened field as staff say it: `keywords[2]` -> "Keyword 3"."""
+    if "[" in field:
+        name, rest = field.split("[", 1)
+        index = rest.split("]", 1)[0]
+        part = rest.split(".", 1)[1] if "." in rest else ""
+        label = {"keywords": "Keyword", "attributes": "Attribute"}.get(name, name.title())
+        number = int(index) + 1 if index.isdigit() else index
+        return f"{label} {number}{' ' + part if part else ''}"
+    return {"port": "Port of loading"}.get(field, field.replace("_", " ").capitalize())
+
+
 def _screening_html(listing: Listing) -> SafeString:
+    """The screening result as a table: where the words are, which rule matched and what it does."""
     screening = listing.screening or {}
+    decision = screening.get("decision", "")
+    heading = format_html(
+        '<p><span class="tp-decision">{}</span> '
+        '<span class="tp-muted">(listing policy {})</span></p>',
+        DECISION_WORDS.get(decision, decision or "Not screened yet"),
+        screening.get("policy_version") or "—",
+    )
     rows = screening_rows(screening, services.listing_data(listing))
     if not rows:
-        return format_html("<strong>{}</strong> (no rule matched)", screening.get("decision", "—"))
-    items = format_html_join(
-        "",
-        "<li><code>{}</code> {} in <em>{}</em>: “{}<mark>{}</mark>{}” → {}</li>",
-        (
-            (
-                r["rule"],
-                r["title"],
-                r["field"],
-                r.get("before", ""),
-                r["text"],
-                r.get("after", ""),
-                r["action"],
-            )
-            for r in rows
-        ),
-    )
+        table = format_html('<p class="tp-muted">{}</p>', "No rule matched.")
+    else:
+        table = format_html(
+            '<table class="tp-data"><thead><tr><th scope="col">Rule</th><th scope="col">Where</th>'
+            '<th scope="col">Words found</th><th scope="col">Effect</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}<br><small class='tp-muted'>{}</small></td><td>{}</td>"
+                "<td>{}<mark>{}</mark>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        r.get("title") or r["rule"],
+                        r["rule"],
+                        field_label(r.get("field", "")),
+                        r.get("before", ""),
+                        r.get("text", ""),
+                        r.get("after", ""),
+                        ACTION_WORDS.get(r.get("action", ""), r.get("action", "")),
+                    )
+                    for r in rows
+                ),
+            ),
+        )
     docs = screening.get("documents_required") or []
     doc_html = (
-        format_html("<p>Documents required: {}</p>", "; ".join(docs)) if docs else format_html("")
+        format_html(
+            "<p>Documents required: </p><ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((d,) for d in docs)),
+        )
+        if docs
+        else SafeString("")
     )
-    return format_html(
-        "<p><strong>{}</strong> (policy {})</p><ul>{}</ul>{}",
-        screening.get("decision"),
-        screening.get("policy_version"),
-        items,
-        doc_html,
+    return format_html("{}{}{}", heading, table, doc_html)
+
+
+def _held_by(listing: Listing) -> SafeString:
+    """The rules that held a listing, by their titles (their ids small, for the policy file)."""
+    rules = {
+        m["rule"]: m.get("title") or m["rule"] for m in (listing.screening or {}).get("matches", [])
+    }
+    if not rules:
+        return format_html("{}", "an earlier staff decision")
+    return format_html_join(
+        "",
+        '<span class="tp-rule">{} <small class="tp-muted">{}</small></span>',
+        ((title, rule) for rule, title in sorted(rules.items(), key=lambda item: item[1])),
     )
 
 
@@ -167,9 +216,12 @@ class ListingAdmin(admin.ModelAdmin):
     exclude = ["screening"]
     readonly_fields = ["screening_result", "moderate_link"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Listing | None = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Listing | None = None) -> list[Any]:
         own = [f.name for f in Listing._meta.fields if f.name != "screening"]
-        return [*own, "screening_result", "moderate_link"]
+        return json_as_tables(self, [*own, "screening_result", "moderate_link"])
+
+    def get_exclude(self, request: HttpRequest, obj: Listing | None = None) -> list[str]:
+        return [f.name for f in Listing._meta.fields if isinstance(f, JSONField)]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -251,7 +303,8 @@ class ListingAdmin(admin.ModelAdmin):
 class ListingAwaitingReviewAdmin(admin.ModelAdmin):
     """The moderation queue: oldest first, each with the rules that held it."""
 
-    list_display = ["id", "title", "supplier", "category", "rules_matched", "updated_at", "decide"]
+    list_display = ["listing", "category", "rules_matched", "waiting", "decide"]
+    list_display_links = None
     search_fields = ["title", "supplier__member_id", "supplier__company_name"]
     ordering = ["updated_at", "id"]
 
@@ -280,10 +333,23 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION) or super().has_module_permission(request)
 
+    @admin.display(description="Listing", ordering="title")
+    def listing(self, obj: Listing) -> str:
+        return format_html(
+            '<span class="tp-queue-title">{}</span><span class="tp-muted">#{} · {} · {}</span>',
+            obj.title,
+            obj.pk,
+            obj.supplier.member_id,
+            obj.supplier.company_name,
+        )
+
     @admin.display(description="Held by")
-    def rules_matched(self, obj: Listing) -> str:
-        rules = sorted({m["rule"] for m in (obj.screening or {}).get("matches", [])})
-        return ", ".join(rules) or "an earlier staff decision"
+    def rules_matched(self, obj: Listing) -> SafeString:
+        return _held_by(obj)
+
+    @admin.display(description="Waiting", ordering="updated_at")
+    def waiting(self, obj: Listing) -> str:
+        return f"{timesince(obj.updated_at)} (since {obj.updated_at:%Y-%m-%d %H:%M} UTC)"
 
     @admin.display(description="Decide")
     def decide(self, obj: Listing) -> str:

@@ -12,10 +12,6 @@ from tradepost.terms import views as terms_views
 
 handler400 = "tradepost.config.views.bad_request"
 
-admin.site.site_header = "Tradepost operator console"
-admin.site.site_title = "Tradepost console"
-admin.site.index_title = "Operations"
-
 # The "members" namespace: the members app's pages plus those whose use case reaches a higher
 # layer (registration records the Terms acceptance; a profile edit keeps listings in step).
 member_patterns = [

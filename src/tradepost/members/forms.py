@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING, Any
 import pycountry
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
 
 from tradepost.console import form_add_domain_error
 from tradepost.errors import DomainError
 from tradepost.members.models import BusinessType, Site
 
-ROLE_CHOICES = [("buyer", "Buyer"), ("supplier", "Supplier")]
+ROLE_CHOICES = [("buyer", _("Buyer")), ("supplier", _("Supplier"))]
 CHECKBOX_TEMPLATE = "members/_checkbox_field.html"  # form renderer: app dirs only
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     # The mixins below only ever join a form class; mypy checks them as one.
     _FormMixin = forms.BaseForm
 else:
@@ -42,7 +45,7 @@ def country_name(code: str) -> str:
 
 
 def _text(
-    label: str,
+    label: _StrOrPromise,
     max_length: int,
     *,
     required: bool = True,
@@ -61,7 +64,9 @@ def _text(
     )
 
 
-def _country(label: str, *, required: bool, blank_label: str, **kwargs: Any) -> forms.ChoiceField:
+def _country(
+    label: _StrOrPromise, *, required: bool, blank_label: _StrOrPromise, **kwargs: Any
+) -> forms.ChoiceField:
     attrs = {"required": True} if required else {}
     return forms.ChoiceField(
         label=label,
@@ -72,7 +77,7 @@ def _country(label: str, *, required: bool, blank_label: str, **kwargs: Any) -> 
     )
 
 
-def _attestation(label: str) -> forms.BooleanField:
+def _attestation(label: _StrOrPromise) -> forms.BooleanField:
     return forms.BooleanField(
         label=label,
         required=False,
@@ -83,11 +88,11 @@ def _attestation(label: str) -> forms.BooleanField:
 
 def _roles(**kwargs: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label="Roles",
+        label=_("Roles"),
         required=False,
         choices=ROLE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Buy, sell, or both. You can change this later.",
+        help_text=_("Buy, sell, or both. You can change this later."),
         **kwargs,
     )
 
@@ -115,14 +120,14 @@ class DomainErrorFormMixin(_FormMixin):
     """
 
     blank_choice_messages = {
-        "business_type": "Choose a business type.",
-        "country": "Choose a country.",
+        "business_type": _("Choose a business type."),
+        "country": _("Choose a country."),
     }
 
     def add_domain_error(self, error: DomainError) -> None:
         def reworded(name: str, problems: list[str]) -> list[str]:
             if name in self.blank_choice_messages and not self.cleaned_data.get(name):
-                return [self.blank_choice_messages[name]]
+                return [str(self.blank_choice_messages[name])]
             return problems
 
         form_add_domain_error(self, error, problems_for=reworded, message=True)
@@ -132,74 +137,77 @@ class RegistrationForm(PlainLabels, AddressMixin, DomainErrorFormMixin, forms.Fo
     """Clauses 1.1, 1.2, 2.1, 4.1, 5.1, 5.11: what a business tells us to become a member."""
 
     site = forms.ChoiceField(
-        label="Site",
+        label=_("Site"),
         choices=Site.choices,
         initial=Site.ALIBABA,
         widget=forms.RadioSelect,
-        help_text="The site family you register on decides who you contract with (clause 2.1).",
+        help_text=_("The site family you register on decides who you contract with (clause 2.1)."),
     )
-    company_name = _text("Company legal name", 1000, autocomplete="organization")
+    company_name = _text(_("Company legal name"), 1000, autocomplete="organization")
     business_type = forms.ChoiceField(
-        label="Business type",
-        choices=[("", "Choose a business type"), *BusinessType.choices],
+        label=_("Business type"),
+        choices=[("", _("Choose a business type")), *BusinessType.choices],
         required=False,
         widget=forms.Select(attrs={"required": True}),
     )
     country = _country(
-        "Country of principal place of business",
+        _("Country of principal place of business"),
         required=True,
-        blank_label="Choose a country",
-        help_text="Where your business is run from. A branch counts as its head office "
-        "(clause 5.1 c).",
+        blank_label=_("Choose a country"),
+        help_text=_(
+            "Where your business is run from. A branch counts as its head office (clause 5.1 c)."
+        ),
     )
     access_country = _country(
-        "Country you access Tradepost from (optional)",
+        _("Country you access Tradepost from (optional)"),
         required=False,
-        blank_label="Same as the country above",
-        help_text="Leave as is unless you use the sites from another country.",
+        blank_label=_("Same as the country above"),
+        help_text=_("Leave as is unless you use the sites from another country."),
     )
     address = _text(
-        "Principal place of business address",
+        _("Principal place of business address"),
         5000,
         autocomplete="street-address",
         widget=forms.Textarea,
         attrs={"rows": 3},
-        help_text="The head office address, not a branch's (clause 5.1 c).",
+        help_text=_("The head office address, not a branch's (clause 5.1 c)."),
     )
-    contact_name = _text("Contact person", 1000, autocomplete="name")
-    email = _text("Email", 320, autocomplete="email", widget=forms.EmailInput)
+    contact_name = _text(_("Contact person"), 1000, autocomplete="name")
+    email = _text(_("Email"), 320, autocomplete="email", widget=forms.EmailInput)
     phone = _text(
-        "Phone",
+        _("Phone"),
         64,
         autocomplete="tel",
         widget=forms.TextInput,
-        help_text="With the country code, e.g. +49 30 901820.",
+        help_text=_("With the country code, e.g. +49 30 901820."),
     )
-    registration_number = _text("Business registration number (optional)", 200, required=False)
+    registration_number = _text(_("Business registration number (optional)"), 200, required=False)
     roles = _roles(initial=["buyer", "supplier"])
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=4096,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "required": True}),
-        help_text="At least 12 characters; a passphrase is welcome.",
+        help_text=_("At least 12 characters; a passphrase is welcome."),
     )
     password_confirm = forms.CharField(
-        label="Confirm password",
+        label=_("Confirm password"),
         strip=False,
         max_length=4096,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "required": True}),
     )
     attest_legal_age = _attestation(
-        "I am of legal age to form a binding contract and may register for this business "
-        "(clause 1.2)."
+        _(
+            "I am of legal age to form a binding contract and may register for this business "
+            "(clause 1.2)."
+        )
     )
     attest_business_use = _attestation(
-        "I will use Tradepost for business purposes only, not as a consumer (clause 5.11)."
+        _("I will use Tradepost for business purposes only, not as a consumer (clause 5.11).")
     )
-    accept_terms = _attestation("I have read and accept the Terms of Use (clause 1.1).")
+    accept_terms = _attestation(_("I have read and accept the Terms of Use (clause 1.1)."))
 
     def __init__(self, *args: Any, site: str | None = None, **kwargs: Any) -> None:
         """`site`: the site family the host serves (clause 2.1, sites.toml); given, the form
@@ -244,12 +252,12 @@ class LoginForm(PlainLabels, DomainErrorFormMixin, forms.Form):
     """Clause 4.2: log in with the member ID or the account's email."""
 
     login = forms.CharField(
-        label="Member ID or email",
+        label=_("Member ID or email"),
         max_length=320,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -259,31 +267,33 @@ class LoginForm(PlainLabels, DomainErrorFormMixin, forms.Form):
 class ProfileForm(PlainLabels, AddressMixin, DomainErrorFormMixin, forms.Form):
     """Clause 5.2: the member keeps its information current."""
 
-    company_name = _text("Company legal name", 1000, autocomplete="organization")
-    business_type = forms.ChoiceField(label="Business type", choices=BusinessType.choices)
+    company_name = _text(_("Company legal name"), 1000, autocomplete="organization")
+    business_type = forms.ChoiceField(label=_("Business type"), choices=BusinessType.choices)
     country = _country(
-        "Country of principal place of business",
+        _("Country of principal place of business"),
         required=True,
-        blank_label="Choose a country",
-        help_text="A branch counts as its head office (clause 5.1 c). Changing it may change "
-        "who you contract with (clause 2.1).",
+        blank_label=_("Choose a country"),
+        help_text=_(
+            "A branch counts as its head office (clause 5.1 c). Changing it may change "
+            "who you contract with (clause 2.1)."
+        ),
     )
     access_country = _country(
-        "Country you access Tradepost from (optional)",
+        _("Country you access Tradepost from (optional)"),
         required=False,
-        blank_label="Same as the country above",
+        blank_label=_("Same as the country above"),
     )
     address = _text(
-        "Principal place of business address",
+        _("Principal place of business address"),
         5000,
         autocomplete="street-address",
         widget=forms.Textarea,
         attrs={"rows": 3},
     )
-    contact_name = _text("Contact person", 1000, autocomplete="name")
-    email = _text("Email", 320, autocomplete="email", widget=forms.EmailInput)
-    phone = _text("Phone", 64, autocomplete="tel", help_text="With the country code.")
-    registration_number = _text("Business registration number (optional)", 200, required=False)
+    contact_name = _text(_("Contact person"), 1000, autocomplete="name")
+    email = _text(_("Email"), 320, autocomplete="email", widget=forms.EmailInput)
+    phone = _text(_("Phone"), 64, autocomplete="tel", help_text=_("With the country code."))
+    registration_number = _text(_("Business registration number (optional)"), 200, required=False)
     roles = _roles()
 
     def __init__(self, *args: Any, prefix: str = "profile", **kwargs: Any) -> None:
@@ -302,10 +312,10 @@ class ProfileForm(PlainLabels, AddressMixin, DomainErrorFormMixin, forms.Form):
 
 class ApiTokenForm(PlainLabels, forms.Form):
     name = forms.CharField(
-        label="Token name",
+        label=_("Token name"),
         max_length=100,
         required=False,
-        help_text="So you recognise it later, e.g. “ERP sync”.",
+        help_text=_("So you recognise it later, e.g. “ERP sync”."),
     )
 
     def __init__(self, *args: Any, prefix: str = "token", **kwargs: Any) -> None:
@@ -315,18 +325,24 @@ class ApiTokenForm(PlainLabels, forms.Form):
 class RefereeForm(PlainLabels, DomainErrorFormMixin, forms.Form):
     """Clause 5.8: a business referee, listed only with the referee's consent."""
 
-    name = _text("Referee name", 1000, autocomplete="off")
-    company = _text("Company (optional)", 1000, required=False)
-    email = _text("Email (optional)", 320, required=False, widget=forms.EmailInput)
-    phone = _text("Phone (optional)", 64, required=False, help_text="With the country code.")
+    name = _text(_("Referee name"), 1000, autocomplete="off")
+    company = _text(_("Company (optional)"), 1000, required=False)
+    email = _text(_("Email (optional)"), 320, required=False, widget=forms.EmailInput)
+    phone = _text(_("Phone (optional)"), 64, required=False, help_text=_("With the country code."))
     relationship = _text(
-        "Relationship (optional)", 1000, required=False, help_text="E.g. “supplier since 2019”."
+        _("Relationship (optional)"),
+        1000,
+        required=False,
+        help_text=_("E.g. “supplier since 2019”."),
     )
     consent_given = forms.BooleanField(
-        label="The referee has agreed to be listed and contacted as my business referee "
-        "(clause 5.8).",
+        label=_(
+            "The referee has agreed to be listed and contacted as my business referee (clause 5.8)."
+        ),
         required=False,
-        help_text="Without consent the referee stays on your account but is not shown to others.",
+        help_text=_(
+            "Without consent the referee stays on your account but is not shown to others."
+        ),
         template_name=CHECKBOX_TEMPLATE,
     )
 

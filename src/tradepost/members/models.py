@@ -184,7 +184,23 @@ class DuplicateSignal(models.Model):
         indexes = [models.Index(fields=["kind", "value"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} match with {self.existing_member_id} ({self.outcome})"
+        return self.describe()
+
+    def masked_value(self) -> str:
+        """Enough of the identifier for staff to recognise it, not enough to copy it."""
+        value = self.value
+        if self.kind == IdentifierKind.EMAIL and "@" in value:
+            local, domain = value.split("@", 1)
+            return f"{local[:1]}…@{domain}"
+        keep = 6 if self.kind == IdentifierKind.PHONE else 3
+        return f"{value[:keep]} …" if len(value) > keep else value
+
+    def describe(self) -> str:
+        """ "Phone +49 30 … shared with cn1029384756": what matched, and whose it is."""
+        return (
+            f"{self.get_kind_display()} {self.masked_value()} "
+            f"shared with {self.existing_member.member_id}"
+        )
 
 
 class SecondAccountApproval(models.Model):

@@ -19,7 +19,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
+from tradepost.catalog.models import Listing
 from tradepost.console import (
     REASON_TEMPLATE,
     ReadOnlyInline,
@@ -59,6 +61,25 @@ class TermsAcceptanceInline(ReadOnlyInline):
     verbose_name_plural = "Terms acceptances (1.1, 4.4)"
 
 
+class ListingInline(ReadOnlyInline):
+    """The member's listings, each linking to its console page (where staff moderate it)."""
+
+    model = Listing
+    fk_name = "supplier"
+    fields = readonly_fields = ("listing", "status", "category", "updated_at")
+    verbose_name = "listing"
+    verbose_name_plural = "Listings"
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Listing]:
+        return super().get_queryset(request).select_related("category").order_by("-updated_at")
+
+    @admin.display(description="Listing")
+    def listing(self, obj: Listing) -> str:
+        url = reverse("admin:catalog_listing_change", args=[obj.pk])
+        return format_html('<a href="{}">#{} {}</a>', url, obj.pk, obj.title)
+
+
 if admin.site.is_registered(Member):
     admin.site.unregister(Member)
 
@@ -68,7 +89,7 @@ class MemberAdmin(MemberRecordAdmin):
     """Members, read-only; status changes through the "Change status" page (4.5, 6.2 i)."""
 
     actions = ["change_status"]
-    inlines = [*MemberRecordAdmin.inlines, TermsAcceptanceInline]
+    inlines = [*MemberRecordAdmin.inlines, ListingInline, TermsAcceptanceInline]
 
     def has_change_status_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("members.change_member")

@@ -30,8 +30,7 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
 
     list_display = [
         "created_at",
-        "kind",
-        "value",
+        "signal",
         "existing_member",
         "attempted_company",
         "outcome",
@@ -42,6 +41,10 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
     search_fields = ["value", "existing_member__member_id", "existing_member__company_name"]
     list_select_related = ["existing_member", "new_member"]
     actions = ["approve_second_account"]
+
+    @admin.display(description="Signal", ordering="kind")
+    def signal(self, obj: DuplicateSignal) -> str:
+        return obj.describe()
 
     @admin.display(description="Attempted by")
     def attempted_company(self, obj: DuplicateSignal) -> str:
