@@ -40,7 +40,7 @@ def test_a_listing_image_is_served_to_anyone(supplier):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "public, max-age=86400"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     assert _body(response) == image.image.open("rb").read()
 
 

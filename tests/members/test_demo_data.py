@@ -21,6 +21,7 @@ from tradepost.terms.models import TermsAcceptance
 def demo_settings(settings, tmp_path):
     settings.DEBUG = True
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo images
     return settings
 
 
@@ -169,3 +170,18 @@ def test_demo_listings_are_posted_once_through_screening(db, demo_settings, tmp_
         "counterfeit.brand_authorisation",
     ]
     assert LicenceGrant.objects.count() == Listing.objects.count()
+
+
+def test_demo_data_draws_demo_images_once(db, demo_settings):
+    from tradepost.catalog.models import Certification, ListingImage, SupplierProfile
+
+    run_demo_data()
+    images = sorted(ListingImage.objects.values_list("listing_id", flat=True))
+    run_demo_data()
+
+    assert sorted(ListingImage.objects.values_list("listing_id", flat=True)) == images
+    assert len(images) == 3 * len(set(images)) == 24
+    assert ListingImage.objects.filter(thumbnail="").count() == 0
+    with_logo = SupplierProfile.objects.exclude(logo="").exclude(banner_display="")
+    assert with_logo.count() == 4
+    assert Certification.objects.exclude(verified_at=None).count() == 1

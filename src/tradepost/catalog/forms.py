@@ -459,6 +459,17 @@ class SupplierProfileForm(_Plain, forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a year, such as 2008.")},
     )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("Shown on your storefront: a square JPEG, PNG or WebP image, at most 5 MB."),
+    )
+    banner = forms.FileField(
+        label=_("Banner image"),
+        required=False,
+        help_text=_("The wide picture across the top of your storefront, e.g. 1600 × 400 pixels."),
+    )
+
     export_markets = forms.MultipleChoiceField(
         label=_("Export markets"),
         required=False,
@@ -472,6 +483,10 @@ class SupplierProfileForm(_Plain, forms.Form):
         markets = self.fields["export_markets"]
         assert isinstance(markets, forms.MultipleChoiceField)
         markets.choices = country_choices()
+
+    def images(self) -> dict[str, Any]:
+        """The logo and banner uploads, for `services.supplier_images_update`."""
+        return {"logo": self.cleaned_data.get("logo"), "banner": self.cleaned_data.get("banner")}
 
     def changes(self) -> dict[str, Any]:
         d = self.cleaned_data

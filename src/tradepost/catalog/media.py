@@ -1,7 +1,10 @@
 """Uploaded files under /media/: the app decides who may have a file, then sends it or lets
 the web server send it.
 
-- Listing images (`listings/...`) are public: anyone who can see a listing may load them.
+- Listing images (`listings/...`) and storefront logos and banners (`suppliers/...`) are
+  public: anyone who can see a listing may load them. Their names are ours and never reused
+  (a random UUID; a changed image is a new name), so they are cached for a year as
+  `immutable`: a browser never asks again.
 - Certification documents (`certifications/...`) are evidence for staff review (clause 4.4)
   and stay private: only their supplier and staff get them; everyone else gets the same 404
   as for a file that does not exist. They are sent as downloads
@@ -37,7 +40,8 @@ CONTENT_TYPES = {
     ".webp": "image/webp",
     ".pdf": "application/pdf",
 }
-PUBLIC_MAX_AGE = 24 * 60 * 60
+PUBLIC_MAX_AGE = 365 * 24 * 60 * 60
+PUBLIC_DIRS = (selectors.LISTING_IMAGE_DIR, selectors.SUPPLIER_IMAGE_DIR)
 
 
 def _viewer(request: HttpRequest) -> User | AnonymousUser:
@@ -71,7 +75,7 @@ def media_file(request: HttpRequest, path: str) -> HttpResponseBase:
     extension = Path(name).suffix.lower()
     if extension not in CONTENT_TYPES or "\\" in name or "\0" in name:
         raise Http404("File not found.")
-    if name.startswith(selectors.LISTING_IMAGE_DIR):
+    if name.startswith(PUBLIC_DIRS):
         private = False
     elif name.startswith(selectors.CERTIFICATION_DIR):
         try:
@@ -86,7 +90,7 @@ def media_file(request: HttpRequest, path: str) -> HttpResponseBase:
     if private:
         add_never_cache_headers(response)
     else:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, immutable=True)
     return response
 
 

@@ -45,6 +45,15 @@ class SupplierProfile(models.Model):
     listing_cap_override = models.PositiveIntegerField(
         null=True, blank=True, help_text="Clause 6.2 (iii): staff override of the tier's cap."
     )
+    # The storefront's images: each upload re-encoded (no EXIF), with the size pages show.
+    logo = models.FileField(upload_to="suppliers/%Y/%m/", blank=True)
+    logo_thumb = models.FileField(upload_to="suppliers/%Y/%m/", blank=True)
+    logo_thumb_width = models.PositiveIntegerField(null=True, blank=True)
+    logo_thumb_height = models.PositiveIntegerField(null=True, blank=True)
+    banner = models.FileField(upload_to="suppliers/%Y/%m/", blank=True)
+    banner_display = models.FileField(upload_to="suppliers/%Y/%m/", blank=True)
+    banner_display_width = models.PositiveIntegerField(null=True, blank=True)
+    banner_display_height = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -82,6 +91,16 @@ class Certification(models.Model):
     content_type = models.CharField(max_length=32, blank=True)
     size = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When staff checked the document (clause 4.4)."
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -171,8 +190,13 @@ class PriceTier(models.Model):
 
 
 class ListingImage(models.Model):
+    """A product image: `image` is the upload re-encoded; `thumbnail` (400 px, cards and the
+    gallery strip) and `display` (1000 px, the gallery) are WebP copies made from it."""
+
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
     image = models.FileField(upload_to="listings/%Y/%m/")
+    thumbnail = models.FileField(upload_to="listings/%Y/%m/", blank=True)
+    display = models.FileField(upload_to="listings/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=32)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField(null=True)
@@ -184,6 +208,44 @@ class ListingImage(models.Model):
 
     def __str__(self) -> str:
         return self.image.name or ""
+
+    def _fitted(self, side: int) -> tuple[int, int]:
+        """The size of a copy fitted into `side` x `side` (as Pillow's thumbnail makes it)."""
+        width, height = self.width or side, self.height or side
+        scale = min(1.0, side / max(width, height))
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+    @property
+    def thumb_url(self) -> str:
+        return (self.thumbnail or self.image).url
+
+    @property
+    def thumb_size(self) -> tuple[int, int]:
+        if self.thumbnail:
+            return self._fitted(400)
+        return self._fitted(max(self.width or 400, self.height or 400))
+
+    @property
+    def thumbnail_width(self) -> int:
+        return self.thumb_size[0]
+
+    @property
+    def thumbnail_height(self) -> int:
+        return self.thumb_size[1]
+
+    @property
+    def display_url(self) -> str:
+        return (self.display or self.image).url
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        if self.display:
+            return self._fitted(1000)
+        return self._fitted(max(self.width or 1000, self.height or 1000))
+
+    def file_names(self) -> list[str]:
+        """Every stored file of this image (to delete them together)."""
+        return [f.name for f in (self.image, self.thumbnail, self.display) if f and f.name]
 
 
 class ListingTransition(models.Model):

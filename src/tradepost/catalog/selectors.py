@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tradepost.catalog import rules
@@ -63,6 +64,36 @@ def listing_published(*, listing_id: int) -> Listing:
     if listing is None:
         raise NotFound(LISTING_NOT_FOUND)
     return listing
+
+
+def listing_public_page(*, listing_id: int) -> Listing:
+    """A published listing with what its public page shows, in four queries whatever its
+    number of images and tiers: the listing with its category path (three levels), supplier
+    and supplier profile; its tiers; its images."""
+    listing = (
+        Listing.objects.select_related("category__parent__parent", "supplier__supplier_profile")
+        .prefetch_related("price_tiers", "images")
+        .filter(
+            pk=listing_id,
+            status=ListingStatus.PUBLISHED,
+            supplier__status=MemberStatus.ACTIVE,
+            supplier__is_supplier=True,
+        )
+        .first()
+    )
+    if listing is None:
+        raise NotFound(LISTING_NOT_FOUND)
+    return listing
+
+
+def category_ancestry(category: Category) -> list[Category]:
+    """The category and its parents, root first, from what `select_related` loaded."""
+    chain: list[Category] = []
+    node: Category | None = category
+    while node is not None and len(chain) < 3:
+        chain.append(node)
+        node = node.parent if node.parent_id else None
+    return list(reversed(chain))
 
 
 def _listing_detail_qs() -> QuerySet[Listing]:
@@ -247,9 +278,55 @@ def supplier_public(*, member_id: str) -> dict:
     }
 
 
+STOREFRONT_PAGE_SIZE = 12
+
+
+def supplier_storefront(*, member_id: str, q: str = "", page: int | str = 1) -> dict:
+    """A supplier's storefront: the profile, its certifications, consented referees, and a
+    page of their published listings (filtered by `q` in the title or description).
+    A constant number of queries whatever the number of listings."""
+    member = (
+        Member.objects.select_related("supplier_profile")
+        .filter(member_id=member_id, is_supplier=True, status=MemberStatus.ACTIVE)
+        .first()
+    )
+    if member is None:
+        raise NotFound("Supplier not found.")
+    profile = getattr(member, "supplier_profile", None)
+    referees = BusinessReferee.objects.filter(member=member, consent_given=True).order_by(
+        "created_at", "id"
+    )
+    listings = (
+        Listing.objects.filter(supplier_id=member.pk, status=ListingStatus.PUBLISHED)
+        .select_related("category", "supplier")
+        .prefetch_related("price_tiers")
+        .order_by("-published_at", "-id")
+    )
+    q = q.strip()[:100]
+    if q:
+        listings = listings.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    paginator = Paginator(listings, STOREFRONT_PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    return {
+        "member": member,
+        "profile": profile,
+        "certifications": list(profile.certifications.all()) if profile else [],
+        "referees": list(referees),
+        "page": page_obj,
+        "listings": list(page_obj.object_list),
+        "q": q,
+        "total": Listing.objects.filter(
+            supplier_id=member.pk, status=ListingStatus.PUBLISHED
+        ).count()
+        if q
+        else paginator.count,
+    }
+
+
 # --- Uploaded files (tradepost.catalog.media) ----------------------------------------------
 
 LISTING_IMAGE_DIR = "listings/"
+SUPPLIER_IMAGE_DIR = "suppliers/"
 CERTIFICATION_DIR = "certifications/"
 
 

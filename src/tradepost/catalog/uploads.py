@@ -5,6 +5,9 @@ stored name is generated from what the bytes are. What is stored is never the up
 bytes of an image: Pillow re-encodes the pixels (orientation applied), so EXIF (GPS
 position, camera, owner), XMP, comments and anything hidden after the image data are gone.
 A PDF is parsed by pypdf: one it cannot read, or an encrypted one, is refused.
+
+Pages do not show the original: `thumbnails` makes WebP copies at a card size (400 px on the
+longer side) and a display size (1000 px), from the re-encoded pixels, stored beside it.
 """
 
 from __future__ import annotations
@@ -171,3 +174,43 @@ def inspect_document(data: bytes, *, field: str = "document") -> FileInfo:
             raise
         message = "Upload the certificate as a PDF, JPEG, PNG or WebP file."
         raise InvalidInput(message, fields={field: [message]}, code="invalid_document") from exc
+
+
+# --- Thumbnails -----------------------------------------------------------------------------
+
+THUMB_SIDE = 400
+DISPLAY_SIDE = 1000
+LOGO_SIDE = 256
+BANNER_WIDTH = 1600
+THUMBNAIL_FORMAT = ("WEBP", "image/webp", "webp")
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A smaller WebP copy of an image: its bytes and size."""
+
+    data: bytes
+    width: int
+    height: int
+
+
+def thumbnail(data: bytes, *, max_side: int, max_height: int | None = None) -> Thumbnail:
+    """A WebP copy of the (already re-encoded) image, at most `max_side` pixels wide and high
+    (`max_height` if given): never larger than the original, no metadata but the colour
+    profile."""
+    with Image.open(BytesIO(data)) as img:
+        img.load()
+        icc = img.info.get("icc_profile")
+        out = img.convert("RGBA" if _has_alpha(img) else "RGB")
+        out.thumbnail((max_side, max_height or max_side), Image.Resampling.LANCZOS)
+        out.info = {}
+        buffer = BytesIO()
+        options: dict[str, Any] = {"quality": 82, "method": 2}
+        if icc:
+            options["icc_profile"] = icc
+        out.save(buffer, format=THUMBNAIL_FORMAT[0], **options)
+        return Thumbnail(buffer.getvalue(), out.width, out.height)
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    return img.mode in {"RGBA", "LA", "PA"} or (img.mode == "P" and "transparency" in img.info)

@@ -14,16 +14,19 @@ from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tradepost.catalog import selectors, services
+from tradepost.catalog import listing_page, selectors, services
+from tradepost.catalog.cards import listing_cards
 from tradepost.catalog.forms import (
     CertificationForm,
     ImageForm,
@@ -352,12 +355,17 @@ def my_supplier_profile(request: HttpRequest, member: Member) -> HttpResponse:
             "year_established": profile.year_established,
             "export_markets": list(profile.export_markets or []),
         }
-    form = SupplierProfileForm(request.POST or None, initial=initial)
+    form = SupplierProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.supplier_profile_update(
-                member=member, changes=form.changes(), ip=client_ip(request)
-            )
+            with transaction.atomic():  # the text and the pictures are saved together or not at all
+                services.supplier_profile_update(
+                    member=member, changes=form.changes(), ip=client_ip(request)
+                )
+                if any(form.images().values()):
+                    services.supplier_images_update(
+                        member=member, **form.images(), ip=client_ip(request)
+                    )
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
@@ -636,19 +644,73 @@ def listing_images_reorder(request: HttpRequest, member: Member, listing_id: int
 
 @require_GET
 def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
-    """A published listing, as buyers see it."""
+    """A published listing, as buyers see it: gallery, tiers, the price at a quantity
+    (?qty=N; htmx asks for the price block alone), the facts and the supplier card."""
     try:
-        listing = selectors.listing_published(listing_id=listing_id)
+        listing = selectors.listing_public_page(listing_id=listing_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "catalog/listing_detail.html", {"listing": listing})
+    tiers = list(listing.price_tiers.all())
+    price = listing_page.price_at(
+        tiers,
+        raw_qty=request.GET.get("qty"),
+        moq=listing.moq,
+        unit=listing.unit,
+        currency=listing.currency,
+    )
+    context: dict[str, Any] = {
+        "listing": listing,
+        "price": price,
+        "qty": request.GET.get("qty", "").strip()[:12],
+        "tiers": listing_page.tier_rows(tiers, unit=listing.unit, currency=listing.currency),
+    }
+    if request.headers.get("HX-Request") == "true":
+        context["oob"] = True  # the tier table comes along to mark the tier that applies
+        response = render(request, "catalog/_listing_price.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    supplier = listing.supplier
+    profile = getattr(supplier, "supplier_profile", None)
+    images = list(listing.images.all())
+    context |= {
+        "images": images,
+        "main_image": images[0] if images else None,
+        "crumbs": selectors.category_ancestry(listing.category),
+        "price_range": listing_page.price_range(tiers, currency=listing.currency),
+        "moq": listing_page.quantity(listing.moq, listing.unit),
+        "ships_to": listing_page.country_names(listing.ships_to or []),
+        "supplier": supplier,
+        "profile": profile,
+        "supplier_country": listing_page.country_name(supplier.country),
+        "supplier_years": listing_page.years_text(
+            listing_page.years_on_platform(supplier.created_at)
+        ),
+        "is_owner": request.user.is_authenticated and supplier.user_id == request.user.pk,
+    }
+    response = render(request, "catalog/listing_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
 def supplier_detail(request: HttpRequest, member_id: str) -> HttpResponse:
-    """A supplier's public profile: referees only where they consented (5.8)."""
+    """A supplier's storefront: banner and logo, profile, certifications (verified only when
+    staff verified them), referees only where they consented (5.8), and the published
+    listings as cards, searchable (?q=) and paginated (?page=)."""
     try:
-        context = selectors.supplier_public(member_id=member_id)
+        context = selectors.supplier_storefront(
+            member_id=member_id, q=request.GET.get("q", ""), page=request.GET.get("page", 1)
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    member = context["member"]
+    context |= {
+        "cards": listing_cards(context["listings"]),
+        "country": listing_page.country_name(member.country),
+        "years": listing_page.years_text(listing_page.years_on_platform(member.created_at)),
+        "export_markets": listing_page.country_names(
+            (context["profile"].export_markets or []) if context["profile"] else []
+        ),
+        "is_owner": request.user.is_authenticated and member.user_id == request.user.pk,
+    }
     return render(request, "catalog/supplier_detail.html", context)

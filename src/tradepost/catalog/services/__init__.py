@@ -3,10 +3,16 @@
 - `listings`: create, edit, submit, withdraw, delete, images, the clause 3.7 licence, and
   staff moderation under clause 6.1 (every move through the transition table).
 - `profiles`: the supplier profile buyers see, and its certifications.
+- `images`: thumbnails of listing images, the storefront's logo and banner.
 - `member_profile`: a member's profile edit, with the listings' supplier country in step.
 - `operator`: console-managed Product Listing Policy versions, the category tree.
 """
 
+from tradepost.catalog.services.images import (
+    listing_image_thumbnails_make,
+    listing_thumbnails_backfill,
+    supplier_images_update,
+)
 from tradepost.catalog.services.listings import (
     EDITABLE_FIELDS,
     MODIFIABLE_FIELDS,
@@ -80,11 +86,13 @@ __all__ = [
     "listing_image_add",
     "listing_image_move",
     "listing_image_remove",
+    "listing_image_thumbnails_make",
     "listing_images_reorder",
     "listing_moderate",
     "listing_policy_version_activate",
     "listing_policy_version_create",
     "listing_submit",
+    "listing_thumbnails_backfill",
     "listing_update",
     "listing_update_with_images",
     "listing_withdraw",
@@ -92,6 +100,7 @@ __all__ = [
     "saved_search_create",
     "saved_search_delete",
     "search_query_clean",
+    "supplier_images_update",
     "supplier_profile_staff_update",
     "supplier_profile_update",
     "supplier_require",

@@ -186,7 +186,7 @@ def listing_delete(*, member: Member, listing_id: int) -> Listing | None:
     listing = locks.listing_of_member_for_update(member=member, listing_id=listing_id)
     if listing.status == S.DRAFT and not listing.licence_grants.exists():
         files = [
-            (img.image.storage, img.image.name) for img in listing.images.all() if img.image.name
+            (img.image.storage, name) for img in listing.images.all() for name in img.file_names()
         ]
         listing.status = S.REMOVED
         search.index_listing(listing)
@@ -423,6 +423,12 @@ def licence_grant_record(*, listing: Listing, member: Member) -> LicenceGrant:
 # --- Images -------------------------------------------------------------------------------
 
 
+def _thumbnails_make(image: ListingImage, data: bytes) -> None:
+    from tradepost.catalog.services.images import listing_image_thumbnails_make
+
+    listing_image_thumbnails_make(image, data)
+
+
 @transaction.atomic
 def listing_image_add(
     *, member: Member, listing_id: int, upload: UploadedFile, ip: str | None = None
@@ -452,8 +458,11 @@ def listing_image_add(
     image.image.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(info.data), save=False)
     try:
         image.save()
+        _thumbnails_make(image, info.data)
     except Exception:
-        image.image.delete(save=False)
+        for file in (image.image, image.thumbnail, image.display):
+            if file.name:
+                file.storage.delete(file.name)
         raise
     listing.save(update_fields=["updated_at"])
     if listing.status in (S.PUBLISHED, S.PENDING_REVIEW):
@@ -469,10 +478,14 @@ def listing_image_remove(*, member: Member, listing_id: int, image_id: int) -> N
     image = listing.images.filter(pk=image_id).first()
     if image is None:
         raise NotFound("Image not found.")
-    storage, name = image.image.storage, image.image.name
+    storage, names = image.image.storage, image.file_names()
     image.delete()
-    if name:  # a stored image always has one
-        transaction.on_commit(lambda: storage.delete(name))
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     listing.save(update_fields=["updated_at"])
     search.index_listing(listing)
 

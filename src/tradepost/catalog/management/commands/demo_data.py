@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 
-from tradepost.catalog.demo import demo_listings_load
+from tradepost.catalog.demo import demo_images_load, demo_listings_load
 from tradepost.members import identity
 from tradepost.members.models import Member, StaffRole, User
 from tradepost.terms.registration import RegistrationInput, member_register
@@ -212,8 +212,11 @@ class Command(BaseCommand):
             created_staff = self._staff_user(administrator, password, path, notes)
             created = [spec for spec in DEMO_MEMBERS if self._member(spec)]
             listings = demo_listings_load()
+            images = demo_images_load()
         if listings:
             notes.append(f"{listings} demo listings posted and screened: see /search/.")
+        if listings or images:
+            notes.append("Demo pictures, logos and banners drawn for the demo (marked DEMO IMAGE).")
         self._report(created, created_staff, password, path, base_url.rstrip("/"), notes)
 
     def _staff_user(self, group: Group, password: str, path: Path, notes: list[str]) -> bool:
