@@ -3,8 +3,7 @@ tiers and finds it in search with its thumbnail; a buyer searches with a quantit
 by country and verified suppliers, opens the listing and the storefront. Each on a desktop
 and on a phone.
 
-Selectors live in tests/e2e/ui.py; steps that need markup not on main yet carry a mark
-from there (e.g. NEEDS_CARD_THUMBNAILS).
+Selectors live in tests/e2e/ui.py.
 """
 
 import re
@@ -89,7 +88,6 @@ def test_a_supplier_registers_and_posts_a_listing_with_three_images_and_tiers(
     supplier_posts_a_listing(page, photos, viewport)
 
 
-@ui.NEEDS_CARD_THUMBNAILS
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_the_supplier_finds_the_new_listing_in_search_with_its_thumbnail(
     context_for, media, bundled_terms, photos, viewport

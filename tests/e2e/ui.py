@@ -11,14 +11,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Locator, Page, expect
-
-# Parts of a journey that need markup not on main yet. Non-strict: an XPASS tells the lead
-# the markup landed and the mark can go.
-NEEDS_CARD_THUMBNAILS = pytest.mark.xfail(
-    reason="search result cards with thumbnails (B1, catalog/_listing_card.html)", strict=False
-)
 
 
 def first(*locators: Locator) -> Locator:
@@ -160,9 +153,11 @@ def open_filters(page: Page) -> None:
 def filter_results(page: Page, *, qty: int, country: str, verified: bool) -> None:
     open_filters(page)
     main = page.get_by_role("main")
-    first(main.get_by_label("Quantity", exact=True), main.get_by_label("at quantity")).fill(
-        str(qty)
-    )
+    first(
+        main.get_by_label("Quantity you need", exact=True),
+        main.get_by_label("Quantity", exact=True),
+        main.get_by_label("at quantity"),
+    ).fill(str(qty))
     _choose(first(main.get_by_label("Supplier country"), main.get_by_label(re.compile("country"))),
             country)  # fmt: skip
     if verified:

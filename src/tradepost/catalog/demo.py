@@ -212,7 +212,30 @@ def demo_images_load() -> int:
         )
         added += 2
         _demo_certifications(member, DEMO_CERTIFICATIONS.get(email, ()))
+        if email in DEMO_VERIFIED_SUPPLIERS:
+            _demo_verify(member)
     return added
+
+
+# Demo suppliers shown as verified (as staff would record after checking their documents), so
+# the verified badge, the "verified suppliers only" filter and the home page's featured shelf
+# have something to show. Demo data only.
+DEMO_VERIFIED_SUPPLIERS = frozenset(
+    {"sales@westlake-textile.example.com", "trade@kowloonbay-trading.example.com"}
+)
+
+
+def _demo_verify(member: Member) -> None:
+    from tradepost.members.models import User
+
+    staff = User.objects.filter(is_staff=True, is_superuser=True).order_by("id").first()
+    if staff is not None:
+        services.supplier_profile_staff_update(
+            member=member,
+            by=staff,
+            changes={"verified": True},
+            reason="Demo data: documents checked for the demo.",
+        )
 
 
 # (name, issuer, checked by staff): the storefront marks only checked ones as verified.
