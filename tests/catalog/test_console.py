@@ -278,3 +278,4 @@ def test_queue_shows_the_waiting_time_with_its_date_on_its_own_line(console, sup
 
     assert 'class="tp-muted tp-waiting-since">since ' in html
     assert "UTC</span>" in html
+    assert "<h1>Listings held for review, oldest first</h1>" in html

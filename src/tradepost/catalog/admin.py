@@ -338,6 +338,12 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION) or super().has_module_permission(request)
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {"title": _("Listings held for review, oldest first"), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     @admin.display(description="Listing", ordering="title")
     def listing(self, obj: Listing) -> str:
         return format_html(
