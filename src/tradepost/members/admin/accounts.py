@@ -36,7 +36,6 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
         "attempted_company",
         "outcome",
         "new_member",
-        "ip",
     ]
     list_filter = ["outcome", "kind"]
     search_fields = ["value", "existing_member__member_id", "existing_member__company_name"]
