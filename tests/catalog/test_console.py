@@ -255,3 +255,27 @@ def test_a_trust_and_safety_agent_verifies_a_supplier_and_sees_the_audit(client,
     assert response.status_code == 302
     assert SupplierProfileChange.objects.get().by == agent
     assert "tns" in page.content.decode()
+
+
+def test_moderation_page_is_a_card_with_the_decision_below_and_no_clause_in_the_copy(
+    console, supplier
+):
+    listing = listing_create(supplier, title="KN95 masks", category="personal-protective-equipment")
+
+    html = console.get(f"/console/catalog/listing/{listing.pk}/moderate/").content.decode()
+
+    assert html.count('class="tp-moderate-card"') == 2
+    assert html.index("<mark>KN95</mark>") < html.index('value="Record decision"')
+    assert "<h2>Decision</h2>" in html
+    assert "(clause 6.1)" not in html  # the clause is in the help text only
+    assert "Moderation queue</a>" in html
+
+
+def test_queue_shows_the_waiting_time_with_its_date_on_its_own_line(console, supplier):
+    listing_create(supplier, title="KN95 masks", category="personal-protective-equipment")
+
+    html = console.get("/console/catalog/listingawaitingreview/").content.decode()
+
+    assert 'class="tp-muted tp-waiting-since">since ' in html
+    assert "UTC</span>" in html
+    assert "<h1>Listings held for review, oldest first</h1>" in html

@@ -678,3 +678,21 @@ def test_an_expired_unused_approval_is_closed_and_replaced(trust_agent):
     assert new.pk != old.pk
     assert old.closed_at is not None
     assert new.closed_at is None
+
+
+def test_signal_list_names_the_kind_masks_the_value_and_links_the_existing_member(trust_agent):
+    existing = member_create(country="DE")
+    DuplicateSignal.objects.create(
+        kind="phone",
+        value="+493012345678",
+        existing_member=existing,
+        outcome=SignalOutcome.REFUSED,
+        attempt={"company_name": "Second GmbH", "country": "DE"},
+    )
+
+    html = console(trust_agent).get("/console/members/duplicatesignal/").content.decode()
+
+    assert "Phone +49301 …" in html
+    assert "+493012345678" not in html
+    assert f'href="/console/members/member/{existing.pk}/change/">{existing.member_id}</a>' in html
+    assert "Second GmbH (DE)" in html

@@ -20,6 +20,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tradepost.catalog import services
 from tradepost.catalog.models import (
@@ -60,28 +62,31 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[
-            (Action.APPROVE, "Approve: publish as it is"),
-            (Action.MODIFY, "Modify: publish with the changes below (6.1)"),
-            (Action.REJECT, "Reject (6.1)"),
-            (Action.REMOVE, "Remove (6.1, 6.2 iii)"),
+            (Action.APPROVE, _lazy("Approve: publish as it is")),
+            (Action.MODIFY, _lazy("Modify: publish with the changes below")),
+            (Action.REJECT, _lazy("Reject")),
+            (Action.REMOVE, _lazy("Remove")),
         ],
         widget=forms.RadioSelect,
+        label=_lazy("Decision"),
+        help_text=_lazy("Why? Terms clause 6.1 (and 6.2 iii for removal)."),
     )
     reason_code = forms.ChoiceField(
-        label="Reason (clause 6.1)",
+        label=_lazy("Reason"),
+        help_text=_lazy("The ground the supplier is told (terms clause 6.1)."),
         choices=[("", "— none (approve only) —"), *ModerationReason.choices],
         required=False,
     )
     reason_text = forms.CharField(
-        label="Explanation to the supplier",
+        label=_lazy("Explanation to the supplier"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    title = forms.CharField(max_length=200, required=False, help_text="Modify only.")
+    title = forms.CharField(max_length=200, required=False, help_text=_lazy("Modify only."))
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8}), required=False, help_text="Modify only."
+        widget=forms.Textarea(attrs={"rows": 8}), required=False, help_text=_lazy("Modify only.")
     )
-    keywords = forms.CharField(required=False, help_text="Modify only; comma-separated.")
+    keywords = forms.CharField(required=False, help_text=_lazy("Modify only; comma-separated."))
 
     def changes(self, listing: Listing) -> dict:
         d = self.cleaned_data
@@ -333,6 +338,12 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MODERATE_PERMISSION) or super().has_module_permission(request)
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {"title": _("Listings held for review, oldest first"), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     @admin.display(description="Listing", ordering="title")
     def listing(self, obj: Listing) -> str:
         return format_html(
@@ -349,7 +360,11 @@ class ListingAwaitingReviewAdmin(admin.ModelAdmin):
 
     @admin.display(description="Waiting", ordering="updated_at")
     def waiting(self, obj: Listing) -> str:
-        return f"{timesince(obj.updated_at)} (since {obj.updated_at:%Y-%m-%d %H:%M} UTC)"
+        return format_html(
+            '{}<span class="tp-muted tp-waiting-since">{}</span>',
+            timesince(obj.updated_at),
+            _("since %(when)s UTC") % {"when": f"{obj.updated_at:%Y-%m-%d %H:%M}"},
+        )
 
     @admin.display(description="Decide")
     def decide(self, obj: Listing) -> str:

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from tradepost.console import (
     REASON_TEMPLATE,
@@ -31,11 +33,9 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "signal",
-        "existing_member",
         "attempted_company",
         "outcome",
         "new_member",
-        "ip",
     ]
     list_filter = ["outcome", "kind"]
     search_fields = ["value", "existing_member__member_id", "existing_member__company_name"]
@@ -44,7 +44,18 @@ class DuplicateSignalAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Signal", ordering="kind")
     def signal(self, obj: DuplicateSignal) -> str:
-        return obj.describe()
+        """ "Phone +86755 … shared with cn8261957264", the member id linking to their page."""
+        url = reverse("admin:members_member_change", args=[obj.existing_member_id])
+        return format_html(
+            '{} {} <span class="tp-muted">{}</span> <a href="{}">{}</a>'
+            '<span class="tp-muted tp-waiting-since">{}</span>',
+            obj.get_kind_display(),
+            obj.masked_value(),
+            gettext("shared with"),
+            url,
+            obj.existing_member.member_id,
+            obj.existing_member.company_name,
+        )
 
     @admin.display(description="Attempted by")
     def attempted_company(self, obj: DuplicateSignal) -> str:
