@@ -297,6 +297,8 @@ def _mount() -> None:
     from tradepost.notices.api import router as notices_router
     from tradepost.terms.api import router as terms_router
     from tradepost.terms.registration_api import router as registration_router
+    from tradepost.trust.api import member_router as trust_member_router
+    from tradepost.trust.api import staff_router
 
     api.add_router("/auth", auth_router, tags=["auth"])
     api.add_router("/", registration_router, tags=["members"])
@@ -306,6 +308,8 @@ def _mount() -> None:
     api.add_router("/", search_router, tags=["search"])
     api.add_router("/notices", notices_router, tags=["notices"])
     api.add_router("/terms", terms_router, tags=["terms"])
+    api.add_router("/staff", staff_router, tags=["staff"])
+    api.add_router("/", trust_member_router, tags=["trust"])
 
 
 _mount()

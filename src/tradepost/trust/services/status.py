@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from tradepost.audit.services import audit_record
 from tradepost.catalog import search
 from tradepost.members.models import Member, MemberStatus, User
 from tradepost.members.services import member_status_set
@@ -23,7 +24,19 @@ def member_change_status(*, member: Member, to_status: str, reason: str, by: Use
     terminating ends every live session, revokes every API token and hides the supplier's
     listings from search at once; reinstating shows them again, in their old place.
     """
+    before = member.status
     member = member_status_set(member=member, to_status=to_status, reason=reason, by=by)
+    audit_record(
+        actor=by,
+        action="member.status_changed",
+        target_type="member",
+        target_id=member.member_id,
+        member_id=member.member_id,
+        reason=reason,
+        clause="6.2 (i)" if to_status != MemberStatus.ACTIVE else "4.5",
+        before={"status": before},
+        after={"status": member.status},
+    )
     search.supplier_visibility_changed(
         member_pk=member.pk, visible=member.status == MemberStatus.ACTIVE
     )

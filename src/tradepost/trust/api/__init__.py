@@ -1,0 +1,17 @@
+"""The staff API (`/api/v1/staff/`) and the members' side of enforcement (appeals, counter-
+notices, information requests), one module per area, each with its own router; they are
+composed here and mounted by the API root.
+"""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from tradepost.trust.api import audit
+
+# Staff operations: every handler is guarded by `common.staff_permission`.
+staff_router = Router()
+staff_router.add_router("", audit.router)
+
+# Members' operations (their own appeals, counter-notices, answers), under /api/v1/.
+member_router = Router()

@@ -1,0 +1,1 @@
+"""Trust & Safety models, one module per area; each is imported here so Django finds it."""
