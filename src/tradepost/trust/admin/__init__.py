@@ -1,0 +1,3 @@
+"""The console's Trust & Safety pages, one module per area (Django imports `trust.admin`)."""
+
+from tradepost.trust.admin import members  # noqa: F401  (registers MemberAdmin)

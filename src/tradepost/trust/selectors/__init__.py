@@ -1,0 +1,1 @@
+"""Trust & Safety reads, one module per area."""
