@@ -20,7 +20,7 @@ def _paged_operations() -> dict[str, dict[str, dict]]:
 def test_every_paged_list_publishes_the_shared_bounds():
     paged = _paged_operations()
 
-    assert list(paged) == ["GET /api/v1/notices"]
+    assert list(paged) == ["GET /api/v1/notices", "GET /api/v1/staff/audit"]
     for params in paged.values():
         assert (params["limit"]["schema"]["minimum"], params["limit"]["schema"]["maximum"]) == (
             1,

@@ -81,8 +81,15 @@ def test_staff_api_lists_a_members_trail_oldest_first_and_offers_no_change():
     response = client.get(f"/staff/audit?target={member.member_id}")
 
     assert response.status_code == 200, response.content
-    assert [r["reason"] for r in response.json()] == ["one", "two"]
-    assert response.json()[0]["id"] == first.pk
+    assert response.json()["count"] == 2
+    assert [r["reason"] for r in response.json()["items"]] == ["one", "two"]
+    assert response.json()["items"][0]["id"] == first.pk
+    assert (
+        client.get(f"/staff/audit?target={member.member_id}&limit=1&offset=1").json()["items"][0][
+            "reason"
+        ]
+        == "two"
+    )
     assert response["X-Request-ID"]
     for method in ("put", "patch", "delete"):
         assert client.call(method, "/staff/audit").status_code == 405

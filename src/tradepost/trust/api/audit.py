@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
+from tradepost.api_paging import LimitOffsetPaging
 from tradepost.audit.models import AuditEntry
 from tradepost.audit.selectors import audit_entries
 from tradepost.trust.api.common import staff_permission
@@ -36,16 +39,14 @@ class AuditQuery(Schema):
     action: str = Field("", max_length=64)
     actor: str = Field("", max_length=150)
     clause: str = Field("", max_length=64)
-    limit: int = Field(500, ge=1, le=5000)
-    offset: int = Field(0, ge=0)
 
 
 @router.get("/audit", response=list[AuditOut])
+@paginate(LimitOffsetPaging)
 @staff_permission("audit.view_auditentry")
-def audit_list(request: HttpRequest, filters: Query[AuditQuery]) -> list[AuditEntry]:
-    """The audit rows, oldest first; `target` is a member ID (every row about that member) or
-    any target id."""
-    rows = audit_entries(
+def audit_list(request: HttpRequest, filters: Query[AuditQuery]) -> QuerySet[AuditEntry]:
+    """The audit rows, oldest first, paged like every list (`{"items", "count"}`); `target` is a
+    member ID (every row about that member) or any target id."""
+    return audit_entries(
         target=filters.target, action=filters.action, actor=filters.actor, clause=filters.clause
     )
-    return list(rows[filters.offset : filters.offset + filters.limit])
