@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import (
     BadRequest,
@@ -24,43 +24,14 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import APIKeyCookie, HttpBearer
 
 from tradepost.errors import DomainError, Throttled
+from tradepost.members.api_auth import BearerToken, SessionCookie
 
 if TYPE_CHECKING:
-    from tradepost.members.models import User
-    from tradepost.members.requests import AuthenticatedRequest
+    pass
 
 logger = logging.getLogger(__name__)
-
-
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` with a personal API token (or the login token)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        from tradepost.members.services import api_token_authenticate
-
-        api_token = api_token_authenticate(token)
-        if api_token is None:
-            return None
-        # From here on the request is an AuthenticatedRequest: handlers read both attributes.
-        authenticated = cast("AuthenticatedRequest", request)
-        authenticated.user = api_token.user
-        authenticated.api_token = api_token
-        return api_token.user
-
-
-class SessionCookie(APIKeyCookie):
-    """The web session (CSRF-checked for unsafe methods), for pages that call the API."""
-
-    param_name = "sessionid"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return user
-        return None
 
 
 class UnsupportedMediaType(Exception):

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from tradepost.policy import PolicyError, load_staff_roles
 
 TRADEPOST_APPS = (
+    "audit",
     "members",
     "terms",
     "notices",

@@ -3,7 +3,8 @@
 `@staff_permission("app.codename")` guards a handler and records the permission on it, so the
 role-matrix test can walk every `/api/v1/staff/` operation against every role in
 `policy/staff_roles.toml`. Members and staff without the permission get 403 in the API's
-error shape.
+error shape, from the operation's authentication step: before the path, query or body is
+validated, so a caller without the permission learns nothing about the operation's input.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
+from ninja.operation import Operation
+from ninja.utils import contribute_operation_callback
 
 from tradepost.errors import PermissionDeniedError
+from tradepost.members.api_auth import BearerToken, SessionCookie
 from tradepost.members.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,7 +41,38 @@ def staff_user(request: HttpRequest, permission: str) -> User:
     return user
 
 
+class StaffBearerToken(BearerToken):
+    """A bearer token whose user is staff holding `permission`; else 403."""
+
+    def __init__(self, permission: str) -> None:
+        super().__init__()
+        self.permission = permission
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = super().authenticate(request, token)
+        return None if user is None else staff_user(request, self.permission)
+
+
+class StaffSessionCookie(SessionCookie):
+    """The web session of staff holding `permission`; else 403."""
+
+    def __init__(self, permission: str) -> None:
+        super().__init__()
+        self.permission = permission
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = super().authenticate(request, key)
+        return None if user is None else staff_user(request, self.permission)
+
+
 def staff_permission(permission: str) -> Callable[[F], F]:
+    """Guard a staff operation with `permission` (also checked again in the handler)."""
+
+    def narrow_auth(operation: Operation) -> None:
+        auth = [StaffBearerToken(permission), StaffSessionCookie(permission)]
+        operation.auth_param = auth
+        operation._set_auth(auth)
+
     def decorate(handler: F) -> F:
         @wraps(handler)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -48,6 +83,7 @@ def staff_permission(permission: str) -> Callable[[F], F]:
         # module's namespace, so hand it the evaluated signature.
         guarded.__signature__ = inspect.signature(handler, eval_str=True)  # type: ignore[attr-defined]
         guarded.staff_permission = permission  # type: ignore[attr-defined]
+        contribute_operation_callback(guarded, narrow_auth)
         return guarded  # type: ignore[return-value]
 
     return decorate
