@@ -1,7 +1,7 @@
 """On PostgreSQL a trigger refuses UPDATE and DELETE on audit rows, whatever the caller (raw
-SQL, a shell, another program); the model layer refuses them on every database. TRUNCATE is not a row
-operation: the production database role is granted no TRUNCATE on the table (test runs flush
-it between transactional tests)."""
+SQL, a shell, another program); the model layer refuses them on every database. TRUNCATE is
+not a row operation: the production database role is granted no TRUNCATE on the table (test
+runs flush it between transactional tests)."""
 
 from django.db import migrations
 
@@ -24,12 +24,12 @@ DROP FUNCTION IF EXISTS audit_entry_append_only();
 
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):
