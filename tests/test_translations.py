@@ -228,6 +228,32 @@ def test_the_listing_page_speaks_chinese(chinese, pan):
     assert _english_left(page) == []
 
 
+def test_listing_facts_read_as_chinese_lists_and_units(chinese, supplier):
+    listing = listing_create(
+        supplier, ships_to=["DE", "FR"], lead_time_days=20, incoterm="FOB", port="Ningbo"
+    )
+
+    page = chinese.get(f"/listings/{listing.pk}/").content.decode()
+
+    assert "<dd>德国、法国</dd>" in page
+    assert "<dd>20 天</dd>" in page
+    assert ">贸易术语</dt>" in page
+    assert _english_left(page) == []
+
+
+def test_saved_searches_show_the_date_the_chinese_way(chinese, db):
+    buyer = member_create(country="US", roles=["buyer"])
+    saved = services.saved_search_create(member=buyer, name="Pans", query="q=pan")
+    chinese.force_login(buyer.user, backend=LOGIN_BACKEND)
+
+    page = chinese.get("/my/saved-searches/").content.decode()
+
+    created = saved.created_at
+    assert "保存于 <time" in page
+    assert f">{created.year}年{created.month}月{created.day}日</time>" in page
+    assert _english_left(page) == []
+
+
 def test_the_supplier_dashboard_speaks_chinese(chinese, supplier):
     listing_create(supplier)
     listing_create(supplier, title="Replica Rolex watch", description="A replica Rolex watch.")
