@@ -12,16 +12,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from tradepost.catalog.models import Listing, ListingImage, PriceTier, SupplierProfile
 from tradepost.catalog.search.results import ListingHit, price_at
-from tradepost.members.forms import country_name
 from tradepost.members.models import Member
 
 
@@ -62,6 +62,15 @@ class ListingCard:
 
 def _locale() -> str:
     return translation.to_locale(translation.get_language() or "en")
+
+
+def country_name(code: str) -> str:
+    """An ISO 3166 code as the reader calls the country ("CN" -> "China", or "中国")."""
+    try:
+        names = Locale.parse(_locale()).territories
+    except (UnknownLocaleError, ValueError):
+        names = Locale.parse("en").territories
+    return names.get(code.upper()) or code.upper()
 
 
 def _number(value: Decimal, currency: str, locale: str) -> str:
@@ -109,6 +118,46 @@ _UNITS: dict[str, Callable[[int], str]] = {
     "litre": lambda n: ngettext("%(n)s litre", "%(n)s litres", n),
     "square metre": lambda n: ngettext("%(n)s square metre", "%(n)s square metres", n),
 }
+
+
+# The unit words suppliers store (the editor's choices and the plural table above), marked for
+# translation so "per piece" reads "每件" in Chinese; a unit typed otherwise shows as typed.
+_UNIT_WORDS = frozenset(
+    (
+        gettext_noop("piece"),
+        gettext_noop("set"),
+        gettext_noop("pair"),
+        gettext_noop("dozen"),
+        gettext_noop("box"),
+        gettext_noop("carton"),
+        gettext_noop("pack"),
+        gettext_noop("bag"),
+        gettext_noop("roll"),
+        gettext_noop("sheet"),
+        gettext_noop("bottle"),
+        gettext_noop("kg"),
+        gettext_noop("kilogram"),
+        gettext_noop("gram"),
+        gettext_noop("tonne"),
+        gettext_noop("ton"),
+        gettext_noop("metre"),
+        gettext_noop("meter"),
+        gettext_noop("square metre"),
+        gettext_noop("cubic metre"),
+        gettext_noop("litre"),
+        gettext_noop("container"),
+        gettext_noop("unit"),
+    )
+)
+
+
+def unit_name(unit: str) -> str:
+    """A stored unit as the reader says it ("piece" -> "件" in Chinese); English unchanged."""
+    key = unit.strip().lower()
+    if key not in _UNIT_WORDS:
+        return unit
+    text = gettext(key)
+    return unit if text == key else text
 
 
 def quantity_text(n: int, unit: str) -> str:

@@ -15,8 +15,9 @@ from babel.numbers import format_decimal
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from tradepost.catalog.cards import country_name as cards_country_name
 from tradepost.catalog.cards import money_code as money_display
-from tradepost.catalog.cards import price_range_text, quantity_text
+from tradepost.catalog.cards import price_range_text, quantity_text, unit_name
 from tradepost.catalog.models import PriceTier
 
 QTY_MAX = 1_000_000_000
@@ -41,9 +42,7 @@ def quantity(n: int, unit: str) -> str:
 
 def country_name(code: str) -> str:
     """An ISO 3166 code as the reader calls the country ("DE" -> "Germany")."""
-    if not code:
-        return ""
-    return _locale().territories.get(code.upper()) or code.upper()
+    return cards_country_name(code) if code else ""
 
 
 def country_names(codes: Iterable[str]) -> list[str]:
@@ -140,7 +139,7 @@ def price_at(
     message = gettext("Price at %(qty)s: %(price)s per %(unit)s, total %(total)s") % {
         "qty": quantity(qty, unit),
         "price": money_display(tier.unit_price, currency),
-        "unit": unit,
+        "unit": unit_name(unit),
         "total": money_display(total.quantize(Decimal("0.01")), currency),
     }
     return PriceAt(qty, message, True, tier.min_qty)

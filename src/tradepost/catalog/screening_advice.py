@@ -9,22 +9,23 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 FIELD_NAMES = {
-    "title": "title",
-    "description": "description",
-    "port": "port of shipment",
-    "keywords": "keyword list",
-    "attributes": "specification list",
-    "ships_to": "destination list",
-    "category": "category",
+    "title": gettext_noop("title"),
+    "description": gettext_noop("description"),
+    "port": gettext_noop("port of shipment"),
+    "keywords": gettext_noop("keyword list"),
+    "attributes": gettext_noop("specification list"),
+    "ships_to": gettext_noop("destination list"),
+    "category": gettext_noop("category"),
 }
 
 
 def field_name(field: str) -> str:
     """'keywords[2]' → 'keywords'; 'attributes[0].value' → 'attributes'."""
     base = field.split("[", 1)[0].split(".", 1)[0]
-    return _(FIELD_NAMES.get(base, "listing"))
+    return _(FIELD_NAMES.get(base, gettext_noop("listing")))
 
 
 def match_advice(match: dict) -> dict[str, str]:

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET
 
 from tradepost import ratelimit
 from tradepost.catalog import search, selectors
-from tradepost.catalog.cards import listing_cards
+from tradepost.catalog.cards import country_name, listing_cards
+from tradepost.catalog.forms import country_choices
 from tradepost.catalog.models import Listing, ListingStatus
 from tradepost.catalog.search.query import MAX_QUANTITY, SORTS
 from tradepost.errors import InvalidInput
-from tradepost.members.forms import country_choices, country_name
 
 FIELDS = (
     "q",
