@@ -57,6 +57,7 @@ class IdentitySignal(models.Model):
     value = models.ForeignKey(SignalValue, on_delete=models.CASCADE, related_name="signals")
     kind = models.CharField(max_length=32, choices=SignalKind.choices)
     source = models.CharField(max_length=32)
+    country = models.CharField(max_length=2, blank=True, help_text="Access country last seen.")
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
 
