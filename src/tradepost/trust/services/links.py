@@ -16,7 +16,7 @@ import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
@@ -116,15 +116,14 @@ def signal_record(
     policy = load_related_accounts_policy()
     if count < 2 or count > policy.value_member_cap + 1:
         return True  # nobody else holds it, or it stopped being evidence long ago
-    holders = list(
-        IdentitySignal.objects.filter(value_id=value_pk)
-        .exclude(member_id=member.pk)
-        .values_list("member_id", flat=True)
-    )
     if count == policy.value_member_cap + 1:
-        _value_capped(holders=[member.pk, *holders], now=now, policy=policy)
+        holders = list(
+            IdentitySignal.objects.filter(value_id=value_pk).values_list("member_id", flat=True)
+        )
+        _value_capped(holders=holders, now=now, policy=policy)
     else:
-        _pairs_evaluate(member.pk, holders, now=now, policy=policy)
+        shared = _shared_through(member.pk, value_pk, policy)
+        _pairs_evaluate(member.pk, list(shared), now=now, policy=policy, shared=shared)
     return True
 
 
@@ -291,12 +290,50 @@ def _shared_with(
     return shared
 
 
+_SHARED_THROUGH = (
+    "SELECT o.member_id, m.kind, m.first_seen, o.first_seen, v.display "  # noqa: S608
+    f"FROM {_SIG} m JOIN {_SV} v ON v.id = m.value_id "
+    f"JOIN {_SIG} o ON o.value_id = m.value_id "
+    "WHERE m.member_id = %s AND v.member_count <= %s AND o.member_id <> %s "
+    f"AND o.member_id IN (SELECT member_id FROM {_SIG} WHERE value_id = %s)"
+)
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    """A timestamp read by raw SQL (SQLite answers text in UTC, PostgreSQL a datetime)."""
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _shared_through(
+    member_pk: int, value_pk: int, policy: RelatedAccountsPolicy
+) -> dict[int, dict[str, tuple[datetime, str]]]:
+    """`_shared_with` for the other holders of one value, in one statement (the hot path)."""
+    shared: dict[int, dict[str, tuple[datetime, str]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SHARED_THROUGH, [member_pk, policy.value_member_cap, member_pk, value_pk])
+        rows = cursor.fetchall()
+    for other, kind, my_first, their_first, display in rows:
+        since = max(_as_datetime(my_first), _as_datetime(their_first))
+        known = shared.setdefault(other, {}).get(kind)
+        if known is None or since < known[0]:
+            shared[other][kind] = (since, display)
+    return shared
+
+
 def _pair(x: int, y: int) -> tuple[int, int]:
     return (x, y) if x < y else (y, x)
 
 
 def _pairs_evaluate(
-    member_pk: int, others: list[int], *, now: datetime, policy: RelatedAccountsPolicy
+    member_pk: int,
+    others: list[int],
+    *,
+    now: datetime,
+    policy: RelatedAccountsPolicy,
+    shared: dict[int, dict[str, tuple[datetime, str]]] | None = None,
 ) -> set[int]:
     """Re-evaluate the pairs (member, other): create, update, lapse or re-activate links;
     unite clusters for links that became active. Answers the roots of clusters that lost an
@@ -304,7 +341,8 @@ def _pairs_evaluate(
     others = [o for o in others if o != member_pk]
     if not others:
         return set()
-    shared = _shared_with(member_pk, others, policy)
+    if shared is None:
+        shared = _shared_with(member_pk, others, policy)
     query = Q()
     for other in others:
         a, b = _pair(member_pk, other)
@@ -312,7 +350,7 @@ def _pairs_evaluate(
     existing = {(link.a_id, link.b_id): link for link in Link.objects.filter(query)}
     broken: set[int] = set()
     for other in others:
-        kinds = shared[other]
+        kinds = shared.get(other, {})
         a, b = _pair(member_pk, other)
         link = existing.get((a, b))
         marked = link.false_positive_kinds if link else []
