@@ -57,12 +57,15 @@ class KindFilter(admin.SimpleListFilter):
 
 def _member_link(member: Member) -> SafeString:
     url = reverse("admin:members_member_change", args=[member.pk])
-    return format_html('<a href="{}">{}</a> {}', url, member.member_id, member.company_name)
+    return format_html(
+        '<span class="tp-data"><a href="{}">{}</a> {}</span>', url, member.member_id,
+        member.company_name,
+    )  # fmt: skip
 
 
 def _cluster_link(member: Member) -> SafeString:
     url = reverse("admin:trust_link_cluster", args=[member.member_id])
-    return format_html('<a href="{}">cluster</a>', url)
+    return format_html('<span class="tp-data"><a href="{}">cluster</a></span>', url)
 
 
 @admin.register(Link)
