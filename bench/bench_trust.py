@@ -32,7 +32,6 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,7 +119,7 @@ def filler(conn, table: str, overrides: dict[str, str]) -> tuple[list[str], list
     """Column names and a default row for a table: every NOT NULL column gets a value of its
     type, so the load keeps up with migrations."""
     cols, row = [], []
-    for _, name, kind, notnull, default, _pk in conn.execute(f"PRAGMA table_info({table})"):
+    for _, name, kind, notnull, _default, _pk in conn.execute(f"PRAGMA table_info({table})"):
         cols.append(name)
         kind = kind.lower()
         if name in overrides:
@@ -239,7 +238,7 @@ print(total, built, comps, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 def networkx_time(a: np.ndarray, b: np.ndarray, root: Path) -> dict:
     path = root / "edges.npy"
     np.save(path, np.stack([a, b]))
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 (this interpreter, our own script)
         [sys.executable, "-c", NX_CHILD, str(path)], capture_output=True, text=True, check=True
     )
     total, built, comps, rss = out.stdout.split()
@@ -279,7 +278,7 @@ def incremental(n_members: int, samples: int, seed: int) -> dict:
 
     def pct(xs: list[float], p: float) -> float:
         xs = sorted(xs)
-        return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+        return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
     return {
         "samples": len(every),
@@ -336,8 +335,11 @@ def run(args) -> dict:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                        "platform": platform.platform()},  # fmt: skip
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "platform": platform.platform(),
+            },
             "database": "sqlite",
             "db_mb": round(db_path.stat().st_size / 2**20),
             "loaded": loaded,
