@@ -115,57 +115,80 @@ def graph(n_members: int, n_signals: int, seed: int) -> dict[str, tuple[np.ndarr
     return out
 
 
-def filler(conn, table: str, overrides: dict[str, str]) -> tuple[list[str], list[object]]:
-    """Column names and a default row for a table: every NOT NULL column gets a value of its
-    type, so the load keeps up with migrations."""
-    cols, row = [], []
+def sql_literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def filler(conn, table: str, overrides: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Column names and SQL expressions for a table's rows (`x` is the row number): every
+    NOT NULL column gets a value of its type, so the load keeps up with migrations."""
+    cols, exprs = [], []
     for _, name, kind, notnull, _default, _pk in conn.execute(f"PRAGMA table_info({table})"):
         cols.append(name)
         kind = kind.lower()
         if name in overrides:
-            row.append(overrides[name])
+            exprs.append(overrides[name])
         elif not notnull:
-            row.append(None)
+            exprs.append("NULL")
         elif "int" in kind or "bool" in kind or "decimal" in kind or "real" in kind:
-            row.append(0)
+            exprs.append("0")
         elif "datetime" in kind or "date" in kind:
-            row.append(T0.isoformat())
+            exprs.append(sql_literal(T0.isoformat(sep=" ")))
         else:
-            row.append("")
-    return cols, row
+            exprs.append("''")
+    return cols, exprs
+
+
+def without_indexes(conn, tables: list[str]) -> list[str]:
+    """Drop the tables' plain indexes for the load (re-created after: one sort each instead of
+    millions of random inserts); answers their CREATE statements."""
+    placeholders = ",".join("?" * len(tables))
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({placeholders})",
+        tables,
+    ).fetchall()
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
 
 
 def load(conn, n_members: int, kinds: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:
-    """Users, members, signal values and signals, raw, in batches."""
+    """Users and members (generated in SQL), signal values and signals (from the graph, raw
+    executemany in batches)."""
     started = time.perf_counter()
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     batch = 100_000
-    ucols, urow = filler(conn, "members_user", {"password": "!", "is_active": 1})
-    mcols, mrow = filler(conn, "members_member", {"status": "active", "country": "DE"})
-    ui = {c: i for i, c in enumerate(ucols)}
-    mi = {c: i for i, c in enumerate(mcols)}
-    usql = f"INSERT INTO members_user ({','.join(ucols)}) VALUES ({','.join('?' * len(ucols))})"
-    msql = f"INSERT INTO members_member ({','.join(mcols)}) VALUES ({','.join('?' * len(mcols))})"
+    ucols, uexprs = filler(
+        conn, "members_user",
+        {"id": "x", "username": "printf('de%010d', x)", "password": "'!'", "is_active": "1"},
+    )  # fmt: skip
+    mcols, mexprs = filler(
+        conn, "members_member",
+        {"id": "x", "user_id": "x", "member_id": "printf('de%010d', x)", "status": "'active'",
+         "country": "'DE'"},
+    )  # fmt: skip
+    seq = "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?) "
     conn.execute("BEGIN")
-    for start in range(0, n_members, batch):
-        users, members = [], []
-        for pk in range(start + 1, min(n_members, start + batch) + 1):
-            member_id = f"de{pk:010d}"
-            u = list(urow)
-            u[ui["id"]], u[ui["username"]] = pk, member_id
-            users.append(u)
-            m = list(mrow)
-            m[mi["id"]], m[mi["user_id"]], m[mi["member_id"]] = pk, pk, member_id
-            members.append(m)
-        conn.executemany(usql, users)
-        conn.executemany(msql, members)
+    conn.execute(
+        f"{seq}INSERT INTO members_user ({','.join(ucols)}) SELECT {','.join(uexprs)} FROM seq",
+        [n_members],
+    )
+    conn.execute(
+        f"{seq}INSERT INTO members_member ({','.join(mcols)}) SELECT {','.join(mexprs)} FROM seq",
+        [n_members],
+    )
     conn.execute("COMMIT")
     members_s = time.perf_counter() - started
-    # Signal values: one id range per kind; member_count from the graph.
+    indexes = without_indexes(conn, ["trust_identitysignal", "trust_signalvalue"])
     conn.execute("BEGIN")
     next_id = 1
-    first_seen = T0.isoformat()
+    first_seen = T0.isoformat(sep=" ")
     n_values = n_signals = 0
     for kind, (m, v) in kinds.items():
         uniq, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
@@ -177,25 +200,26 @@ def load(conn, n_members: int, kinds: dict[str, tuple[np.ndarray, np.ndarray]]) 
                 "INSERT INTO trust_signalvalue (id, kind, digest, display, member_count) "
                 "VALUES (?, ?, ?, '', ?)",
                 (
-                    (int(i), kind, f"{kind[:2]}{int(i):030x}", int(c))
-                    for i, c in zip(ids[s : s + batch], counts[s : s + batch], strict=True)
+                    (i, kind, f"{kind[:2]}{i:030x}", c)
+                    for i, c in zip(
+                        ids[s : s + batch].tolist(), counts[s : s + batch].tolist(), strict=True
+                    )
                 ),
             )
         value_ids = ids[inverse]
-        order = np.argsort(m, kind="stable")  # insert in member order, like real arrivals
-        mm, vv = m[order] + 1, value_ids[order]
+        mm, vv = m + 1, value_ids
         n_signals += mm.size
         for s in range(0, mm.size, batch):
             conn.executemany(
                 "INSERT INTO trust_identitysignal "
                 "(member_id, value_id, kind, source, country, first_seen, last_seen) "
-                "VALUES (?, ?, ?, 'bench', '', ?, ?)",
-                (
-                    (int(a), int(b), kind, first_seen, first_seen)
-                    for a, b in zip(mm[s : s + batch], vv[s : s + batch], strict=True)
-                ),
+                f"VALUES (?, ?, '{kind}', 'bench', '', '{first_seen}', '{first_seen}')",
+                zip(mm[s : s + batch].tolist(), vv[s : s + batch].tolist(), strict=True),
             )
     conn.execute("COMMIT")
+    index_started = time.perf_counter()
+    for sql in indexes:
+        conn.execute(sql)
     conn.execute("ANALYZE")
     conn.execute("PRAGMA foreign_keys=ON")
     return {
@@ -203,6 +227,7 @@ def load(conn, n_members: int, kinds: dict[str, tuple[np.ndarray, np.ndarray]]) 
         "signals": n_signals,
         "values": n_values,
         "load_members_s": round(members_s, 1),
+        "load_indexes_s": round(time.perf_counter() - index_started, 1),
         "load_total_s": round(time.perf_counter() - started, 1),
     }
 
@@ -221,7 +246,7 @@ def floor_read(connection, sql: str, batch: int) -> tuple[float, int]:
 
 
 NX_CHILD = """
-import sys, time, resource
+import sys, time
 import numpy as np
 import networkx as nx
 edges = np.load(sys.argv[1])
@@ -231,8 +256,18 @@ g.add_edges_from(zip(edges[0].tolist(), edges[1].tolist()))
 built = time.perf_counter() - t
 comps = sum(1 for c in nx.connected_components(g) if len(c) >= 2)
 total = time.perf_counter() - t
-print(total, built, comps, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+print(total, built, comps, int(hwm[0].split()[1]) if hwm else -1)
 """
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident set (VmHWM; ru_maxrss would carry a parent's over exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def networkx_time(a: np.ndarray, b: np.ndarray, root: Path) -> dict:
@@ -293,26 +328,46 @@ def incremental(n_members: int, samples: int, seed: int) -> dict:
     }
 
 
+def load_into(args) -> None:
+    """The child process: migrate, build the graph, bulk-load it; print what it loaded. Its
+    memory (the graph's arrays) does not count in the measuring process's peak."""
+    configure(Path(args.load_into))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    kinds = graph(args.members, args.signals, args.seed)
+    connection.ensure_connection()
+    print(json.dumps(load(connection.connection, args.members, kinds)))
+
+
 def run(args) -> dict:
     root = Path(tempfile.mkdtemp(prefix="tradepost-bench-trust-"))
     db_path = configure(root)
     try:
+        started = time.perf_counter()
+        child = subprocess.run(  # noqa: S603 (this interpreter, this script)
+            [sys.executable, __file__, "--load-into", str(root), "--members", str(args.members),
+             "--signals", str(args.signals), "--seed", str(args.seed)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        loaded = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"loaded in {time.perf_counter() - started:.0f} s: {loaded}", flush=True)
+        # Read the database through read() calls, not a memory map: mapped pages of the
+        # file would count in this process's peak memory although they are the page cache.
+        os.environ["SQLITE_MMAP_BYTES"] = "0"
         import django
 
         django.setup()
-        from django.core.management import call_command
         from django.db import connection
 
         from tradepost.policy.related_accounts import load_related_accounts_policy
         from tradepost.trust.rules import links as rules
         from tradepost.trust.services import links
 
-        call_command("migrate", verbosity=0)
-        kinds = graph(args.members, args.signals, args.seed)
-        connection.ensure_connection()
-        loaded = load(connection.connection, args.members, kinds)
-        del kinds
-        print(f"loaded: {loaded}", flush=True)
         floor_read(connection, links.SIGNALS_SQL, links.READ_BATCH)  # warm the page cache
         floor_s, rows = floor_read(connection, links.SIGNALS_SQL, links.READ_BATCH)
         result = links.clusters_rebuild()
@@ -332,7 +387,7 @@ def run(args) -> dict:
         nx = networkx_time(a, b, root)
         del labels
         latency = incremental(args.members, args.samples, args.seed)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = peak_rss_kb() / 1024
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {
@@ -340,7 +395,8 @@ def run(args) -> dict:
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
             },
-            "database": "sqlite",
+            "database": "sqlite (mmap off)",
+            "load_average": [round(x, 1) for x in os.getloadavg()],
             "db_mb": round(db_path.stat().st_size / 2**20),
             "loaded": loaded,
             "floor_s": floor_s,
@@ -408,7 +464,11 @@ def main() -> None:
     parser.add_argument("--signals", type=int, default=3_000_000)
     parser.add_argument("--samples", type=int, default=4000, help="incremental adds to time")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--load-into", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.load_into:
+        load_into(args)
+        return
     report = run(args)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "trust.json"

@@ -387,6 +387,8 @@ def test_related_api_contract_and_false_positive():
     after = api.get(f"/staff/members/{a.member_id}/related").json()
     assert (after["cluster"], after["links"]) == ([a.member_id], [])
     assert api.post("/staff/links/999999/false-positive", {"reason": "x"}).status_code == 404
+    huge = api.post(f"/staff/links/{2**70}/false-positive", {"reason": "x"})
+    assert huge.status_code == 404
     assert api.get("/staff/members/xx0000000000/related").status_code == 404
 
 

@@ -420,39 +420,48 @@ def _root_of(member_pk: int) -> int:
     return member_pk if root is None else int(root)
 
 
+_MC = MemberCluster._meta.db_table
+_UNION_ROWS = (
+    f"SELECT member_id, root, size FROM {_MC} WHERE member_id IN (%s, %s) "  # noqa: S608
+    f"OR member_id IN (SELECT root FROM {_MC} WHERE member_id IN (%s, %s))"
+)
+
+
 def _union(x: int, y: int) -> None:
     """Unite the clusters of two newly linked members: the smaller cluster takes the larger's
     root (ties: the smaller root key wins), so a member's cluster is one indexed read.
 
-    On PostgreSQL the rows read are locked (`select_for_update`); two unions racing on one
-    cluster queue on them. `tradepost trust rebuild-clusters` recomputes everything anyway.
+    Raw SQL: it runs on every new link. On PostgreSQL the rows read are locked (FOR UPDATE), so
+    two unions racing on one cluster queue; `tradepost trust rebuild-clusters` recomputes
+    everything anyway.
     """
-    roots_of = MemberCluster.objects.filter(member_id__in=[x, y]).values("root")
-    rows = {
-        r.member_id: r
-        for r in MemberCluster.objects.select_for_update().filter(
-            Q(member_id__in=[x, y]) | Q(member_id__in=roots_of)
-        )
-    }
-    rx = rows[x].root if x in rows else x
-    ry = rows[y].root if y in rows else y
-    if rx == ry:
-        return
-    sx = rows[rx].size if rx in rows else 1
-    sy = rows[ry].size if ry in rows else 1
-    if (sx, -rx) < (sy, -ry):
-        rx, ry, sx, sy = ry, rx, sy, sx
-    # ry's cluster joins rx's.
-    if ry in rows:
-        MemberCluster.objects.filter(root=ry).update(root=rx)
-    if rx in rows:
-        MemberCluster.objects.filter(member_id=rx).update(size=sx + sy)
-    MemberCluster.objects.bulk_create(
-        [
-            *([MemberCluster(member_id=rx, root=rx, size=sx + sy)] if rx not in rows else []),
-            *([MemberCluster(member_id=ry, root=rx, size=1)] if ry not in rows else []),
-        ]
-    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNION_ROWS + lock, [x, y, x, y])
+        rows = {member: (root, size) for member, root, size in cursor.fetchall()}
+        rx = rows[x][0] if x in rows else x
+        ry = rows[y][0] if y in rows else y
+        if rx == ry:
+            return
+        sx = rows[rx][1] if rx in rows else 1
+        sy = rows[ry][1] if ry in rows else 1
+        if (sx, -rx) < (sy, -ry):
+            rx, ry, sx, sy = ry, rx, sy, sx
+        # ry's cluster joins rx's.
+        if ry in rows:
+            cursor.execute(f"UPDATE {_MC} SET root = %s WHERE root = %s", [rx, ry])  # noqa: S608
+        else:
+            cursor.execute(
+                f"INSERT INTO {_MC} (member_id, root, size) VALUES (%s, %s, 1)",  # noqa: S608
+                [ry, rx],
+            )
+        if rx in rows:
+            cursor.execute(f"UPDATE {_MC} SET size = %s WHERE member_id = %s", [sx + sy, rx])  # noqa: S608
+        else:
+            cursor.execute(
+                f"INSERT INTO {_MC} (member_id, root, size) VALUES (%s, %s, %s)",  # noqa: S608
+                [rx, rx, sx + sy],
+            )
 
 
 def _clusters_recompute(roots: set[int]) -> None:
@@ -505,7 +514,12 @@ def link_false_positive(*, link_id: int, by: User, reason: str) -> Link:
             f"Keep the reason under {REASON_MAX_LENGTH} characters.",
             fields={"reason": ["Too long."]},
         )
-    link = Link.objects.select_for_update().select_related("a", "b").filter(pk=link_id).first()
+    in_range = 0 < link_id < 2**63
+    link = (
+        Link.objects.select_for_update().select_related("a", "b").filter(pk=link_id).first()
+        if in_range
+        else None
+    )
     if link is None:
         raise NotFound("No such link.", code="link_not_found")
     before = {"status": link.status, "kinds": link.kinds, "marked": link.false_positive_kinds}
