@@ -7,3 +7,8 @@ class TrustConfig(AppConfig):
 
     name = "tradepost.trust"
     verbose_name = "Trust & Safety"
+
+    def ready(self) -> None:
+        from tradepost.trust import receivers
+
+        receivers.connect()  # identity signals on registration and login (related accounts)
