@@ -346,7 +346,7 @@ def _move(
     to: str,
     actor: Actor,
     action: Action,
-    by: User,
+    by: User | None,
     reason_code: str = "",
     reason_text: str = "",
     screening: Screening | None = None,
@@ -362,7 +362,8 @@ def _move(
         )
     now = timezone.now()
     listing.status = to
-    if to == S.PUBLISHED and from_status != S.PUBLISHED:
+    returning = from_status == S.HELD and listing.published_at is not None
+    if to == S.PUBLISHED and from_status != S.PUBLISHED and not returning:
         listing.published_at = now
     listing.save()
     transition = ListingTransition.objects.create(
