@@ -1,1 +1,3 @@
 """Trust & Safety models, one module per area; each is imported here so Django finds it."""
+
+from tradepost.trust.models.actions import Action, Appeal  # noqa: F401
