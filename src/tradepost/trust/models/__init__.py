@@ -1,5 +1,6 @@
 """Trust & Safety models, one module per area; each is imported here so Django finds it."""
 
+from tradepost.trust.models.actions import Action, Appeal  # noqa: F401
 from tradepost.trust.models.cases import (  # noqa: F401  (complaints and cases, 5.4, 6.3, 6.5)
     Case,
     CaseEvidence,
