@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The device cookie (4.1, 4.5, 6.2 i): request.device_id on every request, API too.
+    "tradepost.trust.middleware.DeviceMiddleware",
     "tradepost.cachecontrol.NoStoreWhenAuthenticatedMiddleware",
     "tradepost.members.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -21,3 +21,7 @@ class TrustConfig(AppConfig):
             search_hidden=action_selectors.search_hidden_member_pks,
             expire_due=action_services.expire_due_hook,
         )
+
+        from tradepost.trust import receivers
+
+        receivers.connect()  # identity signals on registration and login (related accounts)

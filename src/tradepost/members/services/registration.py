@@ -31,6 +31,7 @@ from tradepost.members.services.common import (
     SecondAccountAlreadyApproved,
     duplicate_error,
 )
+from tradepost.members.signals import member_registered
 from tradepost.members.validation import (
     Cleaned,
     choice,
@@ -230,6 +231,7 @@ def member_create(*, values: dict[str, Any], password: str, ip: str | None) -> M
             )
             for m in matches
         )
+    member_registered.send(sender=Member, member=member, ip=ip)
     return member
 
 

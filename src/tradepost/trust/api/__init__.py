@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tradepost.trust.api import audit, cases, ip
+from tradepost.trust.api import audit, cases, ip, links
 
 # Staff operations: every handler is guarded by `common.staff_permission`.
 staff_router = Router()
 staff_router.add_router("", audit.router)
 staff_router.add_router("", cases.router)
 staff_router.add_router("", ip.router)
+staff_router.add_router("", links.router)
 
 # Members' operations (their own appeals, counter-notices, answers), under /api/v1/.
 member_router = Router()

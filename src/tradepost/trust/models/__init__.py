@@ -20,6 +20,15 @@ from tradepost.trust.models.ip import (  # noqa: F401  (rights claims, 5.4, 6.1 
     RightKind,
     RightStatus,
 )
+from tradepost.trust.models.links import (  # noqa: F401  (related accounts, 4.1, 4.5, 6.2 i)
+    IdentitySignal,
+    Link,
+    LinkStatus,
+    MemberCluster,
+    SharingAlert,
+    SignalKind,
+    SignalValue,
+)
 from tradepost.trust.models.penalties import (  # noqa: F401  (points and strikes, 6.2)
     IPStrike,
     PenaltyPoint,

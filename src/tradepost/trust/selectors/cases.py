@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, QuerySet
 
 from tradepost.errors import NotFound
 from tradepost.members.models import Member
-from tradepost.trust.models import Case, CaseEvidence, Complaint, IPStrike, PenaltyPoint
+from tradepost.trust.models import (
+    Action,
+    Case,
+    CaseEvidence,
+    Complaint,
+    IPStrike,
+    PenaltyPoint,
+)
+from tradepost.trust.selectors.links import related_member_ids
 
-
-def related_member_ids(member: Member) -> list[str]:
-    """Clause 6.2 (i): the member's related cluster, the member first (related accounts)."""
-    try:
-        from tradepost.trust.selectors.links import related_member_ids as cluster
-    except ImportError:  # pragma: no cover - until the related-accounts area is merged
-        return [member.member_id]
-    return cluster(member)
+__all__ = ["related_member_ids"]
 
 
 def complaints_list(
@@ -70,10 +69,8 @@ def case_get(case_id: int) -> Case:
     return case
 
 
-def case_actions(case: Case) -> list[Any]:
+def case_actions(case: Case) -> list[Action]:
     """The disciplinary actions taken in this case (their `case_ref` names it)."""
-    from tradepost.trust.models.actions import Action
-
     return list(
         Action.objects.filter(case_ref=str(case.pk), parent__isnull=True)
         .select_related("member")

@@ -23,6 +23,7 @@ from tradepost.policy.penalties import Threshold, load_penalties_policy
 from tradepost.trust.models import Complaint, IPStrike, PenaltyPoint, PrescriptionStatus
 from tradepost.trust.models.penalties import Prescription
 from tradepost.trust.rules import penalties as rules
+from tradepost.trust.services.actions import action_take
 from tradepost.trust.services.casework import member_locked, text_field
 
 POINTS_MAX = 1000
@@ -53,8 +54,6 @@ def _take(
     case_ref: str = "",
 ) -> list[Any]:
     """Take each prescribed action through the one action service (C1's `action_take`)."""
-    from tradepost.trust.services.actions import action_take
-
     taken = []
     for step in prescription.prescribed:
         days = step.get("days")

@@ -1,0 +1,597 @@
+"""Related accounts (clauses 4.1, 4.5, 6.2 (i)): recording identity signals, linking members
+that share enough of them, keeping the clusters up to date, and staff's false-positive marks.
+
+Every new signal is evaluated at once against the other members holding the same value
+(`signal_record`): a pair whose shared kinds link (`rules.links.link_decide`) gets an active
+`Link`, and the two clusters are united in `MemberCluster` (the smaller relabelled to the
+larger's root). A value that comes to be held by more members than the policy's cap stops
+being evidence: the links that needed it are re-evaluated and the clusters they joined are
+recomputed. `clusters_rebuild` recomputes every cluster from the signals alone and gives the
+same clusters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tradepost.audit.services import audit_record
+from tradepost.errors import InvalidInput, NotFound
+from tradepost.members.models import DuplicateSignal, Member, SignalOutcome, User
+from tradepost.policy.related_accounts import (
+    SIGNAL_KINDS,
+    RelatedAccountsPolicy,
+    load_related_accounts_policy,
+)
+from tradepost.trust.models.links import (
+    IdentitySignal,
+    Link,
+    LinkStatus,
+    MemberCluster,
+    SharingAlert,
+    SharingAlertStatus,
+    SignalKind,
+    SignalValue,
+)
+from tradepost.trust.rules import links as rules
+
+# A repeated sighting updates `last_seen` at most this often, to spare a write per login.
+LAST_SEEN_RESOLUTION = timedelta(minutes=10)
+REASON_MAX_LENGTH = 2000
+
+
+# --- Signals -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signal_record(
+    *,
+    member: Member,
+    kind: str,
+    value: str,
+    source: str,
+    display: str | None = None,
+    country: str | None = None,
+    now: datetime | None = None,
+) -> IdentitySignal | None:
+    """Clauses 4.1, 6.2 (i): `member` was seen with `value` (already normalised) of `kind`.
+
+    Trade calls it for payment-instrument and shipping-address fingerprints
+    (`kind="instrument"` / `"shipping_address"`, `display` e.g. "card …4242"). A new value
+    for the member is evaluated at once against every other member holding it, and links and
+    clusters follow. Answers the signal (None for an empty value).
+    """
+    if kind not in SignalKind.values:
+        raise InvalidInput(f"Unknown signal kind {kind!r}.", code="signal_kind_unknown")
+    value = (value or "").strip()
+    if not value:
+        return None
+    now = now or timezone.now()
+    shown = rules.mask_value(kind, value) if display is None else display[:200]
+    signal_value, _ = SignalValue.objects.get_or_create(
+        kind=kind, digest=rules.value_digest(kind, value), defaults={"display": shown}
+    )
+    signal, created = IdentitySignal.objects.get_or_create(
+        member=member,
+        value=signal_value,
+        defaults={
+            "kind": kind,
+            "source": source[:32],
+            "country": (country or "")[:2],
+            "first_seen": now,
+            "last_seen": now,
+        },
+    )
+    if not created:
+        moved = bool(country) and country != signal.country
+        if moved or now - signal.last_seen >= LAST_SEEN_RESOLUTION:
+            signal.last_seen = now
+            signal.country = (country or signal.country)[:2]
+            IdentitySignal.objects.filter(pk=signal.pk).update(
+                last_seen=now, country=signal.country
+            )
+        return signal
+    SignalValue.objects.filter(pk=signal_value.pk).update(member_count=F("member_count") + 1)
+    count = SignalValue.objects.values_list("member_count", flat=True).get(pk=signal_value.pk)
+    policy = load_related_accounts_policy()
+    if count < 2 or count > policy.value_member_cap + 1:
+        return signal  # nobody else holds it, or it stopped being evidence long ago
+    holders = list(
+        IdentitySignal.objects.filter(value=signal_value)
+        .exclude(member_id=member.pk)
+        .values_list("member_id", flat=True)
+    )
+    if count == policy.value_member_cap + 1:
+        _value_capped(holders=[member.pk, *holders], now=now, policy=policy)
+    else:
+        _pairs_evaluate(member.pk, holders, now=now, policy=policy)
+    return signal
+
+
+def ip_signals_record(
+    *, member: Member, ip: str | None, source: str, now: datetime, country: str | None = None
+) -> None:
+    """The client address and its /24 or /64 network."""
+    prefix = rules.ip_prefix(ip or "")
+    if not ip or prefix is None:
+        return
+    for kind, value in ((SignalKind.IP, ip), (SignalKind.IP_PREFIX, prefix)):
+        signal_record(
+            member=member, kind=kind, value=value, source=source, country=country, now=now
+        )
+
+
+_IDENTIFIER_KINDS = {
+    "email": SignalKind.EMAIL,
+    "phone": SignalKind.PHONE,
+    "registration_number": SignalKind.REGISTRATION_NO,
+}
+
+
+@transaction.atomic
+def signals_from_registration(
+    *, member: Member, ip: str | None, device_id: str, now: datetime | None = None
+) -> None:
+    """Clause 4.1: a new member's normalised identifiers (the ones members claims for one
+    account per user), device, client address, and a staff-approved second account's tie to
+    the member it shares identifiers with."""
+    now = now or timezone.now()
+    for kind, value in member.identifiers.values_list("kind", "value"):
+        if kind in _IDENTIFIER_KINDS:
+            signal_record(
+                member=member, kind=_IDENTIFIER_KINDS[kind], value=value,
+                source="registration", now=now,
+            )  # fmt: skip
+    if device_id:
+        signal_record(
+            member=member, kind=SignalKind.DEVICE, value=device_id, source="registration", now=now
+        )
+    ip_signals_record(member=member, ip=ip, source="registration", now=now)
+    approval = getattr(member, "approval", None)
+    if approval is not None:
+        value = f"approval:{approval.pk}"
+        existing = DuplicateSignal.objects.filter(
+            new_member=member, outcome=SignalOutcome.APPROVED
+        ).values_list("existing_member_id", flat=True)
+        for other in Member.objects.filter(pk__in=set(existing)).order_by("pk"):
+            signal_record(
+                member=other, kind=SignalKind.SECOND_ACCOUNT, value=value,
+                source="second_account", display=f"approval #{approval.pk}", now=now,
+            )  # fmt: skip
+        signal_record(
+            member=member, kind=SignalKind.SECOND_ACCOUNT, value=value,
+            source="second_account", display=f"approval #{approval.pk}", now=now,
+        )  # fmt: skip
+
+
+@transaction.atomic
+def signals_from_login(
+    *,
+    member: Member,
+    ip: str | None,
+    device_id: str,
+    country: str | None = None,
+    now: datetime | None = None,
+) -> list[SharingAlert]:
+    """A member logged in: its device and client address; then clause 4.5's sharing check."""
+    now = now or timezone.now()
+    if device_id:
+        signal_record(
+            member=member, kind=SignalKind.DEVICE, value=device_id, source="login",
+            country=country, now=now,
+        )  # fmt: skip
+    ip_signals_record(member=member, ip=ip, source="login", country=country, now=now)
+    return sharing_check(member=member, country=country, now=now)
+
+
+# --- Clause 4.5: account sharing -------------------------------------------------------------
+
+
+@transaction.atomic
+def sharing_check(
+    *, member: Member, country: str | None = None, now: datetime | None = None
+) -> list[SharingAlert]:
+    """Clause 4.5: more devices, networks or countries on the account within the window than
+    one user would use raises (or refreshes) an open alert per rule for staff review."""
+    now = now or timezone.now()
+    policy = load_related_accounts_policy()
+    since = now - timedelta(hours=policy.sharing.window_hours)
+    recent = IdentitySignal.objects.filter(member=member, last_seen__gte=since)
+    devices = recent.filter(kind=SignalKind.DEVICE).count()
+    networks = recent.filter(kind=SignalKind.IP_PREFIX).count()
+    countries = _countries_seen(member=member, country=country, since=since, now=now)
+    alerts = []
+    for breach in rules.sharing_decide(
+        devices=devices, networks=networks, countries=len(countries), policy=policy
+    ):
+        detail = {
+            "seen": breach.seen,
+            "limit": breach.limit,
+            "window_hours": policy.sharing.window_hours,
+            "countries": sorted(countries),
+        }
+        alert = SharingAlert.objects.filter(
+            member=member, rule=breach.rule, status=SharingAlertStatus.OPEN
+        ).first()
+        if alert is None:
+            alert = SharingAlert.objects.create(
+                member=member, rule=breach.rule, clause=breach.clause, detail=detail,
+                created_at=now, updated_at=now,
+            )  # fmt: skip
+            audit_record(
+                actor=None, action="links.sharing_alert", target_type="sharing_alert",
+                target_id=alert.pk, member_id=member.member_id, clause=breach.clause,
+                reason=f"{breach.rule}: {breach.seen} > {breach.limit}", after=detail,
+            )  # fmt: skip
+        else:
+            SharingAlert.objects.filter(pk=alert.pk).update(detail=detail, updated_at=now)
+        alerts.append(alert)
+    return alerts
+
+
+def _countries_seen(
+    *, member: Member, country: str | None, since: datetime, now: datetime
+) -> set[str]:
+    """The access countries the account's signals were seen from since `since`."""
+    seen = set(
+        IdentitySignal.objects.filter(member=member, last_seen__gte=since)
+        .exclude(country="")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    if country:
+        seen.add(country)
+    return seen
+
+
+# --- Links -----------------------------------------------------------------------------------
+
+
+def _shared_with(
+    member_pk: int, others: list[int], policy: RelatedAccountsPolicy
+) -> dict[int, dict[str, tuple[datetime, str]]]:
+    """For each other member: the kinds it shares with `member_pk` through values held by at
+    most the cap, each with the earliest date both held such a value and its display."""
+    mine = {
+        value_id: (kind, first_seen, display)
+        for value_id, kind, first_seen, display in IdentitySignal.objects.filter(
+            member_id=member_pk, value__member_count__lte=policy.value_member_cap
+        ).values_list("value_id", "kind", "first_seen", "value__display")
+    }
+    shared: dict[int, dict[str, tuple[datetime, str]]] = {pk: {} for pk in others}
+    if not mine or not others:
+        return shared
+    rows = IdentitySignal.objects.filter(member_id__in=others, value_id__in=list(mine)).values_list(
+        "member_id", "value_id", "first_seen"
+    )
+    for other, value_id, first_seen in rows:
+        kind, my_first, display = mine[value_id]
+        since = max(my_first, first_seen)
+        known = shared[other].get(kind)
+        if known is None or since < known[0]:
+            shared[other][kind] = (since, display)
+    return shared
+
+
+def _pair(x: int, y: int) -> tuple[int, int]:
+    return (x, y) if x < y else (y, x)
+
+
+def _pairs_evaluate(
+    member_pk: int, others: list[int], *, now: datetime, policy: RelatedAccountsPolicy
+) -> set[int]:
+    """Re-evaluate the pairs (member, other): create, update, lapse or re-activate links;
+    unite clusters for links that became active. Answers the roots of clusters that lost an
+    active link (they need recomputing)."""
+    others = [o for o in others if o != member_pk]
+    if not others:
+        return set()
+    shared = _shared_with(member_pk, others, policy)
+    query = Q()
+    for other in others:
+        a, b = _pair(member_pk, other)
+        query |= Q(a_id=a, b_id=b)
+    existing = {(link.a_id, link.b_id): link for link in Link.objects.filter(query)}
+    broken: set[int] = set()
+    for other in others:
+        kinds = shared[other]
+        a, b = _pair(member_pk, other)
+        link = existing.get((a, b))
+        marked = link.false_positive_kinds if link else []
+        decision = rules.link_decide(shared_kinds=kinds, false_positive_kinds=marked, policy=policy)
+        evidence = {
+            kind: rules.evidence_sentence(kind=kind, display=display, since=since, policy=policy)
+            for kind, (since, display) in sorted(kinds.items())
+        }
+        if link is None:
+            if decision.linked:
+                Link.objects.create(
+                    a_id=a, b_id=b, kinds=sorted(kinds), evidence=evidence,
+                    status=LinkStatus.ACTIVE, first_seen=now, updated_at=now,
+                )  # fmt: skip
+                _union(a, b)
+            continue
+        was_active = link.status == LinkStatus.ACTIVE
+        if decision.linked:
+            status = LinkStatus.ACTIVE
+        elif link.status == LinkStatus.FALSE_POSITIVE:
+            status = LinkStatus.FALSE_POSITIVE
+        else:
+            status = LinkStatus.LAPSED
+        changed = sorted(kinds) != link.kinds or status != link.status
+        if changed:
+            Link.objects.filter(pk=link.pk).update(
+                kinds=sorted(kinds), evidence=evidence, status=status, updated_at=now
+            )
+            if link.status == LinkStatus.FALSE_POSITIVE and status == LinkStatus.ACTIVE:
+                new = sorted(set(decision.kinds) - set(marked))
+                audit_record(
+                    actor=None, action="links.relinked", target_type="link", target_id=link.pk,
+                    clause=rules.CLAUSE,
+                    reason=f"New evidence of a kind not marked a false positive: {', '.join(new)}",
+                    before={"status": link.status}, after={"status": status, "kinds": new},
+                )  # fmt: skip
+        if status == LinkStatus.ACTIVE and not was_active:
+            _union(a, b)
+        elif was_active and status != LinkStatus.ACTIVE:
+            broken.add(_root_of(a))
+    return broken
+
+
+def _value_capped(*, holders: list[int], now: datetime, policy: RelatedAccountsPolicy) -> None:
+    """A value is now held by more members than the cap: it is no evidence any more. Every
+    link among its holders is re-evaluated without it; the clusters that lose links are
+    recomputed."""
+    holder_set = set(holders)
+    links = list(
+        Link.objects.filter(a_id__in=holders, b_id__in=holders).values_list("a_id", "b_id")
+    )
+    by_member: dict[int, list[int]] = defaultdict(list)
+    for a, b in links:
+        by_member[a].append(b)
+    broken: set[int] = set()
+    for a, bs in sorted(by_member.items()):
+        broken |= _pairs_evaluate(a, [b for b in bs if b in holder_set], now=now, policy=policy)
+    if broken:
+        _clusters_recompute(broken)
+
+
+# --- Clusters ----------------------------------------------------------------------------------
+
+
+def _root_of(member_pk: int) -> int:
+    root = MemberCluster.objects.filter(member_id=member_pk).values_list("root", flat=True).first()
+    return member_pk if root is None else int(root)
+
+
+def _union(x: int, y: int) -> None:
+    """Unite the clusters of two newly linked members: the smaller cluster takes the larger's
+    root (ties: the smaller root key wins), so a member's cluster is one indexed read."""
+    rows = {
+        r.member_id: r
+        for r in MemberCluster.objects.select_for_update().filter(member_id__in=[x, y])
+    }
+    rx = rows[x].root if x in rows else x
+    ry = rows[y].root if y in rows else y
+    if rx == ry:
+        return
+    sizes: dict[int, int] = dict(
+        MemberCluster.objects.filter(member_id__in=[rx, ry]).values_list("member_id", "size")
+    )
+    sx, sy = sizes.get(rx, 1), sizes.get(ry, 1)
+    if (sx, -rx) < (sy, -ry):
+        rx, ry, sx, sy = ry, rx, sy, sx
+    # ry's cluster joins rx's.
+    if ry in sizes:
+        MemberCluster.objects.filter(root=ry).update(root=rx)
+    else:
+        MemberCluster.objects.create(member_id=ry, root=rx, size=1)
+    if rx in sizes:
+        MemberCluster.objects.filter(member_id=rx).update(size=sx + sy)
+    else:
+        MemberCluster.objects.create(member_id=rx, root=rx, size=sx + sy)
+
+
+def _clusters_recompute(roots: set[int]) -> None:
+    """Recompute the clusters named by `roots` from their active links (after a false
+    positive or a value reaching the cap): each splits into its connected components."""
+    members: set[int] = set()
+    for root in roots:
+        members.add(root)
+        members.update(MemberCluster.objects.filter(root=root).values_list("member_id", flat=True))
+    edges = Link.objects.filter(
+        a_id__in=members, b_id__in=members, status=LinkStatus.ACTIVE
+    ).values_list("a_id", "b_id")
+    parent = {m: m for m in members}
+
+    def find(m: int) -> int:
+        while parent[m] != m:
+            parent[m] = parent[parent[m]]
+            m = parent[m]
+        return m
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for m in members:
+        groups[find(m)].append(m)
+    MemberCluster.objects.filter(member_id__in=members).delete()
+    MemberCluster.objects.bulk_create(
+        MemberCluster(member_id=m, root=min(group), size=len(group))
+        for group in groups.values()
+        if len(group) >= 2
+        for m in group
+    )
+
+
+@transaction.atomic
+def link_false_positive(*, link_id: int, by: User, reason: str) -> Link:
+    """Clause 6.2 (i): staff judge a link wrong. It stops linking at once and the cluster it
+    joined is recomputed; it links again only on new evidence of a kind not marked now."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            "Give the reason for marking the link a false positive.",
+            code="reason_required",
+            fields={"reason": ["This field is required."]},
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput(
+            f"Keep the reason under {REASON_MAX_LENGTH} characters.",
+            fields={"reason": ["Too long."]},
+        )
+    link = Link.objects.select_for_update().select_related("a", "b").filter(pk=link_id).first()
+    if link is None:
+        raise NotFound("No such link.", code="link_not_found")
+    before = {"status": link.status, "kinds": link.kinds, "marked": link.false_positive_kinds}
+    was_active = link.status == LinkStatus.ACTIVE
+    root = _root_of(link.a_id)
+    now = timezone.now()
+    link.status = LinkStatus.FALSE_POSITIVE
+    link.false_positive_kinds = sorted(set(link.false_positive_kinds) | set(link.kinds))
+    link.false_positive_reason = reason
+    link.decided_by = by
+    link.decided_at = now
+    link.updated_at = now
+    link.save()
+    audit_record(
+        actor=by,
+        action="links.false_positive",
+        target_type="link",
+        target_id=link.pk,
+        member_id=link.a.member_id,
+        reason=reason,
+        clause=rules.CLAUSE,
+        before=before,
+        after={
+            "status": link.status,
+            "marked": link.false_positive_kinds,
+            "a": link.a.member_id,
+            "b": link.b.member_id,
+        },
+    )
+    if was_active:
+        _clusters_recompute({root})
+    return link
+
+
+# --- Rebuild ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RebuildResult:
+    signals: int
+    linked_pairs: int
+    clustered_members: int
+    clusters: int
+    seconds: dict[str, float]
+
+
+def _kind_case_sql() -> str:
+    whens = " ".join(f"WHEN '{kind}' THEN {rules.KIND_BIT[kind]}" for kind in SIGNAL_KINDS)
+    return f"CASE kind {whens} ELSE 0 END"
+
+
+SIGNALS_SQL = f"SELECT member_id, value_id, {_kind_case_sql()} FROM {IdentitySignal._meta.db_table}"  # noqa: S608
+READ_BATCH = 200_000
+
+
+def signals_read() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every signal row as three arrays: member key, value key, kind bit."""
+    chunks: list[np.ndarray] = []
+    with connection.cursor() as cursor:
+        cursor.execute(SIGNALS_SQL)
+        while True:
+            rows = cursor.fetchmany(READ_BATCH)
+            if not rows:
+                break
+            chunks.append(np.array(rows, dtype=np.int64).reshape(-1, 3))
+    if not chunks:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    data = np.concatenate(chunks)
+    return data[:, 0], data[:, 1], data[:, 2]
+
+
+def false_positive_masks() -> dict[tuple[int, int], int]:
+    return {
+        (a, b): rules.kinds_mask(kinds)
+        for a, b, kinds in Link.objects.exclude(false_positive_kinds=[]).values_list(
+            "a_id", "b_id", "false_positive_kinds"
+        )
+    }
+
+
+def linked_edges(
+    members: np.ndarray,
+    values: np.ndarray,
+    bits: np.ndarray,
+    *,
+    policy: RelatedAccountsPolicy,
+    marked: dict[tuple[int, int], int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs that link: shared kinds by value (capped), less the kinds staff marked a
+    false positive for the pair, through the policy's linking table."""
+    a, b, masks = rules.shared_pairs(members, values, bits, cap=policy.value_member_cap)
+    if marked and a.size:
+        keys = (a << 32) | b
+        marked_keys = np.array([(x << 32) | y for x, y in marked], dtype=np.int64)
+        marked_bits = np.array(list(marked.values()), dtype=np.int64)
+        pos = np.searchsorted(keys, marked_keys)
+        ok = pos < keys.size
+        hit = np.zeros(marked_keys.size, dtype=bool)
+        hit[ok] = keys[pos[ok]] == marked_keys[ok]
+        masks = masks.copy()
+        masks[pos[hit]] &= ~marked_bits[hit]
+    linked = rules.linking_table(policy)[masks]
+    return a[linked], b[linked]
+
+
+WRITE_BATCH = 50_000
+
+
+@transaction.atomic
+def clusters_rebuild() -> RebuildResult:
+    """Recompute every cluster from scratch from the signals (and staff's false-positive
+    marks): read, link, cluster, write roots. Gives the same clusters as the incremental
+    updates."""
+    policy = load_related_accounts_policy()
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    members, values, bits = signals_read()
+    t1 = time.perf_counter()
+    seconds["read"] = t1 - t0
+    a, b = linked_edges(members, values, bits, policy=policy, marked=false_positive_masks())
+    t2 = time.perf_counter()
+    seconds["pairs"] = t2 - t1
+    n = int(max(members.max(initial=0), 0)) + 1
+    labels = rules.components(n, a, b)
+    nodes, roots, sizes = rules.cluster_roots(labels)
+    t3 = time.perf_counter()
+    seconds["cluster"] = t3 - t2
+    table = MemberCluster._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        rows = np.stack([nodes, roots, sizes], axis=1).tolist()
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(
+                f"INSERT INTO {table} (member_id, root, size) VALUES (%s, %s, %s)",  # noqa: S608
+                rows[start : start + WRITE_BATCH],
+            )
+    seconds["write"] = time.perf_counter() - t3
+    return RebuildResult(
+        signals=int(members.size),
+        linked_pairs=int(a.size),
+        clustered_members=int(nodes.size),
+        clusters=int(np.unique(roots).size),
+        seconds=seconds,
+    )
