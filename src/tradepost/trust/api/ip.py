@@ -212,12 +212,12 @@ def claim_file(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any]]
 
 @member_router.get("/ip/claims", response=list[ClaimOut])
 @paginate(LimitOffsetPaging)
-def claim_list(request: HttpRequest, filters: Query[StatusQuery]) -> list[dict[str, Any]]:
+def claim_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Claims you filed and claims against your listings, oldest first."""
     member = _member(request)
-    rows = selectors.claims_list(member=member, status=filters.status)
-    services.ip_claims_process_due(claim_ids=rows.values_list("pk", flat=True))
-    return _Mapped(selectors.claims_list(member=member, status=filters.status), claim_out)  # type: ignore[return-value]
+    rows = selectors.claims_list(member=member)
+    services.ip_claims_process_due(claim_ids=list(rows.values_list("pk", flat=True)))
+    return _Mapped(selectors.claims_list(member=member), claim_out)  # type: ignore[return-value]
 
 
 @member_router.get("/ip/claims/{claim_id}", response=ClaimOut)
