@@ -175,7 +175,7 @@ def test_a_right_is_registered_once_with_documents_and_reviewed(holder, legal):
     assert list(
         AuditEntry.objects.filter(target_type="ip_right").values_list("action", "actor_label")
     ) == [
-        ("ip_right.registered", holder.member_id if False else holder.user.username),
+        ("ip_right.registered", holder.user.username),
         ("ip_right.document_added", holder.user.username),
         ("ip_right.approved", "counsel"),
     ]
@@ -231,8 +231,6 @@ def test_a_claim_hides_the_listings_at_once_and_gives_notice(holder, supplier, a
 
 def test_a_friday_claim_is_due_on_wednesday(holder, supplier, approved_right):
     listing = listing_create(supplier)
-    right = IPClaim.objects.none()
-    del right
     claim = services.ip_claim_file(
         holder=holder,
         right_id=approved_right["id"],
