@@ -351,3 +351,63 @@ def test_the_roles_hold_the_case_permissions(db):
     assert "change_complaint" not in perms("Support agent")
     assert {"review_ipright", "decide_ipclaim", "view_ipclaim"} <= perms("Legal counsel")
     assert "add_penaltypoint" not in perms("Legal counsel")
+
+
+# --- The console ------------------------------------------------------------------------
+
+BACKEND = "tradepost.members.backends.MemberLoginBackend"
+
+
+def _console(user) -> Client:
+    client = Client()
+    client.force_login(user, backend=BACKEND)
+    return client
+
+
+def test_the_console_case_page_shows_complaints_and_the_related_cluster(agent, supplier):
+    twin = member_create(country="CN", roles=["supplier"], company_name="Twin Valve Co., Ltd.")
+    now = datetime.now(UTC)
+    signal_record(member=supplier, kind="device", value="e" * 32, source="login", now=now)
+    signal_record(member=twin, kind="device", value="e" * 32, source="login", now=now)
+    complaint = services.complaint_file(
+        subject=supplier, ground="6.3 a", description="Never shipped.", source="staff", by=agent
+    )
+
+    page = _console(agent).get(f"/console/trust/case/{complaint.case_id}/change/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert twin.member_id in html and "Twin Valve Co., Ltd." in html
+    assert f"/console/trust/complaint/{complaint.pk}/change/" in html
+
+
+def test_the_console_establishes_complaints_through_the_service(agent, supplier):
+    complaint = services.complaint_file(
+        subject=supplier, ground="6.3 a", description="Never shipped.", source="staff"
+    )
+    console = _console(agent)
+    data = {"action": "establish", "_selected_action": [complaint.pk]}
+
+    form = console.post("/console/trust/complaint/", data)
+    done = console.post("/console/trust/complaint/", {**data, "apply": "1", "reason": "Proven."})
+
+    assert form.status_code == 200 and b"Establish" in form.content
+    assert done.status_code == 302
+    assert Complaint.objects.get().status == "established"
+    assert PenaltyPoint.objects.get().complaint == Complaint.objects.get()
+    assert AuditEntry.objects.get(action="complaint.established").actor_label == "agent"
+
+
+def test_support_agents_see_complaints_in_the_console_but_cannot_decide(supplier):
+    support = staff_create(username="support", role="Support agent")
+    complaint = services.complaint_file(
+        subject=supplier, ground="6.3 a", description="Never shipped.", source="staff"
+    )
+    console = _console(support)
+
+    assert console.get(f"/console/trust/complaint/{complaint.pk}/change/").status_code == 200
+    console.post(
+        "/console/trust/complaint/",
+        {"action": "establish", "_selected_action": [complaint.pk], "apply": "1", "reason": "x"},
+    )
+    assert Complaint.objects.get().status == "received"
