@@ -413,3 +413,46 @@ def test_roles_without_ip_permissions_get_403(holder, supplier, approved_right, 
             403,
             "staff_permission_denied",
         )
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+BACKEND = "tradepost.members.backends.MemberLoginBackend"
+
+
+def _browser(member) -> Client:
+    client = Client()
+    client.force_login(member.user, backend=BACKEND)
+    return client
+
+
+def test_the_supplier_answers_a_claim_on_its_page(holder, supplier, approved_right):
+    listing = listing_create(supplier)
+    claim = _claim(holder, approved_right, [listing]).json()
+    browser = _browser(supplier)
+
+    listed = browser.get("/account/ip-claims/")
+    page = browser.get(f"/account/ip-claims/{claim['id']}/")
+    empty = browser.post(f"/account/ip-claims/{claim['id']}/", {"statement": ""})
+    filed = browser.post(f"/account/ip-claims/{claim['id']}/", {"statement": "Licensed."})
+
+    assert f"/account/ip-claims/{claim['id']}/" in listed.content.decode()
+    assert b"File a counter-notice" in page.content
+    assert empty.status_code == 200 and b"field-error" in empty.content
+    assert filed.status_code == 302
+    assert IPClaim.objects.get().status == ClaimStatus.COUNTERED
+    assert b"File a counter-notice" not in browser.get(filed.url).content
+
+
+def test_the_holder_sees_the_claim_but_cannot_answer_it(holder, supplier, approved_right):
+    claim = _claim(holder, approved_right, [listing_create(supplier)]).json()
+    browser = _browser(holder)
+
+    page = browser.get(f"/account/ip-claims/{claim['id']}/")
+    answer = browser.post(f"/account/ip-claims/{claim['id']}/", {"statement": "Mine."})
+    stranger = _browser(member_create(country="GB")).get(f"/account/ip-claims/{claim['id']}/")
+
+    assert page.status_code == 200 and b"File a counter-notice" not in page.content
+    assert answer.status_code == 404
+    assert stranger.status_code == 404
+    assert IPClaim.objects.get().status == ClaimStatus.AWAITING_COUNTER_NOTICE

@@ -31,6 +31,7 @@ urlpatterns = [
     path("terms", terms_views.terms_in_force, name="terms"),
     path("terms/", include("tradepost.terms.urls")),
     path("notices/", include("tradepost.notices.urls")),
+    path("account/ip-claims/", include("tradepost.trust.ip_urls")),
     path("", include((member_patterns, "members"))),
     path("", include("tradepost.catalog.urls")),
 ]
