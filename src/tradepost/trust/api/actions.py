@@ -238,6 +238,8 @@ def appeal_out(appeal: Appeal) -> dict[str, Any]:
 
 
 def _action(action_id: int) -> Action:
+    if not 0 < action_id < 2**63:
+        raise NotFound("No such action.")
     action = (
         Action.objects.select_related("member", "created_by", "decided_by", "ended_by")
         .filter(pk=action_id)
@@ -344,7 +346,7 @@ def appeal_decide(request: HttpRequest, appeal_id: int, payload: DecideIn) -> di
     """A staff member other than the one who took or approved the action decides; an
     overturned appeal lifts the action."""
     by = staff_user(request, "trust.decide_appeal")
-    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    appeal = Appeal.objects.filter(pk=appeal_id).first() if 0 < appeal_id < 2**63 else None
     if appeal is None:
         raise NotFound("No such appeal.")
     appeal = services.appeal_decide(
