@@ -622,3 +622,90 @@ def test_tokens_issued_before_a_suspension_stay_revoked_after_it(supplier, agent
     login(supplier)
 
     assert ApiToken.objects.filter(user=supplier.user, revoked_at__isnull=True).count() == 0
+
+
+def test_a_suspended_member_appeals_through_the_link_in_its_notice(supplier, agent):
+    action = take(supplier, agent, reason="Fraud check.")
+    body = Notice.objects.get(member=supplier).body
+    path = body.rsplit("Appeal (no login needed, for six months): ", 1)[1].strip()
+    client = Client()
+
+    page = client.get(path)
+
+    assert page.status_code == 200
+    assert "Fraud check." in page.content.decode()
+    posted = client.post(path, {"action_id": action.pk, "statement": "Not us."})
+    assert posted.status_code == 302
+    assert Appeal.objects.get().member == supplier
+    assert client.get(path[:-3] + "xx/").status_code == 404
+
+
+# --- Console ------------------------------------------------------------------------------
+
+
+def test_the_console_approves_through_the_service_and_refuses_the_proposer(supplier, agent, second):
+    action = take(supplier, agent, kind="terminate")
+    url = "/console/trust/action/"
+    proposer, approver = Client(), Client()
+    proposer.force_login(agent)
+    approver.force_login(second)
+
+    proposer.post(url, {"action": "approve", "_selected_action": [action.pk]})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PENDING_APPROVAL
+
+    approver.post(url, {"action": "approve", "_selected_action": [action.pk]})
+
+    action.refresh_from_db()
+    supplier.refresh_from_db()
+    assert (action.status, action.decided_by, supplier.status) == (
+        ActionStatus.IN_FORCE,
+        second,
+        MemberStatus.TERMINATED,
+    )
+    assert approver.get(f"{url}?kind=terminate&status=in_force").status_code == 200
+    assert approver.get(f"{url}{action.pk}/change/").status_code == 200
+
+
+def test_the_console_lifts_with_a_reason(supplier, agent):
+    action = take(supplier, agent)
+    client = Client()
+    client.force_login(agent)
+    url = "/console/trust/action/"
+
+    form = client.post(url, {"action": "lift", "_selected_action": [action.pk]})
+    assert form.status_code == 200
+    client.post(
+        url,
+        {"action": "lift", "_selected_action": [action.pk], "apply": "1", "reason": "Cleared."},
+    )
+
+    action.refresh_from_db()
+    supplier.refresh_from_db()
+    assert (action.status, action.end_reason, supplier.status) == (
+        ActionStatus.LIFTED,
+        "Cleared.",
+        MemberStatus.ACTIVE,
+    )
+
+
+def test_the_console_decides_an_appeal(supplier, agent, second):
+    action = take(supplier, agent, kind="restrict", clause="6.2 (ii)")
+    appeal = services.appeal_file(member=supplier, action_id=action.pk, statement="Unfair.")
+    client = Client()
+    client.force_login(second)
+
+    client.post(
+        "/console/trust/appeal/",
+        {
+            "action": "decide",
+            "_selected_action": [appeal.pk],
+            "apply": "1",
+            "outcome": "overturned",
+            "reason": "No evidence.",
+        },
+    )
+
+    appeal.refresh_from_db()
+    action.refresh_from_db()
+    assert (appeal.outcome, action.status) == ("overturned", ActionStatus.LIFTED)

@@ -19,6 +19,7 @@ member_patterns = [
     path("register/", registration_views.register, name="register"),
     path("account/profile/", catalog_member_views.profile_update, name="profile_update"),
     path("account/actions/", trust_views.my_actions, name="actions"),
+    path("appeals/<str:token>/", trust_views.appeal_by_link, name="appeal_link"),
     *member_urlpatterns,
 ]
 

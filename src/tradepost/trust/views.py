@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tradepost.errors import DomainError
 from tradepost.members.models import Member
 from tradepost.members.views import member_required
 from tradepost.policy.actions import load_actions_policy
+from tradepost.trust.models.actions import Action
 from tradepost.trust.rules.actions import statement_text
 from tradepost.trust.selectors.actions import actions_of_member
-from tradepost.trust.services.actions import appeal_file
+from tradepost.trust.services.actions import action_for_appeal_link, appeal_file
 
 
 class AppealForm(forms.Form):
@@ -32,10 +34,29 @@ class AppealForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_actions(request: HttpRequest, member: Member) -> HttpResponse:
     """Clause 6.2: the actions on the member's account and one appeal per action."""
+    actions = list(actions_of_member(member)[:100])
+    return _actions_page(request, member, actions, redirect_to="members:actions")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def appeal_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """DSA Art. 20: the link in an action's notice lets the member appeal without logging
+    in, which a suspended or terminated account cannot do."""
+    try:
+        action = action_for_appeal_link(token)
+    except DomainError:
+        raise Http404("No such appeal link.") from None
+    return _actions_page(request, action.member, [action], redirect_to=request.path)
+
+
+def _actions_page(
+    request: HttpRequest, member: Member, actions: list[Action], *, redirect_to: str
+) -> HttpResponse:
     failed: AppealForm | None = None
     if request.method == "POST":
         form = AppealForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and form.cleaned_data["action_id"] in {a.pk for a in actions}:
             try:
                 filed = appeal_file(
                     member=member,
@@ -50,11 +71,13 @@ def my_actions(request: HttpRequest, member: Member) -> HttpResponse:
                     f"Your appeal #{filed.pk} against action #{filed.action_id} is filed; "
                     "another staff member will decide it and you will get a notice.",
                 )
-                return redirect("members:actions")
+                return redirect(redirect_to)
+        elif form.is_valid():
+            form.add_error(None, "No such action.")
         failed = form
     policy = load_actions_policy()
     rows = []
-    for action in actions_of_member(member)[:100]:
+    for action in actions:
         appeal = getattr(action, "appeal", None) if hasattr(action, "appeal") else None
         row_form: AppealForm | None = None
         if appeal is None:
@@ -71,4 +94,5 @@ def my_actions(request: HttpRequest, member: Member) -> HttpResponse:
             }
         )
     status = 422 if failed is not None else 200
-    return render(request, "trust/my_actions.html", {"rows": rows}, status=status)
+    context = {"rows": rows, "form_url": request.path}
+    return render(request, "trust/my_actions.html", context, status=status)
