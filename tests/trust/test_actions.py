@@ -709,3 +709,29 @@ def test_the_console_decides_an_appeal(supplier, agent, second):
     appeal.refresh_from_db()
     action.refresh_from_db()
     assert (appeal.outcome, action.status) == ("overturned", ActionStatus.LIFTED)
+
+
+def test_the_last_suspension_to_end_reinstates(supplier, agent):
+    first = take(supplier, agent, ends_at=timezone.now() + timedelta(days=1))
+    second = take(supplier, agent, reason="Second breach.")
+    past(first)
+    services.actions_expire_due()
+    supplier.refresh_from_db()
+    assert supplier.status == MemberStatus.SUSPENDED
+
+    services.action_lift(action=second, by=agent, reason="Both cleared.")
+
+    supplier.refresh_from_db()
+    assert supplier.status == MemberStatus.ACTIVE
+
+
+def test_lifting_an_action_leaves_a_suspension_staff_made_by_hand(supplier, agent):
+    from tradepost.trust.services import member_suspend
+
+    member_suspend(member=supplier, reason="By hand.", by=agent)
+    action = take(supplier, agent)
+
+    services.action_lift(action=action, by=agent, reason="Action cleared.")
+
+    supplier.refresh_from_db()
+    assert supplier.status == MemberStatus.SUSPENDED

@@ -296,6 +296,9 @@ def _put_in_force(action: Action, *, by: User | None, now: datetime) -> None:
         if member.status != MemberStatus.TERMINATED and (
             member.status == MemberStatus.ACTIVE or target == MemberStatus.TERMINATED
         ):
+            # This action holds the status: ending it (or the last action it hands the
+            # status to) reinstates; a suspension staff made by hand stays theirs to lift.
+            evidence["holds_status"] = True
             action.member = member_change_status(
                 member=member,
                 to_status=target,
@@ -439,19 +442,24 @@ def action_lift(
 
 
 def _undo(action: Action, *, by: User | None, reason: str, now: datetime) -> None:
-    """Undo what an action changed when it ends: a suspension's member is active again unless
-    another suspension or termination is still in force; search shows it again."""
+    """Undo what an action changed when it ends: the member a suspension suspended is active
+    again unless another suspension or termination is still in force (which then holds the
+    status); search shows it again."""
     member = Member.objects.select_related("user").get(pk=action.member_id)
-    if action.kind == ActionKind.SUSPEND and member.status == MemberStatus.SUSPENDED:
+    holds = bool(action.evidence.get("holds_status"))
+    if action.kind == ActionKind.SUSPEND and holds and member.status == MemberStatus.SUSPENDED:
         still = (
-            Action.objects.filter(
-                member=member, kind__in=[ActionKind.SUSPEND, ActionKind.TERMINATE]
-            )
+            Action.objects.select_for_update()
+            .filter(member=member, kind__in=[ActionKind.SUSPEND, ActionKind.TERMINATE])
             .filter(Action.in_force_q(now))
             .exclude(pk=action.pk)
-            .exists()
+            .order_by("-ends_at", "pk")
         )
-        if not still:
+        heir = next(iter(still.filter(ends_at__isnull=True)), None) or still.first()
+        if heir is not None:
+            heir.evidence = {**heir.evidence, "holds_status": True}
+            heir.save(update_fields=["evidence"])
+        else:
             member_change_status(
                 member=member, to_status=MemberStatus.ACTIVE, reason=reason, by=by or system_user()
             )
