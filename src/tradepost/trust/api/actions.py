@@ -185,7 +185,7 @@ def action_out(action: Action) -> dict[str, Any]:
         "parent_id": action.parent_id,
         "related": [
             {"id": c.pk, "member_id": c.member.member_id, "status": c.effective_status}
-            for c in action.children.select_related("member").order_by("pk")
+            for c in action.children.all()
         ],
         "created_at": action.created_at,
         "created_by": _name(action.created_by),
@@ -240,11 +240,7 @@ def appeal_out(appeal: Appeal) -> dict[str, Any]:
 def _action(action_id: int) -> Action:
     if not 0 < action_id < 2**63:
         raise NotFound("No such action.")
-    action = (
-        Action.objects.select_related("member", "created_by", "decided_by", "ended_by")
-        .filter(pk=action_id)
-        .first()
-    )
+    action = selectors.actions_for_staff_base().filter(pk=action_id).first()
     if action is None:
         raise NotFound("No such action.")
     return action
