@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tradepost.gates import ALLOWED, CapLimit, Decision
@@ -93,10 +93,17 @@ def actions_of_member(member: Member) -> QuerySet[Action]:
     )
 
 
-def actions_for_staff(*, member_id: str = "", status: str = "", kind: str = "") -> QuerySet[Action]:
-    rows = Action.objects.select_related("member", "created_by", "decided_by").order_by(
-        "-created_at", "-pk"
+def actions_for_staff_base() -> QuerySet[Action]:
+    """Actions with what the staff view of one shows: people, appeal, the cluster reached."""
+    return Action.objects.select_related(
+        "member", "created_by", "decided_by", "ended_by", "appeal"
+    ).prefetch_related(
+        Prefetch("children", queryset=Action.objects.select_related("member").order_by("pk"))
     )
+
+
+def actions_for_staff(*, member_id: str = "", status: str = "", kind: str = "") -> QuerySet[Action]:
+    rows = actions_for_staff_base().order_by("-created_at", "-pk")
     if member_id:
         rows = rows.filter(member__member_id__iexact=member_id)
     if status:
@@ -144,6 +151,7 @@ def statement_export(action: Action) -> dict[str, Any]:
         "automated_detection": _yes_no(action.automated_detection),
         "automated_decision": _yes_no(action.automated_decision),
         "territorial_scope": list(action.territorial_scope),
+        "content_date": action.member.created_at.strftime("%Y-%m-%d"),
         "application_date": (action.starts_at or action.created_at).strftime("%Y-%m-%d"),
         "end_date": end.strftime("%Y-%m-%d") if end else None,
     }
@@ -161,4 +169,4 @@ def statements_since(since: datetime | None) -> QuerySet[Action]:
     )
     if since is not None:
         rows = rows.filter(starts_at__gte=since)
-    return rows.order_by("starts_at", "pk")
+    return rows.select_related("member").order_by("starts_at", "pk")
