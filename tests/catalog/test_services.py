@@ -181,6 +181,8 @@ def test_every_listing_action_has_its_past_participle_written_out():
         "modify": "modified",
         "reject": "rejected",
         "remove": "removed",
+        "hold": "held",
+        "release": "released",
     }
 
 

@@ -115,6 +115,8 @@ class ListingStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     REJECTED = "rejected", "Rejected"
     REMOVED = "removed", "Removed"
+    # Clause 5.4: hidden at once while a rights claim runs its notice and counter-notice.
+    HELD = "held", "Held (rights claim)"
 
 
 class Listing(models.Model):
@@ -254,10 +256,17 @@ class ListingTransition(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=16, choices=ListingStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ListingStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Empty: the platform itself (a rights-claim hold, a lapsed deadline).",
+    )
     at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=16, blank=True)
-    actor = models.CharField(max_length=16, blank=True, help_text="supplier or staff")
+    actor = models.CharField(max_length=16, blank=True, help_text="supplier, staff or platform")
     reason_code = models.CharField(max_length=32, blank=True)
     reason_text = models.TextField(blank=True)
     screening = models.JSONField(

@@ -63,6 +63,7 @@ NON_TRADE_CURRENCIES = frozenset(
 class Actor(StrEnum):
     SUPPLIER = "supplier"
     STAFF = "staff"
+    PLATFORM = "platform"
 
 
 class Action(StrEnum):
@@ -74,6 +75,8 @@ class Action(StrEnum):
     MODIFY = "modify"
     REJECT = "reject"
     REMOVE = "remove"
+    HOLD = "hold"
+    RELEASE = "release"
 
 
 # How a message names each action once done ("cannot be modified"): written out, because
@@ -87,6 +90,8 @@ PAST_PARTICIPLES: dict[Action, str] = {
     Action.MODIFY: "modified",
     Action.REJECT: "rejected",
     Action.REMOVE: "removed",
+    Action.HOLD: "held",
+    Action.RELEASE: "released",
 }
 
 S = ListingStatus
@@ -123,6 +128,15 @@ TRANSITIONS: frozenset[tuple[str, str, Actor]] = frozenset(
         (S.PENDING_REVIEW, S.REMOVED, Actor.STAFF),
         (S.PUBLISHED, S.REMOVED, Actor.STAFF),
         (S.REJECTED, S.REMOVED, Actor.STAFF),
+        # Clause 5.4: a rights claim holds public or queued listings at once; staff release
+        # them to where they were, or they are removed (6.1 iv) by staff or, when the
+        # counter-notice deadline lapses, by the platform.
+        (S.PUBLISHED, S.HELD, Actor.PLATFORM),
+        (S.PENDING_REVIEW, S.HELD, Actor.PLATFORM),
+        (S.HELD, S.PUBLISHED, Actor.STAFF),
+        (S.HELD, S.PENDING_REVIEW, Actor.STAFF),
+        (S.HELD, S.REMOVED, Actor.STAFF),
+        (S.HELD, S.REMOVED, Actor.PLATFORM),
     }
 )
 

@@ -1,18 +1,26 @@
-"""`tradepost trust ...`: Trust & Safety maintenance.
+"""`tradepost trust ...`: Trust & Safety jobs. The deadline jobs are for cron; each is also done
+lazily when the records it touches are read, so nothing waits for them.
 
-- `tradepost trust rebuild-clusters`: recompute every related-account cluster from the identity
-  signals and staff's false-positive marks (clause 6.2 (i)); `--verify` also says whether the
-  clusters kept up to date signal by signal were the same.
+- `rebuild-clusters`: recompute every related-account cluster from the identity signals and
+  staff's false-positive marks (clause 6.2 (i)); `--verify` also says whether the clusters kept
+  up to date signal by signal were the same.
+- `expire-actions`: end every disciplinary action whose end has passed (clause 6.2). Every
+  check already treats such an action as ended, and login and search tidy up lazily; this
+  brings the stored statuses (and a suspended member's status) in step.
+- `ip-deadlines`: lapse every rights claim whose counter-notice deadline passed without a
+  counter-notice (clause 6.1 (iv)): listings removed, complaint established, IP strike.
+- `information-deadlines`: information requests (5.9, 7.5) past their deadline become overdue
+  and propose a suspension for staff to confirm.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tradepost.errors import DomainError
 from tradepost.trust.models.links import MemberCluster
-from tradepost.trust.services import links
 
 
 def _partition() -> set[frozenset[int]]:
@@ -25,7 +33,10 @@ def _partition() -> set[frozenset[int]]:
 
 
 class Command(BaseCommand):
-    help = "Trust & Safety maintenance (related-account clusters, clause 6.2 (i))."
+    help = (
+        "Trust & Safety jobs: rebuild related-account clusters (6.2 i), expire actions (6.2), "
+        "rights-claim deadlines (6.1 iv), information-request deadlines (5.9, 7.5)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -38,11 +49,29 @@ class Command(BaseCommand):
             action="store_true",
             help="Compare with the clusters before the rebuild and say whether they matched.",
         )
+        sub.add_parser(
+            "expire-actions",
+            help="End the disciplinary actions whose end has passed (run from cron).",
+        )
+        sub.add_parser(
+            "ip-deadlines",
+            help="Lapse rights claims whose counter-notice deadline passed (run from cron).",
+        )
+        sub.add_parser(
+            "information-deadlines",
+            help="Mark overdue the information requests past their deadline; propose "
+            "suspension (run from cron).",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        getattr(self, "_" + action.replace("-", "_"))(**options)
+        try:
+            getattr(self, "_" + action.replace("-", "_"))(**options)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
 
     def _rebuild_clusters(self, *, verify: bool = False, **_: Any) -> None:
+        from tradepost.trust.services import links
+
         before = _partition() if verify else None
         result = links.clusters_rebuild()
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
@@ -55,3 +84,28 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Same clusters as before." if same else "Clusters differed; now rebuilt."
             )
+
+    def _expire_actions(self, **_: Any) -> None:
+        from tradepost.trust.services.actions import actions_expire_due
+
+        self.stdout.write(f"{actions_expire_due()} action(s) expired.")
+
+    def _ip_deadlines(self, **_: Any) -> None:
+        from tradepost.trust.services.ip import ip_claims_process_due
+
+        lapsed = ip_claims_process_due()
+        self.stdout.write(
+            f"{len(lapsed)} rights claim(s) lapsed"
+            + (f": {', '.join(map(str, lapsed))}." if lapsed else ".")
+        )
+
+    def _information_deadlines(self, **_: Any) -> None:
+        from tradepost.trust.services.requests import information_requests_deadlines_apply
+
+        changed = information_requests_deadlines_apply()
+        for request in changed:
+            self.stdout.write(
+                f"#{request.pk} {request.member.member_id} clause {request.clause}: overdue, "
+                "suspension proposed for staff to confirm"
+            )
+        self.stdout.write(self.style.SUCCESS(f"{len(changed)} request(s) became overdue."))
