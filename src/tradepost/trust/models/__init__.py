@@ -1,1 +1,7 @@
 """Trust & Safety models, one module per area; each is imported here so Django finds it."""
+
+from tradepost.trust.models.requests import (  # noqa: F401
+    DisclosureRequest,
+    InformationRequest,
+    InformationRequestFile,
+)
