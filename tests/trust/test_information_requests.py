@@ -157,6 +157,7 @@ def test_an_answer_needs_text_or_a_file_and_is_given_once(member, agent):
     again = _answer(token, request.pk, {"text": "Again."})
 
     assert empty.status_code == 422
+    assert empty.json()["error"]["code"] == "answer_empty"
     assert first.status_code == 200
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "already_answered"
@@ -300,3 +301,60 @@ def test_members_get_403_on_the_staff_operations(member):
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "staff_only"
+
+
+# --- The member's pages ---------------------------------------------------------------------
+
+
+def test_member_page_lists_requests_and_takes_an_answer_with_a_file(
+    member, agent, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    request = _ask(member, agent)
+    client.force_login(member.user)
+
+    listing = client.get("/my/information-requests/")
+    page = client.get(f"/my/information-requests/{request.pk}/")
+    sent = client.post(
+        f"/my/information-requests/{request.pk}/",
+        {
+            "text": "See the attached invoice.",
+            "files": [SimpleUploadedFile("invoice.pdf", pdf_bytes(), "application/pdf")],
+        },
+    )
+
+    assert listing.status_code == 200
+    assert "Send the invoices for order 1001." in listing.content.decode()
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    assert sent.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.answer) == ("answered", "See the attached invoice.")
+    assert request.files.get().original_name == "invoice.pdf"
+    after = client.get(f"/my/information-requests/{request.pk}/").content.decode()
+    assert "invoice.pdf" in after
+    assert "Send answer" not in after
+
+
+def test_member_page_shows_service_errors_next_to_the_form(member, agent, client):
+    request = _ask(member, agent)
+    client.force_login(member.user)
+
+    response = client.post(f"/my/information-requests/{request.pk}/", {"text": ""})
+
+    assert response.status_code == 422
+    assert "Write an answer or attach at least one file." in response.content.decode()
+
+
+def test_another_members_page_is_a_404(member, agent, client):
+    request = _ask(member, agent)
+    client.force_login(member_create().user)
+
+    assert client.get(f"/my/information-requests/{request.pk}/").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/my/information-requests/")
+
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]

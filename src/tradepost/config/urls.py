@@ -33,4 +33,5 @@ urlpatterns = [
     path("notices/", include("tradepost.notices.urls")),
     path("", include((member_patterns, "members"))),
     path("", include("tradepost.catalog.urls")),
+    path("", include("tradepost.trust.urls")),
 ]

@@ -55,10 +55,11 @@ def _model_dict(obj: Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
 
 
-def _file_attachment(folder: str, prefix: str, file: FieldFile, source: str) -> Attachment | None:
+def _file_attachment(prefix: str, file: FieldFile, source: str) -> Attachment | None:
+    """The file at `<prefix>-<stored name>` in the category's folder of the export."""
     if not file or not file.name:
         return None
-    return Attachment(f"{folder}/{prefix}-{file.name.rsplit('/', 1)[-1]}", file, source)
+    return Attachment(f"{prefix}-{file.name.rsplit('/', 1)[-1]}", file, source)
 
 
 MEMBER_PROFILE_FIELDS = (
@@ -100,7 +101,7 @@ def profile_data(member: Member) -> CategoryData:
         supplier["logo"] = profile.logo.name or None
         supplier["banner"] = profile.banner.name or None
         for name, file in (("logo", profile.logo), ("banner", profile.banner)):
-            found = _file_attachment("supplier-profile", name, file, f"supplier_profile.{name}")
+            found = _file_attachment(name, file, f"supplier_profile.{name}")
             if found:
                 attachments.append(found)
     revisions = _values(
@@ -174,7 +175,7 @@ def certifications_data(member: Member) -> CategoryData:
         record = _model_dict(
             cert, ("id", "name", "issuer", "content_type", "size", "uploaded_at", "verified_at")
         )
-        found = _file_attachment("certifications", str(cert.pk), cert.document, "certification")
+        found = _file_attachment(str(cert.pk), cert.document, "certification")
         record["file"] = found.path if found else None
         records.append(record)
         if found:
@@ -231,7 +232,7 @@ def listings_data(member: Member) -> CategoryData:
         ]
         images = []
         for image in ListingImage.objects.filter(listing=listing).order_by("position", "id"):
-            found = _file_attachment("listings", str(listing.pk), image.image, "listing_image")
+            found = _file_attachment(str(listing.pk), image.image, "listing_image")
             images.append(
                 {
                     "content_type": image.content_type,
@@ -364,7 +365,7 @@ def information_requests_data(member: Member) -> CategoryData:
         )
         record["files"] = []
         for f in by_request.get(request.pk, []):
-            found = _file_attachment("information-requests", str(request.pk), f.file, "answer")
+            found = _file_attachment(str(request.pk), f.file, "answer")
             record["files"].append(
                 {
                     "name": f.original_name,

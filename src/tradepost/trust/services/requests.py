@@ -208,7 +208,10 @@ def information_request_answer(
     if request.status == S.CLOSED:
         raise Conflict("This request is closed.", code="request_closed")
     policy = load_disclosure_policy().information_requests
-    answer = _text(text, "text", policy.answer_max_chars, required=not files)
+    answer = _text(text, "text", policy.answer_max_chars, required=False)
+    if not answer and not files:
+        problem = "Write an answer or attach at least one file."
+        raise InvalidInput(problem, fields={"text": [problem]}, code="answer_empty")
     stored = _files_store(request, files, now)
     before = request.status
     request.status = S.ANSWERED
