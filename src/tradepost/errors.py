@@ -56,6 +56,13 @@ class AccountNotActive(PermissionDeniedError):
     code = "account_not_active"
 
 
+class FeatureRestricted(PermissionDeniedError):
+    """A disciplinary action in force takes this feature away from the member (clause 6.2 ii,
+    iv); `extra` names the feature, the action and its clause."""
+
+    code = "feature_restricted"
+
+
 class Conflict(DomainError):
     code = "conflict"
     status = 409

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from tradepost import gates
 from tradepost.catalog import rules
 from tradepost.catalog.models import (
     Category,
@@ -249,11 +250,17 @@ def supplier_listing_cap(*, member: Member, profile: SupplierProfile | None = No
     tier_key = profile.membership_tier if profile else tiers.default_tier
     tier = tiers.tiers.get(tier_key) or tiers.tiers[tiers.default_tier]
     override = profile.listing_cap_override if profile else None
+    cap = rules.listing_cap(tier_cap=tier.cap, override=override)
+    # A disciplinary action may cap the listings lower still (6.2 iii).
+    limit = gates.listing_cap(member)
+    if limit is not None and (cap is None or limit.cap < cap):
+        cap = limit.cap
     return {
         "tier": tier_key,
         "tier_name": tier.name,
-        "cap": rules.listing_cap(tier_cap=tier.cap, override=override),
+        "cap": cap,
         "overridden": override is not None,
+        "action_id": limit.action_id if limit is not None and cap == limit.cap else None,
         "in_use": Listing.objects.filter(supplier=member, status__in=rules.CAP_COUNTED).count(),
     }
 

@@ -7,3 +7,17 @@ class TrustConfig(AppConfig):
 
     name = "tradepost.trust"
     verbose_name = "Trust & Safety"
+
+    def ready(self) -> None:
+        """Clause 6.2: the apps below ask `tradepost.gates` at each entry point; the
+        disciplinary actions answer."""
+        from tradepost import gates
+        from tradepost.trust.selectors import actions as action_selectors
+        from tradepost.trust.services import actions as action_services
+
+        gates.register(
+            feature=action_selectors.feature_allowed,
+            listing_cap=action_selectors.listing_cap_in_force,
+            search_hidden=action_selectors.search_hidden_member_pks,
+            expire_due=action_services.expire_due_hook,
+        )

@@ -6,8 +6,12 @@ The backend follows the database in use (`connection.vendor`). What goes in the 
   the supplier role. The catalog services call `index_listing` in the transaction of every
   change; `trust.services.member_change_status` calls `supplier_visibility_changed`, so a
   suspended or terminated supplier's listings vanish in the same transaction and return, in
-  their old place, on reinstatement. Whatever the caller passes, the index reads the current
-  rows, so a call is never wrong, only sometimes unnecessary.
+  their old place, on reinstatement. A disciplinary action that hides a supplier from search
+  (clause 6.2 iv) is asked through `tradepost.gates` at every indexing: its listings keep
+  their rows but are not visible. Before a search, expired actions are tidied up
+  (`gates.expire_due`), so an ended restriction shows the listings again. Whatever the
+  caller passes, the index reads the current rows, so a call is never wrong, only
+  sometimes unnecessary.
 
 What a search answers (the same on both backends):
 
@@ -41,6 +45,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from tradepost import gates
 from tradepost.catalog.search import keys
 from tradepost.catalog.search.plan import Plan, hits_from_window
 from tradepost.catalog.search.query import SearchQuery, parse_search_params
@@ -76,8 +81,26 @@ def index_listing(listing: Any) -> None:
     remove it. Reads the listing's current rows; call it after saving, in the transaction."""
     if getattr(listing, "pk", None) is None:
         return
+    _reindex([listing.pk])
+
+
+def _reindex(listing_ids: list[int]) -> None:
+    """Index the listings, then hide those whose supplier an action hides (6.2 iv)."""
     with transaction.atomic():
-        backend().reindex([listing.pk])
+        engine = backend()
+        engine.reindex(listing_ids)
+        suppliers = gates.search_hidden_suppliers()
+        if suppliers:
+            engine.hide(_listings_of(suppliers, listing_ids))
+
+
+def _listings_of(suppliers: set[int], listing_ids: list[int] | None = None) -> list[int]:
+    from tradepost.catalog.models import Listing, ListingStatus
+
+    rows = Listing.objects.filter(supplier_id__in=suppliers, status=ListingStatus.PUBLISHED)
+    if listing_ids is not None:
+        rows = rows.filter(pk__in=listing_ids)
+    return list(rows.values_list("pk", flat=True).order_by("pk"))
 
 
 def unindex_listing(listing_id: int) -> None:
@@ -90,8 +113,7 @@ def supplier_changed(*, member_pk: int) -> None:
     from tradepost.catalog.models import Listing, ListingStatus
 
     published = Listing.objects.filter(supplier_id=member_pk, status=ListingStatus.PUBLISHED)
-    with transaction.atomic():
-        backend().reindex(list(published.values_list("pk", flat=True).order_by("pk")))
+    _reindex(list(published.values_list("pk", flat=True).order_by("pk")))
 
 
 def supplier_visibility_changed(*, member_pk: int, visible: bool) -> None:
@@ -104,7 +126,14 @@ def supplier_visibility_changed(*, member_pk: int, visible: bool) -> None:
 def rebuild_index() -> int:
     """Build the whole index from the listing tables (bulk). Returns the listings indexed."""
     with transaction.atomic():
-        return backend().rebuild()
+        engine = backend()
+        count = engine.rebuild()
+        suppliers = gates.search_hidden_suppliers()
+        if not suppliers:
+            return count
+        hidden = _listings_of(suppliers)
+        engine.hide(hidden)
+        return count - len(hidden)
 
 
 def _category_ids(slug: str) -> list[int]:
@@ -126,6 +155,7 @@ def _category_ids(slug: str) -> list[int]:
 
 def search(query: SearchQuery) -> SearchResult:
     """One page of published listings for `query`, with count and facets (see above)."""
+    gates.expire_due()
     page_size = settings.SEARCH_PAGE_SIZE
     # Most listings are priced in the default currency: checking it within the window is
     # cheaper than intersecting the index with a tag nearly every listing carries.

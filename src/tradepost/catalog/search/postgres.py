@@ -173,6 +173,13 @@ def unindex(listing_ids: Iterable[int]) -> None:
             cursor.execute(f"DELETE FROM {DOC} WHERE listing_id = ANY(%s)", [ids])
 
 
+def hide(listing_ids: Iterable[int]) -> None:
+    """Clause 6.2 (iv): keep the rows (and their place) but out of every search."""
+    with connection.cursor() as cursor:
+        for ids in _chunks(listing_ids):
+            cursor.execute(f"UPDATE {DOC} SET visible = false WHERE listing_id = ANY(%s)", [ids])
+
+
 _PUBLISHED = "(SELECT count(*) FROM catalog_listing WHERE status = 'published')"
 _REBUILD = (
     _INSERT

@@ -161,6 +161,14 @@ def unindex(listing_ids: Iterable[int]) -> None:
             cursor.execute(f"DELETE FROM {DOC} WHERE listing_id IN {_in(ids)}", ids)
 
 
+def hide(listing_ids: Iterable[int]) -> None:
+    """Clause 6.2 (iv): keep the rows (and their place) but out of every search."""
+    with connection.cursor() as cursor:
+        for ids in _chunks(listing_ids):
+            cursor.execute(f"{_FTS_DELETE} AND d.listing_id IN {_in(ids)}", ids)
+            cursor.execute(f"UPDATE {DOC} SET visible = 0 WHERE listing_id IN {_in(ids)}", ids)
+
+
 def rebuild() -> int:
     """Index every published listing afresh (bulk: a few statements, not one per listing).
 

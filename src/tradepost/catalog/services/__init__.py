@@ -5,9 +5,11 @@
 - `profiles`: the supplier profile buyers see, and its certifications.
 - `images`: thumbnails of listing images, the storefront's logo and banner.
 - `member_profile`: a member's profile edit, with the listings' supplier country in step.
+- `enforcement`: a disciplinary action's removal of a member's listings (6.2 iii).
 - `operator`: console-managed Product Listing Policy versions, the category tree.
 """
 
+from tradepost.catalog.services.enforcement import listings_remove_for_action
 from tradepost.catalog.services.images import (
     listing_image_thumbnails_make,
     listing_thumbnails_backfill,
@@ -96,6 +98,7 @@ __all__ = [
     "listing_update",
     "listing_update_with_images",
     "listing_withdraw",
+    "listings_remove_for_action",
     "member_profile_update",
     "saved_search_create",
     "saved_search_delete",

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from tradepost import gates
 from tradepost.catalog import locks, rules, search, selectors, uploads
 from tradepost.catalog.models import (
     Category,
@@ -33,6 +34,7 @@ from tradepost.errors import (
     AccountNotActive,
     Conflict,
     DomainError,
+    FeatureRestricted,
     InvalidInput,
     NotFound,
     PermissionDeniedError,
@@ -76,7 +78,20 @@ def supplier_require(member: Member | None) -> Member:
 
 
 def posting_guard(*, member: Member, ip: str | None) -> None:
-    """Clauses 1.3, 1.5, 4.4: bound by the Terms in force and the listing services' agreement."""
+    """Clauses 1.3, 1.5, 4.4: bound by the Terms in force and the listing services' agreement.
+    Clause 6.2 (iv): no disciplinary action in force takes posting away."""
+    decision = gates.feature_allowed(member, "new_listings")
+    if not decision.allowed:
+        raise FeatureRestricted(
+            f"A disciplinary action (#{decision.action_id}, clause {decision.clause}) "
+            "restricts posting listings on your account.",
+            extra={
+                "feature": "new_listings",
+                "action_id": decision.action_id,
+                "clause": decision.clause,
+                "ends_at": decision.ends_at.isoformat() if decision.ends_at else None,
+            },
+        )
     terms_acceptance_guard(member=member, action="post_content", ip=ip)
     agreement_guard(member=member, service="listing_services", ip=ip)
 
@@ -312,6 +327,12 @@ def _cap_check(*, member: Member, listing: Listing) -> None:
         .exclude(pk=listing.pk)
         .count()
     )
+    if not rules.cap_allows(cap=cap["cap"], in_use=in_use) and cap.get("action_id"):
+        raise ListingCapReached(
+            f"A disciplinary action (#{cap['action_id']}, clause 6.2 (iii)) limits you to "
+            f"{cap['cap']} published listings. Withdraw a listing to publish another.",
+            extra={"cap": cap["cap"], "in_use": in_use, "action_id": cap["action_id"]},
+        )
     if not rules.cap_allows(cap=cap["cap"], in_use=in_use):
         raise ListingCapReached(
             f"You have reached your limit of {cap['cap']} published listings "

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tradepost import ratelimit
+from tradepost import gates, ratelimit
 from tradepost.errors import Conflict, InvalidInput, NotFound, Throttled
 from tradepost.members.models import (
     ApiToken,
@@ -68,6 +68,10 @@ def member_authenticate(*, request: HttpRequest, login: str, password: str) -> U
         ratelimit.failure_record(request, "login_failure")
         raise InvalidCredentials("The member ID/email or password is incorrect.")
     member = getattr(user, "member", None)
+    if member is not None and member.status == MemberStatus.SUSPENDED and gates.expire_due(member):
+        # Clause 6.2: a suspension whose end has passed is lifted now, not by a job.
+        member.refresh_from_db()
+        user.refresh_from_db()
     if member is not None and member.status != MemberStatus.ACTIVE:
         raise AccountNotActive(
             f"This account is {member.status}; it cannot log in or use the API. "

@@ -1,0 +1,107 @@
+"""Enforcement gates: how the apps below `trust` ask whether a disciplinary action stops a member.
+
+Clause 6.2: an action takes effect at once at every entry point (login, API, pages, listing
+posting, search, later orders and messages). `members` and `catalog` may not import `trust`
+(it sits above them), so they ask here, and `trust` registers the answers in its
+`AppConfig.ready()`. With nothing registered (an app test without trust) every gate allows.
+
+A gate reads the actions in force at `now`: an action whose end has passed no longer counts,
+so expiry needs no job to run first (`trust.services.actions.actions_expire_due` tidies up
+what an expired suspension changed, and is called lazily from login and search).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+# Clause 6.2 (iv): the features an action may restrict, by name.
+FEATURES = ("new_listings", "messaging", "orders", "search_visibility", "promotions")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a member may use a feature now, and if not, which action and clause say no."""
+
+    allowed: bool
+    action_id: int | None = None
+    clause: str = ""
+    ends_at: datetime | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(allowed=True)
+
+
+@dataclass(frozen=True)
+class CapLimit:
+    """Clause 6.2 (iii): a cap on the member's published listings set by an action."""
+
+    cap: int
+    action_id: int
+    clause: str
+
+
+FeatureGate = Callable[[Any, str, datetime | None], Decision]
+CapGate = Callable[[Any, datetime | None], CapLimit | None]
+SearchGate = Callable[[], set[int]]
+ExpiryHook = Callable[[Any], bool]
+
+_feature_gates: list[FeatureGate] = []
+_cap_gates: list[CapGate] = []
+_search_gates: list[SearchGate] = []
+_expiry_hooks: list[ExpiryHook] = []
+
+
+def register(
+    *,
+    feature: FeatureGate | None = None,
+    listing_cap: CapGate | None = None,
+    search_hidden: SearchGate | None = None,
+    expire_due: ExpiryHook | None = None,
+) -> None:
+    """Called once from an AppConfig.ready(); registering the same callable twice is a no-op."""
+    if feature is not None and feature not in _feature_gates:
+        _feature_gates.append(feature)
+    if listing_cap is not None and listing_cap not in _cap_gates:
+        _cap_gates.append(listing_cap)
+    if search_hidden is not None and search_hidden not in _search_gates:
+        _search_gates.append(search_hidden)
+    if expire_due is not None and expire_due not in _expiry_hooks:
+        _expiry_hooks.append(expire_due)
+
+
+def feature_allowed(member: Any, feature: str, now: datetime | None = None) -> Decision:
+    """Clause 6.2 (ii), (iv): the first gate that refuses decides."""
+    for gate in _feature_gates:
+        decision = gate(member, feature, now)
+        if not decision.allowed:
+            return decision
+    return ALLOWED
+
+
+def listing_cap(member: Any, now: datetime | None = None) -> CapLimit | None:
+    """Clause 6.2 (iii): the lowest cap any action in force puts on the member's listings."""
+    limits = [limit for gate in _cap_gates if (limit := gate(member, now)) is not None]
+    return min(limits, key=lambda limit: limit.cap) if limits else None
+
+
+def search_hidden_suppliers() -> set[int]:
+    """Clause 6.2 (iv): the keys (pk) of the members an action hides from search now."""
+    hidden: set[int] = set()
+    for gate in _search_gates:
+        hidden |= gate()
+    return hidden
+
+
+def expire_due(member: Any = None) -> bool:
+    """Let enforcement end what has expired (for one member, or everyone when None) before a
+    check reads a member's status. True when something changed."""
+    changed = False
+    for hook in _expiry_hooks:
+        changed = hook(member) or changed
+    return changed
