@@ -405,3 +405,91 @@ def test_public_transparency_page_shows_aggregates_only(registrar, counsel, clie
     assert request.reference not in html
     assert request.member_ids[0] not in html
     assert DisclosureRequest.objects.count() == 1
+
+
+def test_transparency_counts_actions_by_kind_and_clause_in_the_period(counsel):
+    from tradepost.trust.services.actions import action_take
+
+    agent = staff_create(username="ts", role="Trust & safety agent")
+    in_period = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    for clause in ("5.9", "5.9", "6.3 a"):
+        action_take(
+            member=member_create(),
+            kind="suspend",
+            clause=clause,
+            reason="r",
+            by=agent,
+            now=in_period,
+        )
+    action_take(
+        member=member_create(), kind="warn", clause="5.9", reason="r", by=agent, now=in_period
+    )
+    action_take(
+        member=member_create(),
+        kind="warn",
+        clause="5.9",
+        reason="r",
+        by=agent,
+        now=datetime(2025, 6, 1, tzinfo=UTC),
+    )
+
+    rows = transparency.action_figures(transparency.report_period(period="2026-Q1"))
+
+    assert [(r["kind"], r["clause"], r["count"]) for r in rows] == [
+        ("suspend", "5.9", 2),
+        ("suspend", "6.3 a", 1),
+        ("warn", "5.9", 1),
+    ]
+
+
+def test_console_registers_and_the_registrar_cannot_decide_there(registrar, counsel, media):
+    from django.test import Client
+
+    member = member_create()
+    console = Client()
+    console.force_login(registrar, backend="tradepost.members.backends.MemberLoginBackend")
+
+    added = console.post(
+        "/console/trust/disclosurerequest/add/",
+        {
+            "requester_name": "Jane Roe",
+            "requester_type": "injured_third_party",
+            "country": "GB",
+            "legal_basis": "civil_claim",
+            "reference": "HC-2026-000123",
+            "received_at_0": "2026-01-05",
+            "received_at_1": "10:00:00",
+            "member_ids_text": member.member_id,
+            "categories_choice": ["contact", "listings"],
+        },
+    )
+    assert added.status_code == 302, added.content.decode()[:3000]
+    request = DisclosureRequest.objects.get()
+    assert (request.member_ids, request.categories) == ([member.member_id], ["contact", "listings"])
+    decide = {
+        "action": "decide",
+        "_selected_action": [request.pk],
+        "apply": "1",
+        "decision": "approved",
+        "reason": "Court order checked.",
+    }
+
+    refused = console.post("/console/trust/disclosurerequest/", decide)
+    request.refresh_from_db()
+    assert refused.status_code == 302
+    assert request.decision == ""
+
+    other = Client()
+    other.force_login(counsel, backend="tradepost.members.backends.MemberLoginBackend")
+    other.post("/console/trust/disclosurerequest/", decide)
+    other.post(
+        "/console/trust/disclosurerequest/",
+        {"action": "export", "_selected_action": [request.pk]},
+    )
+    request.refresh_from_db()
+    assert (request.decision, request.decided_by) == ("approved", counsel)
+    assert request.fulfilled_at is not None
+    page = other.get(f"/console/trust/disclosurerequest/{request.pk}/change/")
+    assert "Download the zip" in page.content.decode()
+    download = other.get(f"/api/v1/staff/disclosure-requests/{request.pk}/export")
+    assert download.status_code == 200

@@ -16,6 +16,7 @@ from tradepost.audit.models import AuditEntry
 from tradepost.errors import Conflict, InvalidInput
 from tradepost.members.services import api_token_create
 from tradepost.notices.models import Notice
+from tradepost.trust.models.actions import Action
 from tradepost.trust.models.requests import InformationRequest, InformationRequestFile
 from tradepost.trust.services import requests as services
 
@@ -183,7 +184,8 @@ def test_deadline_not_yet_passed_proposes_nothing(member, agent):
     assert changed == []
     request.refresh_from_db()
     assert (request.status, request.suspension_proposed_at) == ("open", None)
-    assert not AuditEntry.objects.filter(action="information_request.overdue").exists()
+    assert not AuditEntry.objects.filter(action="information_request.suspension_proposed").exists()
+    assert not Action.objects.exists()
 
 
 def test_deadline_passed_proposes_a_suspension_once(member, agent):
@@ -197,8 +199,77 @@ def test_deadline_passed_proposes_a_suspension_once(member, agent):
     request.refresh_from_db()
     assert request.status == "overdue"
     assert request.suspension_proposed_at == request.deadline
-    row = AuditEntry.objects.get(action="information_request.overdue")
+    row = AuditEntry.objects.get(action="information_request.suspension_proposed")
     assert (row.actor, row.member_id, row.clause) == (None, member.member_id, "5.9")
+    assert row.after == {"status": "overdue", "proposed": "suspend"}
+    # A proposal, not yet an action: the member is still active until staff confirm.
+    assert not Action.objects.exists()
+    member.refresh_from_db()
+    assert member.status == "active"
+
+
+def _overdue(member, agent, clause="5.9"):
+    past = timezone.now() - timedelta(days=3)
+    request = _ask(member, agent, hours=24, now=past, clause=clause)
+    services.information_requests_deadlines_apply()
+    return request
+
+
+@pytest.mark.parametrize("clause", ["5.9", "7.5"])
+def test_staff_confirm_the_proposed_suspension_through_action_take(member, agent, clause):
+    request = _overdue(member, agent, clause)
+    client = ApiClient(token=_token(agent))
+
+    response = client.post(
+        f"/staff/information-requests/{request.pk}/suspension",
+        {"decision": "confirm", "reason": "No invoices after the deadline."},
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    action = Action.objects.get()
+    assert (body["suspension_decision"], body["suspension_action_id"]) == ("confirmed", action.pk)
+    assert (action.kind, action.clause, action.source, action.status) == (
+        "suspend",
+        clause,
+        "automated",
+        "in_force",
+    )
+    assert action.automated_detection is True
+    assert action.case_ref == f"information_request:{request.pk}"
+    member.refresh_from_db()
+    assert member.status == "suspended"
+    again = client.post(
+        f"/staff/information-requests/{request.pk}/suspension",
+        {"decision": "dismiss", "reason": "Twice."},
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_decided"
+
+
+def test_staff_dismiss_the_proposal_and_nothing_is_taken(member, agent):
+    request = _overdue(member, agent)
+
+    services.information_request_suspension_decide(
+        request_id=request.pk, confirm=False, reason="Answered by phone.", by=agent
+    )
+
+    request.refresh_from_db()
+    assert (request.suspension_decision, request.suspension_action) == ("dismissed", None)
+    assert not Action.objects.exists()
+    assert AuditEntry.objects.filter(action="information_request.suspension_dismissed").count() == 1
+
+
+def test_no_suspension_to_decide_before_the_deadline(member, agent):
+    request = _ask(member, agent)
+
+    response = ApiClient(token=_token(agent)).post(
+        f"/staff/information-requests/{request.pk}/suspension",
+        {"decision": "confirm", "reason": "Too early."},
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "nothing_proposed"
 
 
 def test_answered_requests_do_not_become_overdue(member, agent):
@@ -271,16 +342,17 @@ def test_staff_list_and_detail(member, agent):
 
 
 @pytest.mark.parametrize(
-    ("role", "create", "view"),
+    ("role", "create", "view", "close"),
     [
-        ("Support agent", 403, 403),
-        ("Legal counsel", 403, 200),
-        ("Compliance officer", 201, 200),
-        ("Trust & safety agent", 201, 200),
-        ("Administrator", 201, 200),
+        ("Support agent", 403, 403, 403),
+        ("Legal counsel", 403, 200, 403),
+        ("Compliance officer", 201, 200, 200),
+        ("Trust & safety agent", 201, 200, 200),
+        ("Administrator", 201, 200, 200),
     ],
 )
-def test_role_matrix(member, role, create, view):
+def test_role_matrix(member, agent, role, create, view, close):
+    request = _ask(member, agent)
     staff = staff_create(username="s-" + role.split()[0].lower(), role=role)
     client = ApiClient(token=_token(staff))
     deadline = (timezone.now() + timedelta(days=3)).isoformat()
@@ -290,8 +362,9 @@ def test_role_matrix(member, role, create, view):
         {"member_id": member.member_id, "clause": "5.9", "questions": "Q?", "deadline": deadline},
     )
     listed = client.get("/staff/information-requests")
+    closed = client.post(f"/staff/information-requests/{request.pk}/close", {"reason": "Done."})
 
-    assert (created.status_code, listed.status_code) == (create, view)
+    assert (created.status_code, listed.status_code, closed.status_code) == (create, view, close)
 
 
 def test_members_get_403_on_the_staff_operations(member):
@@ -319,7 +392,7 @@ def test_member_page_lists_requests_and_takes_an_answer_with_a_file(
         f"/my/information-requests/{request.pk}/",
         {
             "text": "See the attached invoice.",
-            "files": [SimpleUploadedFile("invoice.pdf", pdf_bytes(), "application/pdf")],
+            "documents": [SimpleUploadedFile("invoice.pdf", pdf_bytes(), "application/pdf")],
         },
     )
 
@@ -358,3 +431,54 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+# --- The console ----------------------------------------------------------------------------
+
+
+def _console(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="tradepost.members.backends.MemberLoginBackend")
+    return client
+
+
+def test_console_asks_through_the_service_and_confirms_a_proposed_suspension(member, agent):
+    console = _console(agent)
+    deadline = timezone.now() + timedelta(days=2)
+
+    added = console.post(
+        "/console/trust/informationrequest/add/",
+        {
+            "member": member.pk,
+            "clause": "5.9",
+            "questions": "Send the certificate of origin.",
+            "deadline_0": deadline.strftime("%Y-%m-%d"),
+            "deadline_1": deadline.strftime("%H:%M:%S"),
+        },
+    )
+
+    assert added.status_code == 302, added.content.decode()[:2000]
+    request = InformationRequest.objects.get()
+    assert request.notice is not None
+    assert AuditEntry.objects.filter(action="information_request.created", actor=agent).exists()
+    InformationRequest.objects.filter(pk=request.pk).update(
+        deadline=timezone.now() - timedelta(minutes=1)
+    )
+    listing = console.get("/console/trust/informationrequest/")
+    assert listing.status_code == 200
+    confirmed = console.post(
+        "/console/trust/informationrequest/",
+        {
+            "action": "suspension_confirm",
+            "_selected_action": [request.pk],
+            "apply": "1",
+            "reason": "No certificate by the deadline.",
+        },
+    )
+    assert confirmed.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.suspension_decision) == ("overdue", "confirmed")
+    member.refresh_from_db()
+    assert member.status == "suspended"

@@ -18,7 +18,6 @@ class InformationRequestPolicy(_Strict):
     max_files: int = Field(ge=0, le=50)
     max_file_mb: int = Field(ge=1, le=100)
     deadline_action: Literal["suspend", "restrict"]
-    deadline_clause: Literal["5.9", "7.5"]
 
     @model_validator(mode="after")
     def _window_is_open(self) -> InformationRequestPolicy:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tradepost.trust.views import requests, transparency
+from tradepost.trust.pages import requests, transparency
 
 app_name = "trust"
 

@@ -62,6 +62,8 @@ class StaffInformationRequestOut(InformationRequestOut):
     notice_id: int | None
     overdue_at: datetime | None
     suspension_proposed_at: datetime | None
+    suspension_decision: str
+    suspension_decided_at: datetime | None
     suspension_action_id: int | None
     closed_at: datetime | None
     close_reason: str
@@ -126,6 +128,11 @@ class InformationRequestIn(Schema):
 
 
 class CloseIn(Schema):
+    reason: str = Field(..., max_length=5000, json_schema_extra=limits(pattern=NOT_BLANK))
+
+
+class SuspensionDecisionIn(Schema):
+    decision: Literal["confirm", "dismiss"]
     reason: str = Field(..., max_length=5000, json_schema_extra=limits(pattern=NOT_BLANK))
 
 
@@ -206,5 +213,25 @@ def information_request_close(
 ) -> InformationRequest:
     services.information_request_close(
         request_id=request_id, reason=payload.reason, by=request_user(request)
+    )
+    return selectors.information_request_get(request_id=request_id)
+
+
+@staff_router.post(
+    "/information-requests/{request_id}/suspension",
+    response=StaffInformationRequestOut,
+    tags=["staff"],
+)
+@staff_permission("trust.add_action")
+def information_request_suspension(
+    request: HttpRequest, request_id: int, payload: SuspensionDecisionIn
+) -> InformationRequest:
+    """Confirm the suspension an overdue request proposes (it becomes a disciplinary action,
+    6.2 i, citing the request's clause) or dismiss it."""
+    services.information_request_suspension_decide(
+        request_id=request_id,
+        confirm=payload.decision == "confirm",
+        reason=payload.reason,
+        by=request_user(request),
     )
     return selectors.information_request_get(request_id=request_id)

@@ -27,11 +27,19 @@ class InformationRequestStatus(models.TextChoices):
     CLOSED = "closed", "Closed by staff"
 
 
+class ProposalDecision(models.TextChoices):
+    """Staff's answer to the suspension an overdue request proposes."""
+
+    CONFIRMED = "confirmed", "Confirmed: the account is suspended"
+    DISMISSED = "dismissed", "Dismissed"
+
+
 class InformationRequest(models.Model):
     """Staff ask a member for information or materials by a deadline (clauses 5.9, 7.5).
 
-    At the deadline an unanswered request becomes overdue and proposes a suspension for staff
-    to confirm (`suspension_proposed_at`, `suspension_action_id`).
+    At the deadline an unanswered request becomes overdue and proposes a suspension
+    (`suspension_proposed_at`); staff confirm it (a disciplinary action, `suspension_action`)
+    or dismiss it (`suspension_decision`).
     """
 
     member = models.ForeignKey(
@@ -67,9 +75,28 @@ class InformationRequest(models.Model):
         related_name="+",
     )
     overdue_at = models.DateTimeField(null=True, blank=True)
-    suspension_proposed_at = models.DateTimeField(null=True, blank=True)
-    suspension_action_id = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The proposed disciplinary action (6.2), if taken."
+    suspension_proposed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the deadline passed and a suspension was proposed."
+    )
+    suspension_decision = models.CharField(
+        max_length=16, choices=ProposalDecision.choices, blank=True, default=""
+    )
+    suspension_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    suspension_decided_at = models.DateTimeField(null=True, blank=True)
+    suspension_decision_reason = models.TextField(blank=True)
+    suspension_action = models.ForeignKey(
+        "trust.Action",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The suspension (6.2 i) staff confirmed.",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(

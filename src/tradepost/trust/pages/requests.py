@@ -42,7 +42,7 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20_000,
     )
-    files = MultipleFileField(
+    documents = MultipleFileField(
         label=_("Documents"),
         required=False,
         help_text=_("PDF, JPEG, PNG or WebP; at most 10 files of 10 MB each."),
@@ -53,7 +53,9 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def add_domain_error(self, exc: DomainError) -> None:
-        form_add_domain_error(self, exc)
+        form_add_domain_error(
+            self, exc, field_for=lambda key: "documents" if key == "files" else key
+        )
 
 
 @member_required
@@ -80,7 +82,7 @@ def information_request_detail(
                     member=member,
                     request_id=request_id,
                     text=form.cleaned_data["text"],
-                    files=form.cleaned_data["files"],
+                    files=form.cleaned_data["documents"],
                 )
             except NotFound:
                 raise Http404("Information request not found.") from None

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Count
+
 from tradepost.errors import InvalidInput
+from tradepost.trust.models.actions import Action, ActionKind
 from tradepost.trust.models.requests import DisclosureRequest, InformationRequest
 from tradepost.trust.rules.requests import median_days
 
@@ -135,8 +138,24 @@ def information_request_figures(period: Period) -> dict[str, Any]:
 
 
 def action_figures(period: Period) -> list[dict[str, Any]]:
-    """Disciplinary actions (6.2) that started in the period, by kind and clause."""
-    return []
+    """Disciplinary actions (6.2) that took effect in the period, by kind and clause; one per
+    account reached (an action on a related cluster counts each member)."""
+    labels = dict(ActionKind.choices)
+    rows = (
+        Action.objects.filter(starts_at__gte=period.start, starts_at__lt=period.end)
+        .values("kind", "clause")
+        .annotate(count=Count("id"))
+        .order_by("kind", "clause")
+    )
+    return [
+        {
+            "kind": row["kind"],
+            "label": labels.get(row["kind"], row["kind"]),
+            "clause": row["clause"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
 
 
 def transparency_report(period: Period) -> dict[str, Any]:

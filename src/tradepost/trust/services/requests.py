@@ -31,13 +31,16 @@ from tradepost.notices.rules import Channel
 from tradepost.notices.services import notice_issue
 from tradepost.policy.disclosure import load_disclosure_policy
 from tradepost.text import clean_name, clean_text
+from tradepost.trust.models.actions import ActionSource
 from tradepost.trust.models.requests import (
     InformationClause,
     InformationRequest,
     InformationRequestFile,
+    ProposalDecision,
 )
 from tradepost.trust.models.requests import InformationRequestStatus as S
 from tradepost.trust.rules import requests as rules
+from tradepost.trust.services.actions import action_take
 
 MEMBER_PAGE_PATH = "/my/information-requests/"
 
@@ -260,20 +263,16 @@ def information_request_close(
     return request
 
 
-def _deadline_action_propose(request: InformationRequest, now: datetime) -> int | None:
-    """Clause 5.9 / 7.5: propose the policy's action (a suspension) for staff to confirm.
-
-    Returns the proposed action's id, or None when no action could be proposed (the member
-    is already not active)."""
-    return None
-
-
 @transaction.atomic
 def information_requests_deadlines_apply(
     *, now: datetime | None = None, member: Member | None = None
 ) -> list[InformationRequest]:
     """Every open request whose deadline has come becomes overdue and proposes a suspension
-    (clauses 5.9, 7.5), once: the row is locked and its status moves on."""
+    (clauses 5.9, 7.5), once: the row is locked and its status moves on.
+
+    The proposal is not yet an action: a disciplinary action (6.2) that `action_take` records
+    is in force at once, and a suspension for silence must be a staff decision, so staff
+    confirm it (`information_request_suspension_decide`), which then takes the action."""
     now = now or timezone.now()
     due: QuerySet[InformationRequest] = InformationRequest.objects.filter(
         status=S.OPEN, deadline__lte=now
@@ -289,23 +288,85 @@ def information_requests_deadlines_apply(
             continue
         request.status = S.OVERDUE
         request.overdue_at = now
-        request.suspension_action_id = _deadline_action_propose(request, now)
         request.suspension_proposed_at = now
-        request.save(
-            update_fields=[
-                "status",
-                "overdue_at",
-                "suspension_action_id",
-                "suspension_proposed_at",
-            ]
-        )
+        request.save(update_fields=["status", "overdue_at", "suspension_proposed_at"])
         _audit(
             request,
-            action="overdue",
+            action="suspension_proposed",
             actor=None,
-            reason=f"No answer by the deadline ({decision.rule}).",
+            reason=f"No answer by the deadline ({decision.rule}); suspension proposed.",
             before={"status": S.OPEN},
-            after={"status": S.OVERDUE, "suspension_action_id": request.suspension_action_id},
+            after={
+                "status": S.OVERDUE,
+                "proposed": load_disclosure_policy().information_requests.deadline_action,
+            },
         )
         changed.append(request)
     return changed
+
+
+@transaction.atomic
+def information_request_suspension_decide(
+    *, request_id: int, confirm: bool, reason: str, by: User, now: datetime | None = None
+) -> InformationRequest:
+    """Staff confirm the proposed suspension (clauses 5.9, 7.5: failing to provide the
+    information allows it) or dismiss it. Confirming takes the disciplinary action through
+    `action_take`, citing the request's clause, marked as automatically detected."""
+    now = now or timezone.now()
+    request = (
+        InformationRequest.objects.select_for_update()
+        .select_related("member")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise NotFound("Information request not found.")
+    if request.suspension_proposed_at is None:
+        raise Conflict("No suspension is proposed for this request.", code="nothing_proposed")
+    if request.suspension_decision:
+        raise Conflict("The proposed suspension is already decided.", code="already_decided")
+    reason = _text(reason, "reason", 5000)
+    policy = load_disclosure_policy().information_requests
+    if confirm:
+        request.suspension_action = action_take(
+            member=request.member,
+            kind=policy.deadline_action,
+            clause=request.clause,
+            reason=reason,
+            facts=(
+                f"Information request #{request.pk} (clause {request.clause}) asked on "
+                f"{request.created_at:%Y-%m-%d} was not answered by its deadline "
+                f"{request.deadline:%Y-%m-%d %H:%M} UTC."
+            ),
+            by=by,
+            source=ActionSource.AUTOMATED,
+            automated_detection=True,
+            case_ref=f"information_request:{request.pk}",
+            now=now,
+        )
+    request.suspension_decision = (
+        ProposalDecision.CONFIRMED if confirm else ProposalDecision.DISMISSED
+    )
+    request.suspension_decided_by = by
+    request.suspension_decided_at = now
+    request.suspension_decision_reason = reason
+    request.save(
+        update_fields=[
+            "suspension_action",
+            "suspension_decision",
+            "suspension_decided_by",
+            "suspension_decided_at",
+            "suspension_decision_reason",
+        ]
+    )
+    _audit(
+        request,
+        action=f"suspension_{request.suspension_decision}",
+        actor=by,
+        reason=reason,
+        after={
+            "decision": request.suspension_decision,
+            "action_id": request.suspension_action_id,
+        },
+    )
+    return request

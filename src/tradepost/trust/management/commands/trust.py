@@ -36,6 +36,6 @@ class Command(BaseCommand):
         for request in changed:
             self.stdout.write(
                 f"#{request.pk} {request.member.member_id} clause {request.clause}: overdue, "
-                f"suspension proposed (action {request.suspension_action_id or '-'})"
+                "suspension proposed for staff to confirm"
             )
         self.stdout.write(self.style.SUCCESS(f"{len(changed)} request(s) became overdue."))
