@@ -493,3 +493,29 @@ def test_console_registers_and_the_registrar_cannot_decide_there(registrar, coun
     assert "Download the zip" in page.content.decode()
     download = other.get(f"/api/v1/staff/disclosure-requests/{request.pk}/export")
     assert download.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "period=2026-Q5",
+        "from=9999-12-31&to=9999-12-31",
+        "from=2026-02-01&to=2026-01-01",
+        "period=2026&from=2026-01-01",
+        "format=xml",
+    ],
+)
+def test_transparency_report_refuses_bad_periods_with_422(counsel, query):
+    response = ApiClient(token=_token(counsel)).get(f"/staff/transparency-report?{query}")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_register_refuses_malformed_member_ids(registrar):
+    body = _payload(["cn\x00123", "x" * 40], ["contact"])
+
+    response = ApiClient(token=_token(registrar)).post("/staff/disclosure-requests", body)
+
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["member_ids"]

@@ -482,3 +482,24 @@ def test_console_asks_through_the_service_and_confirms_a_proposed_suspension(mem
     assert (request.status, request.suspension_decision) == ("overdue", "confirmed")
     member.refresh_from_db()
     assert member.status == "suspended"
+
+
+@pytest.mark.parametrize(
+    "query", ["member_id=cn%00x", "status=pending", "clause=6.1", "limit=0", "offset=-1"]
+)
+def test_staff_list_refuses_bad_filters_with_422(agent, query):
+    response = ApiClient(token=_token(agent)).get(f"/staff/information-requests?{query}")
+
+    assert response.status_code == 422
+
+
+def test_staff_create_refuses_a_deadline_without_time_zone(member, agent):
+    naive = (timezone.now() + timedelta(days=2)).replace(tzinfo=None).isoformat()
+
+    response = ApiClient(token=_token(agent)).post(
+        "/staff/information-requests",
+        {"member_id": member.member_id, "clause": "5.9", "questions": "Q?", "deadline": naive},
+    )
+
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["deadline"]

@@ -106,7 +106,7 @@ class DisclosureOut(Schema):
 
 class DisclosureQuery(Schema):
     status: Literal["", "registered", "approved", "partially_approved", "refused", "fulfilled"] = ""
-    country: str = Field("", max_length=2)
+    country: str = Field("", max_length=2, pattern="^[A-Za-z]{0,2}$")
     legal_basis: Literal[
         "", "subpoena", "court_order", "search_warrant", "emergency", "regulator", "civil_claim"
     ] = ""

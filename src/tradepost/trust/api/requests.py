@@ -27,6 +27,8 @@ from tradepost.trust.models.requests import InformationRequest, InformationReque
 from tradepost.trust.selectors import requests as selectors
 from tradepost.trust.services import requests as services
 
+MEMBER_ID = "^[A-Za-z0-9]{1,16}$"
+
 member_router = Router()
 staff_router = Router()
 
@@ -121,7 +123,7 @@ def answer_information_request(
 
 
 class InformationRequestIn(Schema):
-    member_id: str = Field(..., max_length=16, json_schema_extra=limits(pattern=NOT_BLANK))
+    member_id: str = Field(..., max_length=16, pattern=MEMBER_ID)
     clause: Literal["5.9", "7.5"]
     questions: str = Field(..., max_length=20_000, json_schema_extra=limits(pattern=NOT_BLANK))
     deadline: datetime
@@ -138,7 +140,7 @@ class SuspensionDecisionIn(Schema):
 
 class InformationRequestQuery(Schema):
     status: Literal["", "open", "answered", "overdue", "closed"] = ""
-    member_id: str = Field("", max_length=16)
+    member_id: str = Field("", max_length=16, pattern="^[A-Za-z0-9]*$")
     clause: Literal["", "5.9", "7.5"] = ""
 
 

@@ -49,6 +49,10 @@ def report_period(
             raise InvalidInput("Give a period or from/to, not both.", fields={"period": ["Both."]})
         start_day = from_ or date(today.year, 1, 1)
         end_day = to or today
+        if not (2000 <= start_day.year <= 2100 and 2000 <= end_day.year <= 2100):
+            raise InvalidInput(
+                "Dates are from 2000 to 2100.", fields={"from": ["From 2000 to 2100."]}
+            )
         if end_day < start_day:
             raise InvalidInput("`to` is before `from`.", fields={"to": ["Before from."]})
         if (end_day - start_day).days > 3660:

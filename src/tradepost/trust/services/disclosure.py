@@ -128,7 +128,10 @@ def disclosure_request_register(
     if data.legal_basis not in LegalBasis.values:
         errors["legal_basis"] = [f"One of {LegalBasis.values}."]
     member_ids = list(dict.fromkeys(m.strip() for m in data.member_ids if m.strip()))
-    if not member_ids:
+    malformed = [m for m in member_ids if len(m) > 16 or not m.isascii() or not m.isalnum()]
+    if malformed:
+        errors["member_ids"] = ["Member IDs are letters and digits, at most 16."]
+    elif not member_ids:
         errors["member_ids"] = ["At least one member ID."]
     elif len(member_ids) > MAX_MEMBERS:
         errors["member_ids"] = [f"At most {MAX_MEMBERS} members per request."]
