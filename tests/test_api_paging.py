@@ -24,6 +24,10 @@ def test_every_paged_list_publishes_the_shared_bounds():
         [
             "GET /api/v1/notices",
             "GET /api/v1/staff/audit",
+            "GET /api/v1/staff/actions",
+            "GET /api/v1/staff/actions/statements",
+            "GET /api/v1/staff/appeals",
+            "GET /api/v1/members/me/actions",
             "GET /api/v1/staff/information-requests",
             "GET /api/v1/staff/disclosure-requests",
         ]

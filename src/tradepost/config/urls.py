@@ -8,14 +8,18 @@ from tradepost.config.api import api
 from tradepost.members.urls import urlpatterns as member_urlpatterns
 from tradepost.terms import registration_views
 from tradepost.terms import views as terms_views
+from tradepost.trust import views as trust_views
 
 handler400 = "tradepost.config.views.bad_request"
 
 # The "members" namespace: the members app's pages plus those whose use case reaches a higher
-# layer (registration records the Terms acceptance; a profile edit keeps listings in step).
+# layer (registration records the Terms acceptance; a profile edit keeps listings in step;
+# the disciplinary actions page is enforcement's).
 member_patterns = [
     path("register/", registration_views.register, name="register"),
     path("account/profile/", catalog_member_views.profile_update, name="profile_update"),
+    path("account/actions/", trust_views.my_actions, name="actions"),
+    path("appeals/<str:token>/", trust_views.appeal_by_link, name="appeal_link"),
     *member_urlpatterns,
 ]
 

@@ -1,6 +1,5 @@
 """The console's Trust & Safety pages, one module per area (Django imports `trust.admin`)."""
 
-from tradepost.trust.admin import (
-    members,  # noqa: F401  (registers MemberAdmin)
-    requests,  # noqa: F401  (information and disclosure requests)
-)
+from tradepost.trust.admin import members  # noqa: F401, I001  (registers MemberAdmin)
+from tradepost.trust.admin import actions  # noqa: F401  (registers ActionAdmin, AppealAdmin)
+from tradepost.trust.admin import requests  # noqa: F401  (information and disclosure requests)

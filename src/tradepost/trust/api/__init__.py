@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tradepost.trust.api import audit, disclosure, requests
+from tradepost.trust.api import actions, audit, disclosure, requests
 
 # Staff operations: every handler is guarded by `common.staff_permission`.
 staff_router = Router()
 staff_router.add_router("", audit.router)
+staff_router.add_router("", actions.router)
 staff_router.add_router("", requests.staff_router)
 staff_router.add_router("", disclosure.router)
 
 # Members' operations (their own appeals, counter-notices, answers), under /api/v1/.
 member_router = Router()
+member_router.add_router("", actions.member_router)
 member_router.add_router("", requests.member_router)

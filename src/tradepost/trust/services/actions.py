@@ -16,10 +16,12 @@ of each action, its clause and its statement of reasons (DSA Art. 17) by a notic
 from __future__ import annotations
 
 import importlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tradepost.audit.services import audit_record
@@ -60,6 +62,34 @@ class AppealSameStaff(PermissionDeniedError):
     """A staff member who took or approved an action cannot decide its appeal."""
 
     code = "appeal_same_staff"
+
+
+APPEAL_LINK_SALT = "tradepost.trust.appeal-link"
+# DSA Art. 20(1): an appeal is open for at least six months after the decision.
+APPEAL_LINK_MAX_AGE = timedelta(days=183)
+
+
+def appeal_link(action: Action) -> str:
+    """The path of the page where the member appeals this action without logging in: a
+    suspended or terminated account cannot log in, yet may appeal (DSA Art. 20)."""
+    token = signing.dumps({"a": action.pk, "m": action.member_id}, salt=APPEAL_LINK_SALT)
+    return reverse("members:appeal_link", args=[token])
+
+
+def action_for_appeal_link(token: str) -> Action:
+    """The action an appeal link names; a forged, altered or stale link is 404."""
+    try:
+        data = signing.loads(token, salt=APPEAL_LINK_SALT, max_age=APPEAL_LINK_MAX_AGE)
+        action = (
+            Action.objects.select_related("member", "appeal")
+            .filter(pk=int(data["a"]), member_id=int(data["m"]), starts_at__isnull=False)
+            .first()
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        action = None
+    if action is None:
+        raise NotFound("This appeal link is not valid (or is older than six months).")
+    return action
 
 
 def system_user() -> User:
@@ -266,6 +296,9 @@ def _put_in_force(action: Action, *, by: User | None, now: datetime) -> None:
         if member.status != MemberStatus.TERMINATED and (
             member.status == MemberStatus.ACTIVE or target == MemberStatus.TERMINATED
         ):
+            # This action holds the status: ending it (or the last action it hands the
+            # status to) reinstates; a suspension staff made by hand stays theirs to lift.
+            evidence["holds_status"] = True
             action.member = member_change_status(
                 member=member,
                 to_status=target,
@@ -286,6 +319,11 @@ def _put_in_force(action: Action, *, by: User | None, now: datetime) -> None:
 
 
 def _hides_from_search(action: Action) -> bool:
+    """A restriction that hides the member from search (the index asks the gate on every
+    reindex). A suspension or termination hides through the member's status instead, and
+    `member_change_status` reindexes."""
+    if action.kind in rules.ACCOUNT_KINDS:
+        return False
     policy = load_actions_policy()
     return "search_visibility" in rules.restricted_features(
         kind=action.kind, feature=action.feature, policy=policy
@@ -404,19 +442,24 @@ def action_lift(
 
 
 def _undo(action: Action, *, by: User | None, reason: str, now: datetime) -> None:
-    """Undo what an action changed when it ends: a suspension's member is active again unless
-    another suspension or termination is still in force; search shows it again."""
+    """Undo what an action changed when it ends: the member a suspension suspended is active
+    again unless another suspension or termination is still in force (which then holds the
+    status); search shows it again."""
     member = Member.objects.select_related("user").get(pk=action.member_id)
-    if action.kind == ActionKind.SUSPEND and member.status == MemberStatus.SUSPENDED:
+    holds = bool(action.evidence.get("holds_status"))
+    if action.kind == ActionKind.SUSPEND and holds and member.status == MemberStatus.SUSPENDED:
         still = (
-            Action.objects.filter(
-                member=member, kind__in=[ActionKind.SUSPEND, ActionKind.TERMINATE]
-            )
+            Action.objects.select_for_update()
+            .filter(member=member, kind__in=[ActionKind.SUSPEND, ActionKind.TERMINATE])
             .filter(Action.in_force_q(now))
             .exclude(pk=action.pk)
-            .exists()
+            .order_by("-ends_at", "pk")
         )
-        if not still:
+        heir = next(iter(still.filter(ends_at__isnull=True)), None) or still.first()
+        if heir is not None:
+            heir.evidence = {**heir.evidence, "holds_status": True}
+            heir.save(update_fields=["evidence"])
+        else:
             member_change_status(
                 member=member, to_status=MemberStatus.ACTIVE, reason=reason, by=by or system_user()
             )
@@ -581,7 +624,8 @@ def _notify_taken(action: Action) -> None:
         action.member,
         f"Disciplinary action #{action.pk}: {label} (clause {action.clause})",
         "We have taken a disciplinary action on your account under clause 6.2 of the Terms "
-        f"of Use.\n\n{rules.statement_text(action, policy=load_actions_policy())}",
+        f"of Use.\n\n{rules.statement_text(action, policy=load_actions_policy())}\n\n"
+        f"Appeal (no login needed, for six months): {appeal_link(action)}",
     )
 
 

@@ -1,0 +1,233 @@
+"""The console's disciplinary actions (clause 6.2) and appeals.
+
+Read-only records; every change goes through `trust.services.actions`: approve (four eyes:
+not the proposer), reject, lift, and deciding an appeal, each from the changelist's actions
+with a reason where the service needs one. Taking an action is the staff API's
+(`POST /api/v1/staff/actions`) or the cases' and penalties' own pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from tradepost.console import REASON_TEMPLATE, ReadOnlyAdmin, ReasonForm, grouped_errors, table_rows
+from tradepost.errors import DomainError
+from tradepost.members.requests import request_user
+from tradepost.trust.models.actions import Action, Appeal, AppealOutcome
+from tradepost.trust.services import actions as services
+
+
+class OutcomeForm(ReasonForm):
+    outcome = forms.ChoiceField(choices=AppealOutcome.choices, widget=forms.RadioSelect)
+    field_order = ["outcome", "reason"]
+
+
+def _each(request: HttpRequest, objects: list[Any], call: Callable[[Any], Any], done: str) -> None:
+    """Call the service per object; one message for what worked, one per kind of refusal."""
+    ok: list[str] = []
+    failures: dict[str, list[str]] = {}
+    for obj in objects:
+        try:
+            call(obj)
+        except DomainError as exc:
+            failures.setdefault(exc.message, []).append(f"#{obj.pk}")
+        else:
+            ok.append(f"#{obj.pk}")
+    if ok:
+        messages.success(request, f"{done}: {', '.join(ok)}.")
+    grouped_errors(request, failures)
+
+
+def _reason_page(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: list[Any],
+    form: forms.Form,
+    *,
+    action: str,
+    title: str,
+    intro: str,
+    headers: list[str],
+    row: Callable[[Any], list[Any]],
+) -> TemplateResponse:
+    opts = model_admin.opts
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": opts,
+        "title": title,
+        "intro": intro,
+        **table_rows(headers, (row(o) for o in objects)),
+        "form": form,
+        "action": action,
+        "selected": [o.pk for o in objects],
+        "single": None,
+        "submit_label": title,
+        "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, REASON_TEMPLATE, context)
+
+
+def _action_row(action: Action) -> list[Any]:
+    return [
+        f"#{action.pk}",
+        action.member.member_id,
+        action.get_kind_display(),
+        action.clause,
+        action.effective_status,
+        action.created_by or "system",
+    ]
+
+
+ACTION_HEADERS = ["Action", "Member", "Kind", "Clause", "Status", "Taken by"]
+
+
+class ChildInline(admin.TabularInline):
+    """The related accounts a cluster action reaches (6.2 i)."""
+
+    model = Action
+    fk_name = "parent"
+    fields = readonly_fields = ("member", "status", "starts_at", "ended_at")
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Related accounts reached (6.2 i)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    """Clause 6.2: every disciplinary action, its statement of reasons and its four eyes."""
+
+    list_display = [
+        "id",
+        "member",
+        "kind",
+        "clause",
+        "status",
+        "ends_at",
+        "created_by",
+        "decided_by",
+        "created_at",
+    ]
+    list_filter = ["kind", "status", "clause", "source", "include_related"]
+    search_fields = ["member__member_id", "member__company_name", "reason", "case_ref"]
+    list_select_related = ["member", "created_by", "decided_by"]
+    inlines = [ChildInline]
+    actions = ["approve", "reject", "lift"]
+    date_hierarchy = "created_at"
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("trust.approve_action")
+
+    def has_lift_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("trust.change_action")
+
+    @admin.action(description="Approve (four eyes: not your own proposal)", permissions=["approve"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Action]) -> None:
+        by = request_user(request)
+        _each(
+            request,
+            list(queryset.order_by("pk")),
+            lambda a: services.action_approve(action=a, by=by),
+            "Approved and in force",
+        )
+
+    @admin.action(description="Reject a proposal…", permissions=["approve"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Action]) -> HttpResponse | None:
+        return self._with_reason(request, queryset, "reject", "Reject", services.action_reject)
+
+    @admin.action(description="Lift (end now)…", permissions=["lift"])
+    def lift(self, request: HttpRequest, queryset: QuerySet[Action]) -> HttpResponse | None:
+        return self._with_reason(request, queryset, "lift", "Lift", services.action_lift)
+
+    def _with_reason(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Action],
+        name: str,
+        title: str,
+        service: Callable[..., Any],
+    ) -> HttpResponse | None:
+        actions = list(queryset.select_related("member", "created_by").order_by("pk"))
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid() and form.cleaned_data["reason"].strip():
+            by = request_user(request)
+            reason = form.cleaned_data["reason"]
+            _each(
+                request,
+                actions,
+                lambda a: service(action=a, by=by, reason=reason),
+                f"{title} done",
+            )
+            return None
+        if form.is_bound:
+            form.add_error("reason", "A reason is required.")
+        return _reason_page(
+            self,
+            request,
+            actions,
+            form,
+            action=name,
+            title=title,
+            intro="Clause 6.2. The reason is kept with the audit record and told to the member.",
+            headers=ACTION_HEADERS,
+            row=_action_row,
+        )
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    """Appeals against actions (DSA Art. 20): decided by staff other than who acted."""
+
+    list_display = ["id", "action", "member", "filed_at", "outcome", "decided_by", "decided_at"]
+    list_filter = ["outcome"]
+    search_fields = ["member__member_id", "statement"]
+    list_select_related = ["action", "member", "decided_by"]
+    actions = ["decide"]
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("trust.decide_appeal")
+
+    @admin.action(description="Decide (uphold or overturn)…", permissions=["decide"])
+    def decide(self, request: HttpRequest, queryset: QuerySet[Appeal]) -> HttpResponse | None:
+        appeals = list(queryset.select_related("action", "member").order_by("pk"))
+        form = OutcomeForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid() and form.cleaned_data["reason"].strip():
+            by = request_user(request)
+            outcome, reason = form.cleaned_data["outcome"], form.cleaned_data["reason"]
+            _each(
+                request,
+                appeals,
+                lambda a: services.appeal_decide(appeal=a, outcome=outcome, reason=reason, by=by),
+                f"Decided ({outcome})",
+            )
+            return None
+        if form.is_bound and not form.errors:
+            form.add_error("reason", "A reason is required.")
+        return _reason_page(
+            self,
+            request,
+            appeals,
+            form,
+            action="decide",
+            title="Decide appeal",
+            intro=(
+                "A staff member who took or approved the action cannot decide its appeal. "
+                "Overturning lifts the action; the member is told the outcome."
+            ),
+            headers=["Appeal", "Member", "Action", "Statement"],
+            row=lambda a: [f"#{a.pk}", a.member.member_id, f"#{a.action_id}", a.statement[:200]],
+        )
