@@ -38,4 +38,5 @@ urlpatterns = [
     path("account/ip-claims/", include("tradepost.trust.ip_urls")),
     path("", include((member_patterns, "members"))),
     path("", include("tradepost.catalog.urls")),
+    path("", include("tradepost.trust.urls")),
 ]

@@ -34,3 +34,8 @@ from tradepost.trust.models.penalties import (  # noqa: F401  (points and strike
     PenaltyPoint,
     PrescriptionStatus,
 )
+from tradepost.trust.models.requests import (  # noqa: F401
+    DisclosureRequest,
+    InformationRequest,
+    InformationRequestFile,
+)
