@@ -503,3 +503,25 @@ def test_rebuild_command_reports_and_verifies():
     call_command("trust", "rebuild-clusters", "--verify", stdout=out)
     assert "Clusters differed; now rebuilt." in out.getvalue()
     assert _partition() == {frozenset({a.pk, b.pk})}
+
+
+@pytest.mark.django_db
+def test_a_staff_approved_second_account_is_linked_to_the_first():
+    from tradepost.errors import DomainError
+    from tradepost.members.models import DuplicateSignal
+    from tradepost.members.services import second_account_approve
+    from tradepost.terms.registration import RegistrationInput, member_register
+
+    first = member_create(country="DE")
+    payload = registration_payload(country="DE", email=first.email, phone=first.phone)
+    with pytest.raises(DomainError):
+        member_register(data=RegistrationInput(**payload), ip="192.0.2.50")
+    staff = staff_create(username="tsa", role="Trust & safety agent")
+    second_account_approve(
+        signal=DuplicateSignal.objects.filter(kind="email").get(), by=staff, reason="Group."
+    )
+    second = member_register(data=RegistrationInput(**payload), ip="192.0.2.50")
+    link = Link.objects.get(a=first, b=second)
+    assert {"second_account", "email", "phone"} <= set(link.kinds)
+    assert link.status == LinkStatus.ACTIVE
+    assert related_member_ids(second) == [second.member_id, first.member_id]
