@@ -13,6 +13,7 @@ same clusters.
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tradepost.audit.services import audit_record
@@ -327,6 +327,37 @@ def _pair(x: int, y: int) -> tuple[int, int]:
     return (x, y) if x < y else (y, x)
 
 
+@dataclass
+class _LinkRow:
+    pk: int
+    status: str
+    kinds: list[str]
+    false_positive_kinds: list[str]
+
+
+def _json_list(value: object) -> list[str]:
+    """A JSON list read by raw SQL (SQLite answers text, PostgreSQL the decoded value)."""
+    decoded = json.loads(value) if isinstance(value, str) else value
+    return list(decoded) if isinstance(decoded, list) else []
+
+
+def _links_between(member_pk: int, others: list[int]) -> dict[tuple[int, int], _LinkRow]:
+    """The existing links between the member and each other one (raw SQL: the hot path)."""
+    pairs = [_pair(member_pk, other) for other in others]
+    where = " OR ".join(["(a_id = %s AND b_id = %s)"] * len(pairs))
+    sql = (
+        "SELECT id, a_id, b_id, status, kinds, false_positive_kinds "  # noqa: S608
+        f"FROM {Link._meta.db_table} WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [x for pair in pairs for x in pair])
+        rows = cursor.fetchall()
+    return {
+        (a, b): _LinkRow(pk, status, _json_list(kinds), _json_list(marked))
+        for pk, a, b, status, kinds, marked in rows
+    }
+
+
 def _pairs_evaluate(
     member_pk: int,
     others: list[int],
@@ -343,11 +374,7 @@ def _pairs_evaluate(
         return set()
     if shared is None:
         shared = _shared_with(member_pk, others, policy)
-    query = Q()
-    for other in others:
-        a, b = _pair(member_pk, other)
-        query |= Q(a_id=a, b_id=b)
-    existing = {(link.a_id, link.b_id): link for link in Link.objects.filter(query)}
+    existing = _links_between(member_pk, others)
     broken: set[int] = set()
     for other in others:
         kinds = shared.get(other, {})
