@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search bench-pages messages
+.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search bench-pages bench-trust messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,3 +84,12 @@ bench-search: install
 PAGES_REQUESTS ?= 200
 bench-pages: install
 	$(BIN)/python bench/pages_bench.py --requests $(PAGES_REQUESTS)
+
+## make bench-trust: related-account clusters (clause 6.2 (i)) on a synthetic graph of
+## TRUST_MEMBERS members and TRUST_SIGNALS signals in a throw-away SQLite database: the floor
+## (reading every signal row), the full rebuild, the clustering step against networkx, the
+## incremental add p50/p99 and peak memory; writes bench/results/trust.json, prints a table.
+TRUST_MEMBERS ?= 1000000
+TRUST_SIGNALS ?= 3000000
+bench-trust: install
+	$(BIN)/python bench/bench_trust.py --members $(TRUST_MEMBERS) --signals $(TRUST_SIGNALS)

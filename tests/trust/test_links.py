@@ -214,49 +214,51 @@ def test_false_positive_needs_a_reason():
 _KINDS = ["device", "email", "ip", "ip_prefix", "shipping_address"]
 
 
+def _signals_reset():
+    from tradepost.trust.models import SignalValue
+
+    MemberCluster.objects.all().delete()
+    Link.objects.all().delete()
+    IdentitySignal.objects.all().delete()
+    SignalValue.objects.all().delete()
+
+
 @pytest.mark.django_db
 @settings(
-    max_examples=12,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     signals=st.lists(
+        # (member, kind, value, then mark the newest active link a false positive?)
         st.tuples(st.integers(0, 7), st.sampled_from(_KINDS), st.integers(0, 3), st.booleans()),
         min_size=1,
         max_size=40,
-    )
+    ),
+    cap=st.integers(2, 4),
 )
-def test_rebuild_gives_the_incremental_clusters(signals, django_db_blocker):
-    MemberCluster.objects.all().delete()
-    Link.objects.all().delete()
-    IdentitySignal.objects.all().delete()
-    from tradepost.trust.models import SignalValue
+def test_rebuild_gives_the_incremental_clusters(signals, cap, monkeypatch):
+    """A random graph of signals (small value pools, so values are shared, some past the
+    cap), with false-positive marks on the way: the clusters kept up to date signal by
+    signal are the clusters the rebuild computes from scratch."""
+    from tradepost.members.models import User
+    from tradepost.trust.services import links as link_services
 
-    SignalValue.objects.all().delete()
+    policy = load_related_accounts_policy().model_copy(update={"value_member_cap": cap})
+    monkeypatch.setattr(link_services, "load_related_accounts_policy", lambda: policy)
     members = list(Member.objects.order_by("pk")[:8])
-    while len(members) < 8:
-        members.append(member_create())
-    IdentitySignal.objects.all().delete()
-    SignalValue.objects.all().delete()
-    MemberCluster.objects.all().delete()
-    Link.objects.all().delete()
-    staff = User_staff()
+    members += [member_create() for _ in range(8 - len(members))]
+    staff = User.objects.filter(username="prop").first() or staff_create(username="prop")
+    _signals_reset()
     for i, kind, value, mark in signals:
         signal_record(member=members[i], kind=kind, value=f"{kind}-{value}", source="t", now=T0)
-        if mark:
-            link = Link.objects.filter(status=LinkStatus.ACTIVE).order_by("-pk").first()
-            if link is not None:
-                link_false_positive(link_id=link.pk, by=staff, reason="Checked.")
+        link = Link.objects.filter(status=LinkStatus.ACTIVE).order_by("-pk").first()
+        if mark and link is not None:
+            link_false_positive(link_id=link.pk, by=staff, reason="Checked.")
     incremental = _partition()
     clusters_rebuild()
     assert _partition() == incremental
-
-
-def User_staff():
-    from tradepost.members.models import User
-
-    return User.objects.filter(username="prop").first() or staff_create(username="prop")
 
 
 # --- Account sharing (4.5) ----------------------------------------------------------------------
@@ -385,6 +387,8 @@ def test_related_api_contract_and_false_positive():
     after = api.get(f"/staff/members/{a.member_id}/related").json()
     assert (after["cluster"], after["links"]) == ([a.member_id], [])
     assert api.post("/staff/links/999999/false-positive", {"reason": "x"}).status_code == 404
+    huge = api.post(f"/staff/links/{2**70}/false-positive", {"reason": "x"})
+    assert huge.status_code == 404
     assert api.get("/staff/members/xx0000000000/related").status_code == 404
 
 
@@ -419,3 +423,105 @@ def test_members_get_403_from_the_related_api():
     answer = api.get(f"/staff/members/{a.member_id}/related")
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "staff_only"
+
+
+# --- Console and command ------------------------------------------------------------------------
+
+
+def _linked_pair():
+    a, b = _members(2)
+    signal_record(member=a, kind="device", value="dev-1", source="login", now=T0)
+    signal_record(member=b, kind="device", value="dev-1", source="login", now=T0)
+    return a, b, Link.objects.get()
+
+
+@pytest.mark.django_db
+def test_console_cluster_page_shows_members_and_evidence(client):
+    a, b, _link = _linked_pair()
+    client.force_login(staff_create(username="tsa", role="Trust & safety agent"))
+    page = client.get(f"/console/trust/link/cluster/{a.member_id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert b.member_id in html
+    assert "same device since 2026-11-03" in html
+    assert "Mark false positive" in html
+    assert client.get("/console/trust/link/cluster/xx0000000000/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_console_action_marks_a_false_positive_through_the_service(client):
+    _a, _b, link = _linked_pair()
+    client.force_login(staff_create(username="tsa", role="Trust & safety agent"))
+    url = "/console/trust/link/"
+    form = client.post(url, {"action": "mark_false_positive", "_selected_action": [link.pk]})
+    assert form.status_code == 200
+    assert "Mark links as false positives" in form.content.decode()
+    done = client.post(
+        url,
+        {
+            "action": "mark_false_positive",
+            "_selected_action": [link.pk],
+            "apply": "1",
+            "reason": "Same shared office PC.",
+        },
+    )
+    assert done.status_code == 302
+    link.refresh_from_db()
+    assert link.status == LinkStatus.FALSE_POSITIVE
+    assert link.decided_by.username == "tsa"
+    assert AuditEntry.objects.get(action="links.false_positive").reason == "Same shared office PC."
+
+
+@pytest.mark.django_db
+def test_console_support_agent_sees_links_but_cannot_mark(client):
+    a, _b, link = _linked_pair()
+    client.force_login(staff_create(username="sa", role="Support agent"))
+    page = client.get(f"/console/trust/link/cluster/{a.member_id}/")
+    assert page.status_code == 200
+    assert "Mark false positive" not in page.content.decode()
+    client.post(
+        "/console/trust/link/",
+        {"action": "mark_false_positive", "_selected_action": [link.pk], "apply": "1",
+         "reason": "x"},
+    )  # fmt: skip
+    assert Link.objects.get().status == LinkStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_rebuild_command_reports_and_verifies():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    a, b, _ = _linked_pair()
+    out = StringIO()
+    call_command("trust", "rebuild-clusters", "--verify", stdout=out)
+    assert "Same clusters as before." in out.getvalue()
+    assert _partition() == {frozenset({a.pk, b.pk})}
+    MemberCluster.objects.all().delete()
+    out = StringIO()
+    call_command("trust", "rebuild-clusters", "--verify", stdout=out)
+    assert "Clusters differed; now rebuilt." in out.getvalue()
+    assert _partition() == {frozenset({a.pk, b.pk})}
+
+
+@pytest.mark.django_db
+def test_a_staff_approved_second_account_is_linked_to_the_first():
+    from tradepost.errors import DomainError
+    from tradepost.members.models import DuplicateSignal
+    from tradepost.members.services import second_account_approve
+    from tradepost.terms.registration import RegistrationInput, member_register
+
+    first = member_create(country="DE")
+    payload = registration_payload(country="DE", email=first.email, phone=first.phone)
+    with pytest.raises(DomainError):
+        member_register(data=RegistrationInput(**payload), ip="192.0.2.50")
+    staff = staff_create(username="tsa", role="Trust & safety agent")
+    second_account_approve(
+        signal=DuplicateSignal.objects.filter(kind="email").get(), by=staff, reason="Group."
+    )
+    second = member_register(data=RegistrationInput(**payload), ip="192.0.2.50")
+    link = Link.objects.get(a=first, b=second)
+    assert {"second_account", "email", "phone"} <= set(link.kinds)
+    assert link.status == LinkStatus.ACTIVE
+    assert related_member_ids(second) == [second.member_id, first.member_id]

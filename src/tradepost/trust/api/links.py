@@ -94,7 +94,7 @@ def member_related(request: HttpRequest, member_id: str) -> dict[str, Any]:
             "first_seen": link.first_seen,
         }
         for link in selectors.cluster_links(member)
-        for kind in link.kinds
+        for kind in selectors.kinds_by_strength(link.kinds)
     ]
     return {
         "member_id": member.member_id,

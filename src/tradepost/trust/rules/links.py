@@ -85,18 +85,20 @@ def shared_pairs(
     """Every pair (a < b) of members sharing a value held by 2..`cap` members, and the OR of
     the kind bits of all the values they share: arrays `a`, `b`, `mask`, one row per pair.
 
-    One row per signal (`members[i]` was seen with `values[i]` of kind bit `bits[i]`); a
-    member seen twice with one value counts once.
+    One row per signal (`members[i]` was seen with `values[i]` of kind bit `bits[i]`); the
+    rows are unique per (member, value), as the database's constraint keeps them.
     """
     if members.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    # Group the signals by value; keep the values held by 2..cap members.
+    # Only the values held by 2..cap signals can make a pair: drop the rest before sorting.
+    counts = np.bincount(values)
+    held = counts[values]
+    keep = (held >= 2) & (held <= cap)
+    members, values, bits = members[keep], values[keep], bits[keep]
+    # Group the signals by value, members in order within each value.
     order = np.lexsort((members, values))
     members, values, bits = members[order], values[order], bits[order]
-    keep = np.ones(members.size, dtype=bool)
-    keep[1:] = (values[1:] != values[:-1]) | (members[1:] != members[:-1])
-    members, values, bits = members[keep], values[keep], bits[keep]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
     sizes = np.diff(np.r_[starts, values.size])
     pair_a: list[np.ndarray] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from tradepost.members.models import Member
+from tradepost.policy.related_accounts import load_related_accounts_policy
 from tradepost.trust.models.links import Link, LinkStatus, MemberCluster, SharingAlert
 
 
@@ -59,3 +60,14 @@ def cluster_links(member: Member, *, include_stopped: bool = False) -> QuerySet[
 
 def sharing_alerts(member: Member) -> QuerySet[SharingAlert]:
     return SharingAlert.objects.filter(member=member).order_by("-created_at")
+
+
+def kinds_by_strength(kinds: list[str]) -> list[str]:
+    """Strong kinds first, then by weight, heaviest first: the evidence staff read first."""
+    policy = load_related_accounts_policy()
+
+    def key(kind: str) -> tuple[bool, float, str]:
+        rule = policy.kinds.get(kind)
+        return (not rule.links_alone, -rule.weight, kind) if rule else (True, 0.0, kind)
+
+    return sorted(kinds, key=key)

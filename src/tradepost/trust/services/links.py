@@ -12,14 +12,15 @@ same clusters.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from tradepost.audit.services import audit_record
@@ -50,6 +51,29 @@ REASON_MAX_LENGTH = 2000
 # --- Signals -------------------------------------------------------------------------------
 
 
+_SV = SignalValue._meta.db_table
+_SIG = IdentitySignal._meta.db_table
+# The hot path is three statements (upsert the value, insert the sighting or do nothing,
+# count a new holder) in SQL both SQLite (3.35+) and PostgreSQL run: a login that only
+# repeats what is known, or brings a value nobody else holds, touches nothing else.
+_VALUE_UPSERT = (
+    f"INSERT INTO {_SV} (kind, digest, display, member_count) VALUES (%s, %s, %s, 0) "  # noqa: S608
+    f"ON CONFLICT (kind, digest) DO UPDATE SET display = {_SV}.display RETURNING id"
+)
+_SIGNAL_INSERT = (
+    f"INSERT INTO {_SIG} (member_id, value_id, kind, source, country, first_seen, last_seen) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (member_id, value_id) DO NOTHING "
+    "RETURNING id"
+)
+_SIGNAL_SEEN = (
+    f"UPDATE {_SIG} SET last_seen = %s, country = CASE WHEN %s = '' THEN country ELSE %s END "  # noqa: S608
+    "WHERE member_id = %s AND value_id = %s AND (last_seen < %s OR (%s <> '' AND country <> %s))"
+)
+_VALUE_COUNT = (
+    f"UPDATE {_SV} SET member_count = member_count + 1 WHERE id = %s RETURNING member_count"  # noqa: S608
+)
+
+
 @transaction.atomic
 def signal_record(
     *,
@@ -60,59 +84,47 @@ def signal_record(
     display: str | None = None,
     country: str | None = None,
     now: datetime | None = None,
-) -> IdentitySignal | None:
+) -> bool:
     """Clauses 4.1, 6.2 (i): `member` was seen with `value` (already normalised) of `kind`.
 
     Trade calls it for payment-instrument and shipping-address fingerprints
-    (`kind="instrument"` / `"shipping_address"`, `display` e.g. "card …4242"). A new value
-    for the member is evaluated at once against every other member holding it, and links and
-    clusters follow. Answers the signal (None for an empty value).
+    (`kind="instrument"` / `"shipping_address"`, `display` e.g. "card …4242"). A value new for
+    the member is evaluated at once against every other member holding it, and links and
+    clusters follow. Answers whether the value was new for the member.
     """
     if kind not in SignalKind.values:
         raise InvalidInput(f"Unknown signal kind {kind!r}.", code="signal_kind_unknown")
     value = (value or "").strip()
     if not value:
-        return None
+        return False
     now = now or timezone.now()
+    country = (country or "")[:2]
     shown = rules.mask_value(kind, value) if display is None else display[:200]
-    signal_value, _ = SignalValue.objects.get_or_create(
-        kind=kind, digest=rules.value_digest(kind, value), defaults={"display": shown}
-    )
-    signal, created = IdentitySignal.objects.get_or_create(
-        member=member,
-        value=signal_value,
-        defaults={
-            "kind": kind,
-            "source": source[:32],
-            "country": (country or "")[:2],
-            "first_seen": now,
-            "last_seen": now,
-        },
-    )
-    if not created:
-        moved = bool(country) and country != signal.country
-        if moved or now - signal.last_seen >= LAST_SEEN_RESOLUTION:
-            signal.last_seen = now
-            signal.country = (country or signal.country)[:2]
-            IdentitySignal.objects.filter(pk=signal.pk).update(
-                last_seen=now, country=signal.country
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_VALUE_UPSERT, [kind, rules.value_digest(kind, value), shown])
+        value_pk = cursor.fetchone()[0]
+        cursor.execute(_SIGNAL_INSERT, [member.pk, value_pk, kind, source[:32], country, at, at])
+        if cursor.fetchone() is None:  # seen before: only the last sighting moves
+            stale = connection.ops.adapt_datetimefield_value(now - LAST_SEEN_RESOLUTION)
+            cursor.execute(
+                _SIGNAL_SEEN, [at, country, country, member.pk, value_pk, stale, country, country]
             )
-        return signal
-    SignalValue.objects.filter(pk=signal_value.pk).update(member_count=F("member_count") + 1)
-    count = SignalValue.objects.values_list("member_count", flat=True).get(pk=signal_value.pk)
+            return False
+        cursor.execute(_VALUE_COUNT, [value_pk])
+        count = cursor.fetchone()[0]
     policy = load_related_accounts_policy()
     if count < 2 or count > policy.value_member_cap + 1:
-        return signal  # nobody else holds it, or it stopped being evidence long ago
-    holders = list(
-        IdentitySignal.objects.filter(value=signal_value)
-        .exclude(member_id=member.pk)
-        .values_list("member_id", flat=True)
-    )
+        return True  # nobody else holds it, or it stopped being evidence long ago
     if count == policy.value_member_cap + 1:
-        _value_capped(holders=[member.pk, *holders], now=now, policy=policy)
+        holders = list(
+            IdentitySignal.objects.filter(value_id=value_pk).values_list("member_id", flat=True)
+        )
+        _value_capped(holders=holders, now=now, policy=policy)
     else:
-        _pairs_evaluate(member.pk, holders, now=now, policy=policy)
-    return signal
+        shared = _shared_through(member.pk, value_pk, policy)
+        _pairs_evaluate(member.pk, list(shared), now=now, policy=policy, shared=shared)
+    return True
 
 
 def ip_signals_record(
@@ -259,22 +271,53 @@ def _shared_with(
 ) -> dict[int, dict[str, tuple[datetime, str]]]:
     """For each other member: the kinds it shares with `member_pk` through values held by at
     most the cap, each with the earliest date both held such a value and its display."""
-    mine = {
-        value_id: (kind, first_seen, display)
-        for value_id, kind, first_seen, display in IdentitySignal.objects.filter(
-            member_id=member_pk, value__member_count__lte=policy.value_member_cap
-        ).values_list("value_id", "kind", "first_seen", "value__display")
-    }
     shared: dict[int, dict[str, tuple[datetime, str]]] = {pk: {} for pk in others}
-    if not mine or not others:
+    if not others:
         return shared
-    rows = IdentitySignal.objects.filter(member_id__in=others, value_id__in=list(mine)).values_list(
-        "member_id", "value_id", "first_seen"
-    )
-    for other, value_id, first_seen in rows:
-        kind, my_first, display = mine[value_id]
-        since = max(my_first, first_seen)
+    rows = IdentitySignal.objects.filter(
+        member_id=member_pk,
+        value__member_count__lte=policy.value_member_cap,
+        value__signals__member_id__in=others,
+    ).values_list(
+        "value__signals__member_id", "kind", "first_seen", "value__signals__first_seen",
+        "value__display",
+    )  # fmt: skip
+    for other, kind, my_first, their_first, display in rows:
+        since = max(my_first, their_first)
         known = shared[other].get(kind)
+        if known is None or since < known[0]:
+            shared[other][kind] = (since, display)
+    return shared
+
+
+_SHARED_THROUGH = (
+    "SELECT o.member_id, m.kind, m.first_seen, o.first_seen, v.display "  # noqa: S608
+    f"FROM {_SIG} m JOIN {_SV} v ON v.id = m.value_id "
+    f"JOIN {_SIG} o ON o.value_id = m.value_id "
+    "WHERE m.member_id = %s AND v.member_count <= %s AND o.member_id <> %s "
+    f"AND o.member_id IN (SELECT member_id FROM {_SIG} WHERE value_id = %s)"
+)
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    """A timestamp read by raw SQL (SQLite answers text in UTC, PostgreSQL a datetime)."""
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _shared_through(
+    member_pk: int, value_pk: int, policy: RelatedAccountsPolicy
+) -> dict[int, dict[str, tuple[datetime, str]]]:
+    """`_shared_with` for the other holders of one value, in one statement (the hot path)."""
+    shared: dict[int, dict[str, tuple[datetime, str]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SHARED_THROUGH, [member_pk, policy.value_member_cap, member_pk, value_pk])
+        rows = cursor.fetchall()
+    for other, kind, my_first, their_first, display in rows:
+        since = max(_as_datetime(my_first), _as_datetime(their_first))
+        known = shared.setdefault(other, {}).get(kind)
         if known is None or since < known[0]:
             shared[other][kind] = (since, display)
     return shared
@@ -285,7 +328,12 @@ def _pair(x: int, y: int) -> tuple[int, int]:
 
 
 def _pairs_evaluate(
-    member_pk: int, others: list[int], *, now: datetime, policy: RelatedAccountsPolicy
+    member_pk: int,
+    others: list[int],
+    *,
+    now: datetime,
+    policy: RelatedAccountsPolicy,
+    shared: dict[int, dict[str, tuple[datetime, str]]] | None = None,
 ) -> set[int]:
     """Re-evaluate the pairs (member, other): create, update, lapse or re-activate links;
     unite clusters for links that became active. Answers the roots of clusters that lost an
@@ -293,7 +341,8 @@ def _pairs_evaluate(
     others = [o for o in others if o != member_pk]
     if not others:
         return set()
-    shared = _shared_with(member_pk, others, policy)
+    if shared is None:
+        shared = _shared_with(member_pk, others, policy)
     query = Q()
     for other in others:
         a, b = _pair(member_pk, other)
@@ -301,7 +350,7 @@ def _pairs_evaluate(
     existing = {(link.a_id, link.b_id): link for link in Link.objects.filter(query)}
     broken: set[int] = set()
     for other in others:
-        kinds = shared[other]
+        kinds = shared.get(other, {})
         a, b = _pair(member_pk, other)
         link = existing.get((a, b))
         marked = link.false_positive_kinds if link else []
@@ -371,32 +420,48 @@ def _root_of(member_pk: int) -> int:
     return member_pk if root is None else int(root)
 
 
+_MC = MemberCluster._meta.db_table
+_UNION_ROWS = (
+    f"SELECT member_id, root, size FROM {_MC} WHERE member_id IN (%s, %s) "  # noqa: S608
+    f"OR member_id IN (SELECT root FROM {_MC} WHERE member_id IN (%s, %s))"
+)
+
+
 def _union(x: int, y: int) -> None:
     """Unite the clusters of two newly linked members: the smaller cluster takes the larger's
-    root (ties: the smaller root key wins), so a member's cluster is one indexed read."""
-    rows = {
-        r.member_id: r
-        for r in MemberCluster.objects.select_for_update().filter(member_id__in=[x, y])
-    }
-    rx = rows[x].root if x in rows else x
-    ry = rows[y].root if y in rows else y
-    if rx == ry:
-        return
-    sizes: dict[int, int] = dict(
-        MemberCluster.objects.filter(member_id__in=[rx, ry]).values_list("member_id", "size")
-    )
-    sx, sy = sizes.get(rx, 1), sizes.get(ry, 1)
-    if (sx, -rx) < (sy, -ry):
-        rx, ry, sx, sy = ry, rx, sy, sx
-    # ry's cluster joins rx's.
-    if ry in sizes:
-        MemberCluster.objects.filter(root=ry).update(root=rx)
-    else:
-        MemberCluster.objects.create(member_id=ry, root=rx, size=1)
-    if rx in sizes:
-        MemberCluster.objects.filter(member_id=rx).update(size=sx + sy)
-    else:
-        MemberCluster.objects.create(member_id=rx, root=rx, size=sx + sy)
+    root (ties: the smaller root key wins), so a member's cluster is one indexed read.
+
+    Raw SQL: it runs on every new link. On PostgreSQL the rows read are locked (FOR UPDATE), so
+    two unions racing on one cluster queue; `tradepost trust rebuild-clusters` recomputes
+    everything anyway.
+    """
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNION_ROWS + lock, [x, y, x, y])
+        rows = {member: (root, size) for member, root, size in cursor.fetchall()}
+        rx = rows[x][0] if x in rows else x
+        ry = rows[y][0] if y in rows else y
+        if rx == ry:
+            return
+        sx = rows[rx][1] if rx in rows else 1
+        sy = rows[ry][1] if ry in rows else 1
+        if (sx, -rx) < (sy, -ry):
+            rx, ry, sx, sy = ry, rx, sy, sx
+        # ry's cluster joins rx's.
+        if ry in rows:
+            cursor.execute(f"UPDATE {_MC} SET root = %s WHERE root = %s", [rx, ry])  # noqa: S608
+        else:
+            cursor.execute(
+                f"INSERT INTO {_MC} (member_id, root, size) VALUES (%s, %s, 1)",  # noqa: S608
+                [ry, rx],
+            )
+        if rx in rows:
+            cursor.execute(f"UPDATE {_MC} SET size = %s WHERE member_id = %s", [sx + sy, rx])  # noqa: S608
+        else:
+            cursor.execute(
+                f"INSERT INTO {_MC} (member_id, root, size) VALUES (%s, %s, %s)",  # noqa: S608
+                [rx, rx, sx + sy],
+            )
 
 
 def _clusters_recompute(roots: set[int]) -> None:
@@ -449,7 +514,12 @@ def link_false_positive(*, link_id: int, by: User, reason: str) -> Link:
             f"Keep the reason under {REASON_MAX_LENGTH} characters.",
             fields={"reason": ["Too long."]},
         )
-    link = Link.objects.select_for_update().select_related("a", "b").filter(pk=link_id).first()
+    in_range = 0 < link_id < 2**63
+    link = (
+        Link.objects.select_for_update().select_related("a", "b").filter(pk=link_id).first()
+        if in_range
+        else None
+    )
     if link is None:
         raise NotFound("No such link.", code="link_not_found")
     before = {"status": link.status, "kinds": link.kinds, "marked": link.false_positive_kinds}
@@ -497,12 +567,17 @@ class RebuildResult:
 
 
 def _kind_case_sql() -> str:
-    whens = " ".join(f"WHEN '{kind}' THEN {rules.KIND_BIT[kind]}" for kind in SIGNAL_KINDS)
-    return f"CASE kind {whens} ELSE 0 END"
+    whens = " ".join(f"WHEN '{kind}' THEN {i}" for i, kind in enumerate(SIGNAL_KINDS))
+    return f"CASE kind {whens} ELSE 15 END"
 
 
-SIGNALS_SQL = f"SELECT member_id, value_id, {_kind_case_sql()} FROM {IdentitySignal._meta.db_table}"  # noqa: S608
-READ_BATCH = 200_000
+# Two integers a row (member key * 16 + kind index, value key): the fewest Python objects to
+# read; `signals_read` turns them into arrays without building tuples of three.
+SIGNALS_SQL = (
+    f"SELECT member_id * 16 + {_kind_case_sql()}, value_id "  # noqa: S608 (constants only)
+    f"FROM {IdentitySignal._meta.db_table}"
+)
+READ_BATCH = 100_000
 
 
 def signals_read() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -510,16 +585,13 @@ def signals_read() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     chunks: list[np.ndarray] = []
     with connection.cursor() as cursor:
         cursor.execute(SIGNALS_SQL)
-        while True:
-            rows = cursor.fetchmany(READ_BATCH)
-            if not rows:
-                break
-            chunks.append(np.array(rows, dtype=np.int64).reshape(-1, 3))
-    if not chunks:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    data = np.concatenate(chunks)
-    return data[:, 0], data[:, 1], data[:, 2]
+        while rows := cursor.fetchmany(READ_BATCH):
+            flat = itertools.chain.from_iterable(rows)
+            chunks.append(np.fromiter(flat, dtype=np.int64, count=2 * len(rows)))
+    data = np.concatenate(chunks).reshape(-1, 2) if chunks else np.zeros((0, 2), np.int64)
+    kind_index = data[:, 0] & 15
+    bits = np.where(kind_index < len(SIGNAL_KINDS), np.left_shift(1, kind_index), 0)
+    return data[:, 0] >> 4, data[:, 1], bits.astype(np.int64)
 
 
 def false_positive_masks() -> dict[tuple[int, int], int]:
