@@ -31,7 +31,7 @@ from tradepost.trust.models import (
     ComplaintStatus,
     Ground,
 )
-from tradepost.trust.services.casework import member_locked, text_field
+from tradepost.trust.services.casework import known_id, member_locked, text_field
 from tradepost.trust.services.penalties import penalty_add, strike_count
 
 DESCRIPTION_MAX = 10_000
@@ -64,7 +64,11 @@ def _listings(subject: Member, listing_ids: Iterable[int]) -> list[Listing]:
             f"A complaint names at most {LISTINGS_MAX} listings.",
             fields={"listing_ids": [f"At most {LISTINGS_MAX}."]},
         )
-    listings = list(Listing.objects.filter(pk__in=ids, supplier_id=subject.pk).order_by("pk"))
+    listings = list(
+        Listing.objects.filter(
+            pk__in=[i for i in ids if known_id(i)], supplier_id=subject.pk
+        ).order_by("pk")
+    )
     unknown = sorted(set(ids) - {listing.pk for listing in listings})
     if unknown:
         raise InvalidInput(
@@ -232,6 +236,8 @@ def complaint_file_by_member(
 
 
 def _complaint_locked(complaint_id: int) -> Complaint:
+    if not known_id(complaint_id):
+        raise NotFound(COMPLAINT_NOT_FOUND)
     complaint = (
         Complaint.objects.select_for_update(of=("self",))
         .filter(pk=complaint_id)
