@@ -385,6 +385,7 @@ def _lapse(claim: IPClaim, *, now: datetime) -> None:
         reason=f"Rights claim {claim.pk}: no counter-notice by "
         f"{claim.counter_notice_due:%Y-%m-%d %H:%M %Z}.",
         now=now,
+        via_claim=True,
     )
     _notify(
         claim.supplier,
@@ -534,9 +535,11 @@ def ip_claim_decide(*, claim_id: int, by: User, remove: bool, reason: str) -> IP
         after={"status": claim.status, "listing_ids": moved},
     )
     if remove:
-        complaint_establish(complaint_id=claim.complaint_id, by=by, reason=reason, now=now)
+        complaint_establish(
+            complaint_id=claim.complaint_id, by=by, reason=reason, now=now, via_claim=True
+        )
     else:
-        complaint_reject(complaint_id=claim.complaint_id, by=by, reason=reason)
+        complaint_reject(complaint_id=claim.complaint_id, by=by, reason=reason, via_claim=True)
     outcome = (
         "upheld: the listings are removed (clause 6.1 (iv))"
         if remove
