@@ -411,3 +411,25 @@ def test_support_agents_see_complaints_in_the_console_but_cannot_decide(supplier
         {"action": "establish", "_selected_action": [complaint.pk], "apply": "1", "reason": "x"},
     )
     assert Complaint.objects.get().status == "received"
+
+
+def test_ids_beyond_what_the_database_holds_are_404_or_422_not_500(client, supplier):
+    huge = 2**70
+    assert client.get(f"/staff/complaints/{huge}").status_code == 404
+    assert client.get(f"/staff/cases/{huge}").status_code == 404
+    assert client.post(f"/staff/complaints/{huge}/establish", {"reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/staff/penalties/{huge}/confirm", {"confirm": True, "reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/staff/ip/claims/{huge}").status_code == 404
+    assert (
+        client.post(
+            f"/staff/ip/rights/{huge}/review", {"decision": "approve", "reason": "x"}
+        ).status_code
+        == 404
+    )
+    response = _file(client, supplier, listing_ids=[huge])
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "unknown_listing")

@@ -456,3 +456,19 @@ def test_the_holder_sees_the_claim_but_cannot_answer_it(holder, supplier, approv
     assert answer.status_code == 404
     assert stranger.status_code == 404
     assert IPClaim.objects.get().status == ClaimStatus.AWAITING_COUNTER_NOTICE
+
+
+def test_the_claims_complaint_is_decided_only_through_the_claim(holder, supplier, approved_right):
+    claim = _claim(holder, approved_right, [listing_create(supplier)]).json()
+    staff = _staff_client()
+
+    response = staff.post(f"/staff/complaints/{claim['complaint_id']}/establish", {"reason": "x"})
+    _lapse(claim["id"])
+    call_command("trust", "ip-deadlines")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (
+        409,
+        "complaint_is_ip_claim",
+    )
+    assert IPClaim.objects.get().status == ClaimStatus.UPHELD
+    assert Complaint.objects.get().status == "established"

@@ -38,8 +38,12 @@ def complaints_filed_by(member: Member) -> QuerySet[Complaint]:
     return complaints_list().filter(complainant=member)
 
 
+def _known(pk: int) -> bool:
+    return isinstance(pk, int) and 0 < pk < 2**63
+
+
 def complaint_get(complaint_id: int) -> Complaint:
-    complaint = complaints_list().filter(pk=complaint_id).first()
+    complaint = complaints_list().filter(pk=complaint_id).first() if _known(complaint_id) else None
     if complaint is None:
         raise NotFound("Complaint not found.")
     return complaint
@@ -63,6 +67,8 @@ def case_get(case_id: int) -> Case:
         )
         .filter(pk=case_id)
         .first()
+        if _known(case_id)
+        else None
     )
     if case is None:
         raise NotFound("Case not found.")

@@ -10,6 +10,10 @@ from tradepost.members.models import Member
 from tradepost.trust.models import IPClaim, IPRight
 
 
+def _known(pk: int) -> bool:
+    return isinstance(pk, int) and 0 < pk < 2**63
+
+
 def rights_list(*, holder: Member | None = None, status: str = "") -> QuerySet[IPRight]:
     rows = IPRight.objects.select_related("holder", "reviewed_by").prefetch_related("documents")
     if holder is not None:
@@ -21,7 +25,7 @@ def rights_list(*, holder: Member | None = None, status: str = "") -> QuerySet[I
 
 def right_get(right_id: int, *, holder: Member | None = None) -> IPRight:
     """One right; for a member only its own (404 alike for missing and not yours)."""
-    right = rights_list(holder=holder).filter(pk=right_id).first()
+    right = rights_list(holder=holder).filter(pk=right_id).first() if _known(right_id) else None
     if right is None:
         raise NotFound("Right not found.")
     return right
@@ -40,7 +44,7 @@ def claims_list(*, member: Member | None = None, status: str = "") -> QuerySet[I
 
 
 def claim_get(claim_id: int, *, member: Member | None = None) -> IPClaim:
-    claim = claims_list(member=member).filter(pk=claim_id).first()
+    claim = claims_list(member=member).filter(pk=claim_id).first() if _known(claim_id) else None
     if claim is None:
         raise NotFound("Claim not found.")
     return claim

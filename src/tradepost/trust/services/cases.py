@@ -17,13 +17,15 @@ from tradepost.catalog import uploads
 from tradepost.errors import Conflict, InvalidInput, NotFound
 from tradepost.members.models import User
 from tradepost.trust.models import Case, CaseEvidence, CaseStatus, ComplaintStatus
-from tradepost.trust.services.casework import text_field
+from tradepost.trust.services.casework import known_id, text_field
 
 CASE_NOT_FOUND = "Case not found."
 NOTE_MAX = 20_000
 
 
 def _case_locked(case_id: int) -> Case:
+    if not known_id(case_id):
+        raise NotFound(CASE_NOT_FOUND)
     case = (
         Case.objects.select_for_update(of=("self",))
         .filter(pk=case_id)

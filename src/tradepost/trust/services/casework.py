@@ -26,6 +26,11 @@ def text_field(
     return text
 
 
+def known_id(value: object) -> bool:
+    """A primary key the database can hold (a larger one would overflow, not just miss)."""
+    return isinstance(value, int) and 0 < value < 2**63
+
+
 def member_locked(member_id: str) -> Member:
     """The member row, locked: it serialises grouping, points and strikes per member."""
     member = Member.objects.select_for_update(of=("self",)).filter(member_id=member_id).first()

@@ -31,7 +31,7 @@ from tradepost.trust.models import (
     ComplaintStatus,
     Ground,
 )
-from tradepost.trust.services.casework import member_locked, text_field
+from tradepost.trust.services.casework import known_id, member_locked, text_field
 from tradepost.trust.services.penalties import penalty_add, strike_count
 
 DESCRIPTION_MAX = 10_000
@@ -64,7 +64,11 @@ def _listings(subject: Member, listing_ids: Iterable[int]) -> list[Listing]:
             f"A complaint names at most {LISTINGS_MAX} listings.",
             fields={"listing_ids": [f"At most {LISTINGS_MAX}."]},
         )
-    listings = list(Listing.objects.filter(pk__in=ids, supplier_id=subject.pk).order_by("pk"))
+    listings = list(
+        Listing.objects.filter(
+            pk__in=[i for i in ids if known_id(i)], supplier_id=subject.pk
+        ).order_by("pk")
+    )
     unknown = sorted(set(ids) - {listing.pk for listing in listings})
     if unknown:
         raise InvalidInput(
@@ -232,6 +236,8 @@ def complaint_file_by_member(
 
 
 def _complaint_locked(complaint_id: int) -> Complaint:
+    if not known_id(complaint_id):
+        raise NotFound(COMPLAINT_NOT_FOUND)
     complaint = (
         Complaint.objects.select_for_update(of=("self",))
         .filter(pk=complaint_id)
@@ -243,7 +249,13 @@ def _complaint_locked(complaint_id: int) -> Complaint:
     return complaint
 
 
-def _received(complaint: Complaint) -> None:
+def _received(complaint: Complaint, *, via_claim: bool) -> None:
+    if complaint.source == ComplaintSource.IP_CLAIM and not via_claim:
+        raise Conflict(
+            "This complaint is a rights claim: it is decided by its notice and counter-notice "
+            "procedure (POST /staff/ip/claims/{id}/decide, or the deadline).",
+            code="complaint_is_ip_claim",
+        )
     if complaint.status != ComplaintStatus.RECEIVED:
         raise Conflict(
             f"The complaint is already {complaint.get_status_display().lower()}.",
@@ -260,13 +272,18 @@ class Establishment:
 
 @transaction.atomic
 def complaint_establish(
-    *, complaint_id: int, by: User | None, reason: str, now: datetime | None = None
+    *,
+    complaint_id: int,
+    by: User | None,
+    reason: str,
+    now: datetime | None = None,
+    via_claim: bool = False,
 ) -> Establishment:
     """Staff (or, for a lapsed rights claim, the platform) find the complaint established;
     its ground adds points (same-day cap) or an IP strike, and what they prescribe follows."""
     reason = text_field(reason, "reason", REASON_MAX)
     complaint = _complaint_locked(complaint_id)
-    _received(complaint)
+    _received(complaint, via_claim=via_claim)
     now = now or timezone.now()
     complaint.status = ComplaintStatus.ESTABLISHED
     complaint.established_at = now
@@ -304,10 +321,12 @@ def complaint_establish(
 
 
 @transaction.atomic
-def complaint_reject(*, complaint_id: int, by: User, reason: str) -> Complaint:
+def complaint_reject(
+    *, complaint_id: int, by: User, reason: str, via_claim: bool = False
+) -> Complaint:
     reason = text_field(reason, "reason", REASON_MAX)
     complaint = _complaint_locked(complaint_id)
-    _received(complaint)
+    _received(complaint, via_claim=via_claim)
     complaint.status = ComplaintStatus.REJECTED
     complaint.rejected_at = timezone.now()
     complaint.decided_by = by

@@ -47,7 +47,7 @@ from tradepost.trust.models import (
     RightStatus,
 )
 from tradepost.trust.rules import ip as rules
-from tradepost.trust.services.casework import text_field
+from tradepost.trust.services.casework import known_id, text_field
 from tradepost.trust.services.complaints import (
     complaint_establish,
     complaint_file,
@@ -131,6 +131,8 @@ def ip_right_register(
 
 
 def _right_of(holder: Member, right_id: int, *, lock: bool = False) -> IPRight:
+    if not known_id(right_id):
+        raise NotFound(RIGHT_NOT_FOUND)
     qs = IPRight.objects.filter(pk=right_id, holder=holder)
     right = (qs.select_for_update(of=("self",)) if lock else qs).first()
     if right is None:
@@ -163,6 +165,8 @@ def ip_right_document_add(
 def ip_right_review(*, right_id: int, by: User, approve: bool, reason: str) -> IPRight:
     """Staff approve a right on its documents, or reject it."""
     reason = text_field(reason, "reason", 5_000)
+    if not known_id(right_id):
+        raise NotFound(RIGHT_NOT_FOUND)
     right = (
         IPRight.objects.select_for_update(of=("self",))
         .filter(pk=right_id)
@@ -222,7 +226,9 @@ def _claimed_listings(holder: Member, listing_ids: Iterable[int]) -> list[Listin
             code="too_many_listings",
         )
     listings = list(
-        Listing.objects.filter(pk__in=ids, status__in=("published", "pending_review"))
+        Listing.objects.filter(
+            pk__in=[i for i in ids if known_id(i)], status__in=("published", "pending_review")
+        )
         .select_related("supplier")
         .order_by("pk")
     )
@@ -333,6 +339,8 @@ def ip_claim_file(
 
 
 def _claim_locked(claim_id: int, *, q: Q | None = None) -> IPClaim:
+    if not known_id(claim_id):
+        raise NotFound(CLAIM_NOT_FOUND)
     qs = IPClaim.objects.select_for_update(of=("self",)).filter(pk=claim_id)
     claim = (
         (qs.filter(q) if q is not None else qs)
@@ -377,6 +385,7 @@ def _lapse(claim: IPClaim, *, now: datetime) -> None:
         reason=f"Rights claim {claim.pk}: no counter-notice by "
         f"{claim.counter_notice_due:%Y-%m-%d %H:%M %Z}.",
         now=now,
+        via_claim=True,
     )
     _notify(
         claim.supplier,
@@ -402,7 +411,7 @@ def ip_claims_process_due(
         status=ClaimStatus.AWAITING_COUNTER_NOTICE, counter_notice_due__lt=now
     )
     if claim_ids is not None:
-        due = due.filter(pk__in=list(claim_ids))
+        due = due.filter(pk__in=[pk for pk in claim_ids if known_id(pk)])
     lapsed = []
     for pk in due.order_by("counter_notice_due", "pk").values_list("pk", flat=True):
         with transaction.atomic():
@@ -526,9 +535,11 @@ def ip_claim_decide(*, claim_id: int, by: User, remove: bool, reason: str) -> IP
         after={"status": claim.status, "listing_ids": moved},
     )
     if remove:
-        complaint_establish(complaint_id=claim.complaint_id, by=by, reason=reason, now=now)
+        complaint_establish(
+            complaint_id=claim.complaint_id, by=by, reason=reason, now=now, via_claim=True
+        )
     else:
-        complaint_reject(complaint_id=claim.complaint_id, by=by, reason=reason)
+        complaint_reject(complaint_id=claim.complaint_id, by=by, reason=reason, via_claim=True)
     outcome = (
         "upheld: the listings are removed (clause 6.1 (iv))"
         if remove

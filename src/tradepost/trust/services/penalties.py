@@ -24,7 +24,7 @@ from tradepost.trust.models import Complaint, IPStrike, PenaltyPoint, Prescripti
 from tradepost.trust.models.penalties import Prescription
 from tradepost.trust.rules import penalties as rules
 from tradepost.trust.services.actions import action_take
-from tradepost.trust.services.casework import member_locked, text_field
+from tradepost.trust.services.casework import known_id, member_locked, text_field
 
 POINTS_MAX = 1000
 RULE_MAX = 64
@@ -277,6 +277,8 @@ def strike_count(
 
 
 def _prescription_locked(kind: str, pk: int) -> Prescription:
+    if not known_id(pk):
+        raise NotFound("Penalty not found.")
     model: type[PenaltyPoint] | type[IPStrike] = PenaltyPoint if kind == "points" else IPStrike
     row = (
         model.objects.select_for_update(of=("self",)).filter(pk=pk).select_related("member").first()
