@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from tradepost.audit.models import AuditEntry
 from tradepost.console import ReadOnlyAdmin, field_names
@@ -80,7 +81,7 @@ def export_audit_json(
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Who did what, when and why (clause and reason), to which member; never edited."""
 
-    list_display = ["at", "actor_label", "action", "target_type", "target_id", "clause", "reason"]
+    list_display = ["at", "actor_label", "action", "target", "clause", "reason_short"]
     list_filter = ["action", "target_type", "clause", ("at", admin.DateFieldListFilter)]
     search_fields = ["member_id", "target_id", "actor_label", "reason", "=request_id"]
     date_hierarchy = "at"
@@ -89,3 +90,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     actions = [export_audit_csv, export_audit_json]
     list_per_page = 50
     show_full_result_count = False
+
+    @admin.display(description="Target", ordering="target_id")
+    def target(self, obj: AuditEntry) -> str:
+        return f"{obj.target_type} {obj.target_id}"
+
+    @admin.display(description="Reason")
+    def reason_short(self, obj: AuditEntry) -> str:
+        return Truncator(obj.reason).chars(90) if obj.reason else "-"

@@ -138,6 +138,17 @@ class CaseAdmin(ReadOnlyAdmin):
     list_select_related = ["member", "assignee"]
     search_fields = ["member__member_id", "member__company_name"]
     readonly_fields = ["member_link", "related_cluster", "actions_taken"]
+    fields = [
+        "member_link",
+        "related_cluster",
+        "actions_taken",
+        "status",
+        "grounds",
+        "assignee",
+        "opened_at",
+        "closed_at",
+        "closing_reason",
+    ]
     inlines = [ComplaintInline, EvidenceInline]
 
     @admin.display(description="Grounds")
