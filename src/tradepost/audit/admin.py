@@ -17,6 +17,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from tradepost.audit.models import AuditEntry
@@ -81,7 +83,7 @@ def export_audit_json(
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Who did what, when and why (clause and reason), to which member; never edited."""
 
-    list_display = ["at", "actor_label", "action", "target", "clause", "reason_short"]
+    list_display = ["at", "actor_label", "what", "target", "clause"]
     list_filter = ["action", "target_type", "clause", ("at", admin.DateFieldListFilter)]
     search_fields = ["member_id", "target_id", "actor_label", "reason", "=request_id"]
     date_hierarchy = "at"
@@ -95,6 +97,9 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     def target(self, obj: AuditEntry) -> str:
         return f"{obj.target_type} {obj.target_id}"
 
-    @admin.display(description="Reason")
-    def reason_short(self, obj: AuditEntry) -> str:
-        return Truncator(obj.reason).chars(90) if obj.reason else "-"
+    @admin.display(description="Action and reason", ordering="action")
+    def what(self, obj: AuditEntry) -> SafeString:
+        if not obj.reason:
+            return format_html("<code>{}</code>", obj.action)
+        reason = Truncator(obj.reason).chars(120)
+        return format_html("<code>{}</code><br>{}", obj.action, reason)
