@@ -486,19 +486,22 @@ def _expire_locked(actions: list[Action], *, now: datetime) -> list[Action]:
     return expired
 
 
-@transaction.atomic
 def actions_expire_due(*, member: Member | None = None, now: datetime | None = None) -> int:
     """End every action in force whose end has passed (of one member, or all): the status
     reads `expired`, what it changed is undone, the audit row's actor is "system". Checks
-    already treat such actions as ended; this only tidies up. Returns how many ended."""
+    already treat such actions as ended; this only tidies up. Returns how many ended.
+
+    Search and login call it on every request, so the common case (nothing due) is one
+    indexed read with no transaction; only when something is due are the rows locked."""
     now = now or timezone.now()
     due = Action.objects.filter(status=ActionStatus.IN_FORCE, ends_at__lte=now)
     if member is not None:
         due = due.filter(member_id=member.pk)
     if not due.exists():
         return 0
-    locked = list(due.select_for_update().select_related("member").order_by("ends_at", "pk"))
-    return len(_expire_locked(locked, now=now))
+    with transaction.atomic():
+        locked = list(due.select_for_update().select_related("member").order_by("ends_at", "pk"))
+        return len(_expire_locked(locked, now=now))
 
 
 def expire_due_hook(member: Any = None) -> bool:
