@@ -2,8 +2,8 @@
 
 Read-only records; every change goes through `trust.services.actions`: approve (four eyes:
 not the proposer), reject, lift, and deciding an appeal, each from the changelist's actions
-with a reason where the service needs one. Taking an action is the staff API's
-(`POST /api/v1/staff/actions`) or the cases' and penalties' own pages.
+with a reason where the service needs one. "Add action" takes one through
+`action_take`, exactly as `POST /api/v1/staff/actions` does.
 """
 
 from __future__ import annotations
@@ -13,15 +13,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from tradepost.console import REASON_TEMPLATE, ReadOnlyAdmin, ReasonForm, grouped_errors, table_rows
+from tradepost.console import (
+    REASON_TEMPLATE,
+    ReadOnlyAdmin,
+    ReasonForm,
+    form_add_domain_error,
+    grouped_errors,
+    table_rows,
+)
 from tradepost.errors import DomainError
 from tradepost.members.requests import request_user
-from tradepost.trust.models.actions import Action, Appeal, AppealOutcome
+from tradepost.trust.admin.forms import ActionTakeForm, form_page
+from tradepost.trust.models.actions import Action, ActionStatus, Appeal, AppealOutcome
 from tradepost.trust.services import actions as services
 
 
@@ -87,6 +96,10 @@ def _action_row(action: Action) -> list[Any]:
     ]
 
 
+def _action_field(key: str) -> str:
+    return "member_id" if key == "member" else key
+
+
 ACTION_HEADERS = ["Action", "Member", "Kind", "Clause", "Status", "Taken by"]
 
 
@@ -128,6 +141,60 @@ class ActionAdmin(ReadOnlyAdmin):
     inlines = [ChildInline]
     actions = ["approve", "reject", "lift"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("trust.add_action")
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """Clause 6.2: take an action through `action_take` (never a bare save); a refusal
+        shows on the form. Terminations and cluster suspensions wait for four eyes."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        initial = {"member_id": request.GET.get("member_id", "")[:32]}
+        form = ActionTakeForm(request.POST if request.method == "POST" else None, initial=initial)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                action = services.action_take(
+                    member=data["member_id"],
+                    kind=data["kind"],
+                    clause=data["clause"],
+                    reason=data["reason"],
+                    by=request_user(request),
+                    include_related=data["include_related"],
+                    ends_at=data["ends_at"],
+                    feature=data["feature"],
+                    cap=data["cap"],
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc, field_for=_action_field)
+            else:
+                self.log_addition(request, action, f"Taken: {data['reason']}")
+                state = (
+                    "pending a second staff member's approval"
+                    if action.status == ActionStatus.PENDING_APPROVAL
+                    else "in force"
+                )
+                messages.success(
+                    request,
+                    f"Action #{action.pk} ({action.get_kind_display()}) on "
+                    f"{action.member.member_id}: {state}.",
+                )
+                return HttpResponseRedirect(reverse("admin:trust_action_change", args=[action.pk]))
+        return form_page(
+            self,
+            request,
+            form,
+            title="Take an action",
+            intro=(
+                "Clause 6.2. The reason is the statement of reasons told to the member. Any "
+                "termination, and suspending or terminating a related cluster, waits for a "
+                "second staff member's approval; everything else is in force at once."
+            ),
+            submit_label="Take action",
+        )
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("trust.approve_action")

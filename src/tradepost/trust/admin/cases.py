@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -25,12 +26,14 @@ from tradepost.console import (
     ReadOnlyAdmin,
     ReadOnlyInline,
     ReasonForm,
+    form_add_domain_error,
     grouped_errors,
     table_rows,
 )
 from tradepost.errors import DomainError
 from tradepost.members.models import Member
 from tradepost.members.requests import request_user
+from tradepost.trust.admin.forms import ComplaintFileForm, form_page
 from tradepost.trust.models import (
     Case,
     CaseEvidence,
@@ -186,6 +189,59 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_select_related = ["subject", "case"]
     search_fields = ["subject__member_id", "complainant_name", "reference"]
     actions = ["establish", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("trust.add_complaint")
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """File a complaint as `POST /api/v1/staff/complaints` does (staff source); it joins
+        the open case it duplicates or opens one, and the page goes on to that case."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        initial = {"member_id": request.GET.get("member_id", "")[:32]}
+        form = ComplaintFileForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = complaint_services.complaint_file_by_staff(
+                    member_id=data["member_id"].member_id,
+                    ground=data["ground"],
+                    description=data["description"],
+                    listing_ids=data["listing_ids"],
+                    complainant_name=data["complainant_name"],
+                    complainant_email=data["complainant_email"],
+                    by=request_user(request),
+                )
+            except DomainError as exc:
+                form_add_domain_error(
+                    form, exc, field_for=lambda key: "member_id" if key == "member" else key
+                )
+            else:
+                self.log_addition(request, complaint, f"Filed ({complaint.ground})")
+                messages.success(
+                    request,
+                    f"Complaint #{complaint.pk} ({complaint.ground}) about "
+                    f"{data['member_id'].member_id} filed in case #{complaint.case_id}.",
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:trust_case_change", args=[complaint.case_id])
+                )
+        return form_page(
+            self,
+            request,
+            form,
+            title="File a complaint",
+            intro=(
+                "Cite the ground by its clause (5.4, 6.3 a-d, 6.5). A complaint about the same "
+                "member and ground, or naming a shared listing, joins the open case; otherwise "
+                "a new case opens."
+            ),
+            submit_label="File complaint",
+        )
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("trust.change_complaint")
