@@ -376,6 +376,7 @@ def _pairs_evaluate(
         shared = _shared_with(member_pk, others, policy)
     existing = _links_between(member_pk, others)
     broken: set[int] = set()
+    created: list[Link] = []  # written in one statement after the loop (nothing in it reads them)
     for other in others:
         kinds = shared.get(other, {})
         a, b = _pair(member_pk, other)
@@ -388,10 +389,10 @@ def _pairs_evaluate(
         }
         if link is None:
             if decision.linked:
-                Link.objects.create(
+                created.append(Link(
                     a_id=a, b_id=b, kinds=sorted(kinds), evidence=evidence,
                     status=LinkStatus.ACTIVE, first_seen=now, updated_at=now,
-                )  # fmt: skip
+                ))  # fmt: skip
                 _union(a, b)
             continue
         was_active = link.status == LinkStatus.ACTIVE
@@ -418,6 +419,8 @@ def _pairs_evaluate(
             _union(a, b)
         elif was_active and status != LinkStatus.ACTIVE:
             broken.add(_root_of(a))
+    if created:
+        Link.objects.bulk_create(created)
     return broken
 
 
