@@ -312,6 +312,30 @@ def test_first_visit_sets_the_device_cookie_and_later_visits_keep_it(client):
 
 
 @pytest.mark.django_db
+def test_an_answer_that_hands_out_a_device_id_is_never_stored_by_a_shared_cache(client):
+    # A proxy that stored it would give every visitor behind it the same device, one cluster.
+    first = client.get("/")
+    assert DEVICE_COOKIE in first.cookies
+    assert "private" in first["Cache-Control"]
+
+
+def test_a_public_cacheable_answer_carries_no_device_cookie():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from tradepost.trust.middleware import DeviceMiddleware
+
+    def image_view(request):
+        response = HttpResponse(b"png")
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+    response = DeviceMiddleware(image_view)(RequestFactory().get("/media/listings/a.png"))
+    assert DEVICE_COOKIE not in response.cookies
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.django_db
 def test_api_registration_and_login_honour_the_device_cookie():
     api = ApiClient()
     api.get("/openapi.json")

@@ -6,6 +6,11 @@ response sets (HttpOnly, SameSite=Lax, two years). Registration and login, pages
 alike, record it as the member's device signal, so a client that keeps cookies is one device.
 The id is also kept in a context variable for code that has no request (the registration
 signal handler).
+
+A response that hands out a new id is marked `Cache-Control: private`, so no shared cache
+(a proxy, a CDN) stores it and gives the same id to the next visitor, which would make every
+visitor behind that cache one device and link them all. A response already marked `public`
+(catalog images) gets no cookie at all; the next page sets it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 DEVICE_COOKIE = "tp_device"
 DEVICE_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
@@ -54,7 +60,8 @@ class DeviceMiddleware:
         request.device_id = device_id  # type: ignore[attr-defined]
         with device_context(device_id):
             response = self.get_response(request)
-        if not known:
+        if not known and not _shared_cacheable(response):
+            patch_cache_control(response, private=True)
             response.set_cookie(
                 DEVICE_COOKIE,
                 device_id,
@@ -64,3 +71,11 @@ class DeviceMiddleware:
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response
+
+
+def _shared_cacheable(response: HttpResponse) -> bool:
+    """The view meant the answer for every visitor alike (a public, cacheable resource)."""
+    directives = {
+        d.strip().split("=")[0].lower() for d in response.get("Cache-Control", "").split(",")
+    }
+    return "public" in directives
