@@ -5,8 +5,10 @@ import pytest
 from tests.conftest import ApiClient
 from tests.factories import member_create
 from tests.members.conftest import login_token
+from tradepost.trust.middleware import DEVICE_COOKIE
 
 LOGIN_BACKEND = "tradepost.members.backends.MemberLoginBackend"
+RETURNING_DEVICE = "0123456789abcdef" * 2
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 POLICY = (
     "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self'; "
@@ -69,13 +71,18 @@ def test_authenticated_pages_are_never_stored(client, db, path):
 
 
 def test_a_refused_token_does_not_count_as_signed_in(db):
-    response = ApiClient(token="tp_not-a-token").get("/members/me")
+    api = ApiClient(token="tp_not-a-token")
+    api.client.cookies[DEVICE_COOKIE] = RETURNING_DEVICE
+    response = api.get("/members/me")
 
     assert response.status_code == 401
     assert "Cache-Control" not in response
 
 
 def test_anonymous_public_pages_may_be_cached(client, db):
+    # A returning visitor's page; a first visit's also hands out a device id, so it is
+    # private (kept by the browser, never by a shared cache: tests/trust/test_links.py).
+    client.cookies[DEVICE_COOKIE] = RETURNING_DEVICE
     response = client.get("/terms/history")
 
     assert response.status_code == 200
