@@ -268,6 +268,8 @@ def _mount() -> None:
     from tradepost.notices.api import router as notices_router
     from tradepost.terms.api import router as terms_router
     from tradepost.terms.registration_api import router as registration_router
+    from tradepost.trade.api import member_router as trade_member_router
+    from tradepost.trade.api import staff_router as trade_staff_router
     from tradepost.trust.api import member_router as trust_member_router
     from tradepost.trust.api import staff_router
 
@@ -281,6 +283,8 @@ def _mount() -> None:
     api.add_router("/terms", terms_router, tags=["terms"])
     api.add_router("/staff", staff_router, tags=["staff"])
     api.add_router("/", trust_member_router, tags=["trust"])
+    api.add_router("/", trade_member_router, tags=["trade"])
+    api.add_router("/staff", trade_staff_router, tags=["staff"])
 
 
 _mount()

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tradepost.catalog",
     "tradepost.notices",
     "tradepost.trust",
+    "tradepost.trade",
 ]
 
 MIDDLEWARE = [

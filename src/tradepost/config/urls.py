@@ -39,4 +39,5 @@ urlpatterns = [
     path("", include((member_patterns, "members"))),
     path("", include("tradepost.catalog.urls")),
     path("", include("tradepost.trust.urls")),
+    path("", include("tradepost.trade.urls")),
 ]

@@ -1,0 +1,13 @@
+"""The trade API under /api/v1/ (members) and /api/v1/staff/ (staff), one module per area,
+each with its own router; they are composed here and mounted by the API root.
+"""
+
+from __future__ import annotations
+
+from ninja import Router
+
+# Members' operations (inquiries, conversations, RFQs, orders, disputes, feedback).
+member_router = Router()
+
+# Staff operations: every handler is guarded by `tradepost.trust.api.common.staff_permission`.
+staff_router = Router()

@@ -1,0 +1,1 @@
+"""Trade models, one module per area; each is imported here so Django finds it."""

@@ -1,0 +1,1 @@
+"""Trade rules, one module per area."""

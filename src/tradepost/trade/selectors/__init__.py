@@ -1,0 +1,1 @@
+"""Trade selectors, one module per area."""

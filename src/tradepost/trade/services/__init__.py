@@ -1,0 +1,1 @@
+"""Trade services, one module per area."""

@@ -1,0 +1,9 @@
+"""Trade pages (inquiries and conversations, RFQs, orders, disputes), one module per area."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "trade"
+
+urlpatterns: list[URLPattern | URLResolver] = []
