@@ -104,7 +104,10 @@ def test_a_member_appeals_with_evidence_files_on_the_actions_page(supplier, agen
         ("photo.png", "image/png"),
     ]
     assert len(stored_files(_media)) == 2
-    assert AuditEntry.objects.filter(action="appeal.evidence_added", target_id=str(appeal.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="appeal.evidence_added", target_id=str(appeal.pk)).count()
+        == 1
+    )
     page = web(supplier).get("/account/actions/").content.decode()
     assert "invoice.pdf" in page and 'name="appeal_id"' in page
 
@@ -136,3 +139,202 @@ def test_a_bad_file_files_no_appeal_and_keeps_nothing(supplier, agent, _media, e
     assert problem in posted.content.decode()
     assert (Appeal.objects.count(), AppealEvidence.objects.count()) == (0, 0)
     assert stored_files(_media) == []
+
+
+def test_a_file_over_the_size_limit_is_refused(supplier, agent, _media):
+    action = take(supplier, agent)
+    big = SimpleUploadedFile("big.pdf", pdf_bytes() + b"\0" * (10 * 1024 * 1024))
+
+    posted = web(supplier).post(
+        "/account/actions/", {"action_id": action.pk, "statement": "Unfair.", "evidence": [big]}
+    )
+
+    assert posted.status_code == 422
+    assert "At most 10,485,760 bytes" in posted.content.decode()
+    assert (Appeal.objects.count(), stored_files(_media)) == (0, [])
+
+
+def test_more_evidence_is_added_until_the_appeal_is_decided(supplier, agent, second, _media):
+    action = take(supplier, agent)
+    appeal = services.appeal_file_with_evidence(
+        member=supplier, action_id=action.pk, statement="Unfair.", files=[pdf()]
+    )
+    client = web(supplier)
+
+    added = client.post("/account/actions/", {"appeal_id": appeal.pk, "evidence": [png()]})
+    too_many = client.post(
+        "/account/actions/",
+        {"appeal_id": appeal.pk, "evidence": [pdf(f"{n}.pdf") for n in range(4)]},
+    )
+
+    assert added.status_code == 302
+    assert too_many.status_code == 422
+    assert "At most 5 files in all; 3 more may be added." in too_many.content.decode()
+    assert appeal.evidence_files.count() == 2
+    action_services.appeal_decide(appeal=appeal, outcome="upheld", reason="Stands.", by=second)
+    late = client.post("/account/actions/", {"appeal_id": appeal.pk, "evidence": [png()]})
+    assert late.status_code == 422
+    assert "already decided" in late.content.decode()
+    assert 'name="appeal_id"' not in client.get("/account/actions/").content.decode()
+    assert appeal.evidence_files.count() == 2
+
+
+def test_the_appeal_link_page_takes_evidence_without_a_login(supplier, agent, _media):
+    action = take(supplier, agent)
+    body = Notice.objects.get(member=supplier).body
+    path = body.rsplit("Appeal (no login needed, for six months): ", 1)[1].strip()
+    client = Client()
+
+    filed = client.post(path, {"action_id": action.pk, "statement": "Not us.", "evidence": [pdf()]})
+    appeal = Appeal.objects.get()
+    more = client.post(path, {"appeal_id": appeal.pk, "evidence": [png()]})
+
+    assert (filed.status_code, more.status_code) == (302, 302)
+    assert appeal.member == supplier
+    assert sorted(appeal.evidence_files.values_list("original_name", flat=True)) == [
+        "invoice.pdf",
+        "photo.png",
+    ]
+    assert "photo.png" in client.get(path).content.decode()
+
+
+def test_a_link_page_cannot_add_evidence_to_another_appeal(supplier, agent, _media):
+    other = member_create(country="CN", roles=["supplier"])
+    theirs = services.appeal_file_with_evidence(
+        member=other, action_id=take(other, agent).pk, statement="Theirs."
+    )
+    take(supplier, agent)
+    body = Notice.objects.filter(member=supplier).get().body
+    path = body.rsplit("Appeal (no login needed, for six months): ", 1)[1].strip()
+
+    posted = Client().post(path, {"appeal_id": theirs.pk, "evidence": [pdf()]})
+
+    assert posted.status_code == 422
+    assert "No such appeal." in posted.content.decode()
+    assert theirs.evidence_files.count() == 0
+
+
+# --- Appeals over the API -------------------------------------------------------------------
+
+
+def _multipart(client: ApiClient, path: str, files: list) -> object:
+    return client.client.post(
+        f"/api/v1{path}", {"files": files}, HTTP_AUTHORIZATION=f"Bearer {client.token}"
+    )
+
+
+def test_the_api_keeps_the_json_appeal_and_takes_evidence_by_multipart(supplier, agent, _media):
+    action = take(supplier, agent)
+    member_api = client_for(supplier.user)
+
+    filed = member_api.post("/members/me/appeals", {"action_id": action.pk, "statement": "No."})
+    appeal_id = filed.json()["id"]
+    added = _multipart(member_api, f"/members/me/appeals/{appeal_id}/evidence", [pdf(), png()])
+
+    assert filed.status_code == 201
+    assert added.status_code == 201
+    body = added.json()
+    assert [(e["name"], e["content_type"]) for e in body["evidence"]] == [
+        ("invoice.pdf", "application/pdf"),
+        ("photo.png", "image/png"),
+    ]
+    assert "url" not in body["evidence"][0]
+
+
+def test_only_the_appellant_adds_evidence_and_only_while_undecided(supplier, agent, second, _media):
+    action = take(supplier, agent)
+    appeal = services.appeal_file_with_evidence(
+        member=supplier, action_id=action.pk, statement="Unfair."
+    )
+    stranger = client_for(member_create(country="DE", roles=["buyer"]).user)
+    staff = client_for(second)
+    path = f"/members/me/appeals/{appeal.pk}/evidence"
+
+    not_theirs = _multipart(stranger, path, [pdf()])
+    missing = _multipart(client_for(supplier.user), "/members/me/appeals/999999/evidence", [pdf()])
+    action_services.appeal_decide(appeal=appeal, outcome="upheld", reason="Stands.", by=second)
+    decided = _multipart(client_for(supplier.user), path, [pdf()])
+    as_staff = _multipart(staff, path, [pdf()])
+
+    assert (not_theirs.status_code, missing.status_code) == (404, 404)
+    assert not_theirs.json()["error"]["message"] == missing.json()["error"]["message"]
+    assert (decided.status_code, decided.json()["error"]["code"]) == (409, "appeal_decided")
+    assert as_staff.status_code == 404
+    assert AppealEvidence.objects.count() == 0
+    assert stored_files(_media) == []
+
+
+@pytest.mark.parametrize(
+    ("files", "code"),
+    [
+        (lambda: [fake_pdf()], "invalid_document"),
+        (lambda: [pdf(), fake_pdf()], "invalid_document"),
+        (lambda: [pdf(f"{n}.pdf") for n in range(6)], "too_many_files"),
+        (
+            lambda: [SimpleUploadedFile("big.pdf", pdf_bytes() + b"\0" * (10 * 1024 * 1024))],
+            "file_too_large",
+        ),
+    ],
+)
+def test_the_api_refuses_bad_files_with_422_and_keeps_none(supplier, agent, _media, files, code):
+    action = take(supplier, agent)
+    appeal = services.appeal_file_with_evidence(
+        member=supplier, action_id=action.pk, statement="Unfair."
+    )
+
+    response = _multipart(
+        client_for(supplier.user), f"/members/me/appeals/{appeal.pk}/evidence", files()
+    )
+
+    assert (response.status_code, response.json()["error"]["code"]) == (422, code)
+    assert "evidence" in response.json()["error"]["fields"]
+    assert (AppealEvidence.objects.count(), stored_files(_media)) == (0, [])
+
+
+def test_staff_read_the_appeal_with_its_evidence_and_download_each_file(supplier, agent, _media):
+    action = take(supplier, agent)
+    appeal = services.appeal_file_with_evidence(
+        member=supplier, action_id=action.pk, statement="Unfair.", files=[pdf()]
+    )
+    staff = client_for(agent)
+
+    detail = staff.get(f"/staff/appeals/{appeal.pk}")
+    url = detail.json()["evidence"][0]["url"]
+    download = staff.client.get(url, HTTP_AUTHORIZATION=f"Bearer {staff.token}")
+    by_member = client_for(supplier.user)
+    refused = by_member.client.get(url, HTTP_AUTHORIZATION=f"Bearer {by_member.token}")
+    wrong_pair = staff.get(
+        f"/staff/appeals/{appeal.pk + 1}/evidence/{appeal.evidence_files.get().pk}"
+    )
+
+    assert detail.status_code == 200
+    assert detail.json()["statement"] == "Unfair."
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert 'attachment; filename="invoice.pdf"' == download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == pdf_bytes()
+    assert refused.status_code == 403
+    assert wrong_pair.status_code == 404
+
+
+def test_the_console_shows_the_evidence_with_a_download_link(supplier, agent, second, _media):
+    action = take(supplier, agent)
+    appeal = services.appeal_file_with_evidence(
+        member=supplier, action_id=action.pk, statement="Unfair.", files=[pdf(), png()]
+    )
+    client = Client()
+    client.force_login(second)
+
+    page = client.get(f"/console/trust/appeal/{appeal.pk}/change/")
+    listing = client.get("/console/trust/appeal/")
+    first = appeal.evidence_files.order_by("pk").first()
+    url = f"/api/v1/staff/appeals/{appeal.pk}/evidence/{first.pk}"
+    download = client.get(url)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Evidence the member gave" in html
+    assert f'href="{url}"' in html and "invoice.pdf" in html
+    assert listing.status_code == 200
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="invoice.pdf"'

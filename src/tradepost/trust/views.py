@@ -176,9 +176,11 @@ def _actions_page(
                 "evidence_form": evidence_form,
             }
         )
+    placed = {id(row["evidence_form"]) for row in rows}
     status = 422 if failed is not None or failed_evidence is not None else 200
     context = {
         "rows": rows,
+        "stray_form": failed_evidence if id(failed_evidence) not in placed else None,
         "form_url": request.path,
         "max_files": policy.appeals.evidence_max_files,
     }
