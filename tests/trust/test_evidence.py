@@ -338,3 +338,153 @@ def test_the_console_shows_the_evidence_with_a_download_link(supplier, agent, se
     assert listing.status_code == 200
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="invoice.pdf"'
+
+
+# --- Rights holders' pages ----------------------------------------------------------------
+
+
+@pytest.fixture
+def holder(db):
+    return member_create(country="DE", roles=["buyer"])
+
+
+@pytest.fixture
+def counsel(db):
+    return staff_create(username="counsel", role="Legal counsel")
+
+
+def test_a_holder_registers_a_right_with_documents_on_its_pages(holder, _media):
+    client = web(holder)
+
+    empty = client.get("/account/ip-rights/")
+    posted = client.post(
+        "/account/ip-rights/",
+        {
+            "kind": "trademark",
+            "title": "FLANX",
+            "number": "DE302019001234",
+            "jurisdiction": "de",
+            "documents": [pdf("certificate.pdf")],
+        },
+    )
+
+    assert (
+        empty.status_code == 200 and "You have registered no rights yet." in empty.content.decode()
+    )
+    right = IPRight.objects.get()
+    assert posted.status_code == 302 and posted.url == f"/account/ip-rights/{right.pk}/"
+    assert (right.jurisdiction, right.status) == ("DE", "pending")
+    assert list(right.documents.values_list("name", flat=True)) == ["certificate.pdf"]
+    listed = client.get("/account/ip-rights/").content.decode()
+    assert "DE302019001234" in listed and "Pending review" in listed
+    more = client.post(f"/account/ip-rights/{right.pk}/", {"doc-documents": [png("scan.png")]})
+    assert more.status_code == 302
+    assert right.documents.count() == 2
+    assert "/account/ip-rights/" in client.get("/account/").content.decode()
+
+
+def test_a_bad_document_registers_no_right(holder, _media):
+    posted = web(holder).post(
+        "/account/ip-rights/",
+        {
+            "kind": "patent",
+            "title": "Flange seal",
+            "number": "EP1234567",
+            "jurisdiction": "EU",
+            "documents": [pdf(), fake_pdf()],
+        },
+    )
+
+    assert posted.status_code == 422
+    assert "fake.pdf: upload a PDF, JPEG, PNG or WebP file" in posted.content.decode()
+    assert (IPRight.objects.count(), IPDocument.objects.count(), stored_files(_media)) == (0, 0, [])
+
+
+def test_an_approved_right_takes_a_claim_from_its_page(holder, supplier, counsel, _media):
+    right = ip_services.ip_right_register(
+        holder=holder,
+        kind="trademark",
+        number="DE1",
+        jurisdiction="DE",
+        title="FLANX",
+        documents=[pdf()],
+    )
+    ip_services.ip_right_review(right_id=right.pk, by=counsel, approve=True, reason="Ok.")
+    listing = listing_create(supplier)
+    client = web(holder)
+
+    page = client.get(f"/account/ip-rights/{right.pk}/")
+    bad = client.post(
+        f"/account/ip-rights/{right.pk}/",
+        {"claim-listing_ids": "abc", "claim-description": "Fakes."},
+    )
+    filed = client.post(
+        f"/account/ip-rights/{right.pk}/",
+        {"claim-listing_ids": f"#{listing.pk}", "claim-description": "Counterfeit FLANX."},
+    )
+
+    assert "Claim that listings infringe this right" in page.content.decode()
+    assert bad.status_code == 422 and "Give listing numbers only" in bad.content.decode()
+    claim = IPClaim.objects.get()
+    assert filed.status_code == 302 and filed.url == f"/account/ip-claims/{claim.pk}/"
+    assert [i.listing_id for i in claim.items.all()] == [listing.pk]
+
+
+def test_another_members_right_page_is_a_404(holder, _media):
+    right = ip_services.ip_right_register(
+        holder=holder, kind="copyright", number="C-1", jurisdiction="WIPO", title="Manual"
+    )
+
+    assert (
+        web(member_create(country="GB")).get(f"/account/ip-rights/{right.pk}/").status_code == 404
+    )
+
+
+# --- Counter-notice with evidence -----------------------------------------------------------
+
+
+@pytest.fixture
+def claim(holder, supplier, counsel):
+    right = ip_services.ip_right_register(
+        holder=holder,
+        kind="trademark",
+        number="DE1",
+        jurisdiction="DE",
+        title="FLANX",
+        documents=[pdf()],
+    )
+    ip_services.ip_right_review(right_id=right.pk, by=counsel, approve=True, reason="Ok.")
+    return ip_services.ip_claim_file(
+        holder=holder,
+        right_id=right.pk,
+        listing_ids=[listing_create(supplier).pk],
+        description="Counterfeit.",
+    )
+
+
+def test_the_claim_page_shows_the_deadline_in_working_days(supplier, claim):
+    page = web(supplier).get(f"/account/ip-claims/{claim.pk}/").content.decode()
+
+    assert "3 working days after the day of the claim" in page
+    assert "working days left, today included." in page or "working day left" in page
+
+
+def test_the_supplier_files_a_counter_notice_with_evidence_and_adds_more(supplier, claim, _media):
+    client = web(supplier)
+    path = f"/account/ip-claims/{claim.pk}/"
+    before = len(stored_files(_media))
+
+    bad = client.post(path, {"statement": "Licensed.", "documents": [pdf(), fake_pdf()]})
+    claim.refresh_from_db()
+    assert bad.status_code == 422 and "fake.pdf: upload a PDF" in bad.content.decode()
+    assert claim.status == "awaiting" and len(stored_files(_media)) == before
+
+    filed = client.post(path, {"statement": "Licensed.", "documents": [pdf("licence.pdf")]})
+    more = client.post(path, {"more-documents": [png("shelf.png")]})
+
+    claim.refresh_from_db()
+    assert (filed.status_code, more.status_code, claim.status) == (302, 302, "countered")
+    names = list(claim.counter_notice.documents.values_list("name", flat=True))
+    assert names == ["licence.pdf", "shelf.png"]
+    page = client.get(path).content.decode()
+    assert "licence.pdf" in page and "Add evidence" in page
