@@ -311,7 +311,7 @@ def test_staff_read_the_appeal_with_its_evidence_and_download_each_file(supplier
     assert detail.json()["statement"] == "Unfair."
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    assert 'attachment; filename="invoice.pdf"' == download["Content-Disposition"]
+    assert download["Content-Disposition"] == 'attachment; filename="invoice.pdf"'
     assert b"".join(download.streaming_content) == pdf_bytes()
     assert refused.status_code == 403
     assert wrong_pair.status_code == 404

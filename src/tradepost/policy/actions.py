@@ -85,8 +85,8 @@ class KindPolicy(_Strict):
 class AppealsPolicy(_Strict):
     """DSA Art. 20: the evidence files a member may give with one appeal."""
 
-    evidence_max_files: int = Field(5, ge=1, le=50)
-    evidence_max_mb: int = Field(10, ge=1, le=100)
+    evidence_max_files: int = Field(default=5, ge=1, le=50)
+    evidence_max_mb: int = Field(default=10, ge=1, le=100)
 
 
 class ActionsPolicy(_Strict):
