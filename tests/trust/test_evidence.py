@@ -5,6 +5,7 @@ files (by content), too large, too many: a clear 4xx and nothing kept."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tradepost.members.services import api_token_create
 from tradepost.notices.models import Notice
 from tradepost.trust.models import AppealEvidence, IPClaim, IPDocument, IPRight
 from tradepost.trust.models.actions import Appeal
+from tradepost.trust.rules.ip import counter_notice_deadline, working_days_left
 from tradepost.trust.services import actions as action_services
 from tradepost.trust.services import evidence as services
 from tradepost.trust.services import ip as ip_services
@@ -488,3 +490,20 @@ def test_the_supplier_files_a_counter_notice_with_evidence_and_adds_more(supplie
     assert names == ["licence.pdf", "shelf.png"]
     page = client.get(path).content.decode()
     assert "licence.pdf" in page and "Add evidence" in page
+
+
+@pytest.mark.parametrize(
+    ("now", "left"),
+    [
+        (datetime(2026, 12, 4, 16, 30, tzinfo=UTC), 4),  # Friday claim: Fri, Mon, Tue, Wed
+        (datetime(2026, 12, 5, 10, 0, tzinfo=UTC), 3),  # Saturday: Mon, Tue, Wed
+        (datetime(2026, 12, 9, 23, 0, tzinfo=UTC), 1),  # the deadline's own day
+        (datetime(2026, 12, 10, 0, 0, tzinfo=UTC), 0),  # past it
+    ],
+)
+def test_working_days_left_count_today_while_it_is_a_working_day(now, left):
+    deadline = counter_notice_deadline(
+        datetime(2026, 12, 4, 16, 30, tzinfo=UTC), working_days=3, zone="UTC"
+    )
+
+    assert working_days_left(now=now, deadline=deadline, zone="UTC") == left
