@@ -438,7 +438,7 @@ def test_the_supplier_answers_a_claim_on_its_page(holder, supplier, approved_rig
 
     assert f"/account/ip-claims/{claim['id']}/" in listed.content.decode()
     assert b"File a counter-notice" in page.content
-    assert empty.status_code == 200 and b"field-error" in empty.content
+    assert empty.status_code == 422 and b"field-error" in empty.content
     assert filed.status_code == 302
     assert IPClaim.objects.get().status == ClaimStatus.COUNTERED
     assert b"File a counter-notice" not in browser.get(filed.url).content

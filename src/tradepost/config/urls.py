@@ -36,6 +36,7 @@ urlpatterns = [
     path("terms/", include("tradepost.terms.urls")),
     path("notices/", include("tradepost.notices.urls")),
     path("account/ip-claims/", include("tradepost.trust.ip_urls")),
+    path("account/ip-rights/", include("tradepost.trust.ip_rights_urls")),
     path("", include((member_patterns, "members"))),
     path("", include("tradepost.catalog.urls")),
     path("", include("tradepost.trust.urls")),

@@ -82,6 +82,13 @@ class KindPolicy(_Strict):
     four_eyes_with_related: bool = False
 
 
+class AppealsPolicy(_Strict):
+    """DSA Art. 20: the evidence files a member may give with one appeal."""
+
+    evidence_max_files: int = Field(default=5, ge=1, le=50)
+    evidence_max_mb: int = Field(default=10, ge=1, le=100)
+
+
 class ActionsPolicy(_Strict):
     clauses: list[str] = Field(min_length=1)
     territorial_scope: list[str] = Field(min_length=1)
@@ -90,6 +97,7 @@ class ActionsPolicy(_Strict):
     feature_visibility: dict[Feature, list[Visibility]] = {}
     default_category: Category = "STATEMENT_CATEGORY_VIOLATION_TOS"
     clause_categories: dict[str, Category] = {}
+    appeals: AppealsPolicy = AppealsPolicy()
 
     @model_validator(mode="after")
     def _complete(self) -> ActionsPolicy:

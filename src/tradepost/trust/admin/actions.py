@@ -14,14 +14,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 
 from tradepost.console import (
     REASON_TEMPLATE,
     ReadOnlyAdmin,
+    ReadOnlyInline,
     ReasonForm,
     form_add_domain_error,
     grouped_errors,
@@ -31,6 +33,7 @@ from tradepost.errors import DomainError
 from tradepost.members.requests import request_user
 from tradepost.trust.admin.forms import ActionTakeForm, form_page
 from tradepost.trust.models.actions import Action, ActionStatus, Appeal, AppealOutcome
+from tradepost.trust.models.evidence import AppealEvidence
 from tradepost.trust.services import actions as services
 
 
@@ -255,15 +258,50 @@ class ActionAdmin(ReadOnlyAdmin):
         )
 
 
+class AppealEvidenceInline(ReadOnlyInline):
+    """DSA Art. 20: the files the member gave with the appeal, each a download (through the
+    staff API's download, which answers `attachment` and is never cached)."""
+
+    model = AppealEvidence
+    fields = readonly_fields = ("download", "content_type", "size", "sha256", "uploaded_at")
+    verbose_name_plural = "Evidence the member gave"
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("trust.view_appeal")
+
+    @admin.display(description="File")
+    def download(self, obj: AppealEvidence) -> str:
+        url = reverse("api:appeal_evidence_download", args=[obj.appeal_id, obj.pk])
+        return format_html('<a href="{}" download>{}</a>', url, obj.original_name)
+
+
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    """Appeals against actions (DSA Art. 20): decided by staff other than who acted."""
+    """Appeals against actions (DSA Art. 20): decided by staff other than who acted, on the
+    member's statement and evidence files."""
 
-    list_display = ["id", "action", "member", "filed_at", "outcome", "decided_by", "decided_at"]
+    list_display = [
+        "id",
+        "action",
+        "member",
+        "filed_at",
+        "evidence_count",
+        "outcome",
+        "decided_by",
+        "decided_at",
+    ]
     list_filter = ["outcome"]
     search_fields = ["member__member_id", "statement"]
     list_select_related = ["action", "member", "decided_by"]
+    inlines = [AppealEvidenceInline]
     actions = ["decide"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appeal]:
+        return super().get_queryset(request).annotate(evidence_files_count=Count("evidence_files"))
+
+    @admin.display(description="Evidence files", ordering="evidence_files_count")
+    def evidence_count(self, obj: Any) -> int:
+        return obj.evidence_files_count
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("trust.decide_appeal")

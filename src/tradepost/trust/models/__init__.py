@@ -10,6 +10,7 @@ from tradepost.trust.models.cases import (  # noqa: F401  (complaints and cases,
     ComplaintStatus,
     Ground,
 )
+from tradepost.trust.models.evidence import AppealEvidence  # noqa: F401  (appeals, DSA Art. 20)
 from tradepost.trust.models.ip import (  # noqa: F401  (rights claims, 5.4, 6.1 iv)
     ClaimStatus,
     CounterNotice,

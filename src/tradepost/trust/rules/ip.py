@@ -39,3 +39,19 @@ def counter_notice_deadline(
 
 def counter_notice_on_time(*, deadline: datetime, now: datetime) -> bool:
     return now <= deadline
+
+
+def working_days_left(
+    *, now: datetime, deadline: datetime, zone: str, holidays: Collection[date] = ()
+) -> int:
+    """The working days still open for a counter-notice, today included when it is one: 1 on
+    the deadline's own day, 0 once the deadline has passed."""
+    if now > deadline:
+        return 0
+    tz = ZoneInfo(zone)
+    day, last = now.astimezone(tz).date(), deadline.astimezone(tz).date()
+    left = 0
+    while day <= last:
+        left += is_working_day(day, holidays)
+        day += timedelta(days=1)
+    return left

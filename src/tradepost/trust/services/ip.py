@@ -14,11 +14,9 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -47,6 +45,7 @@ from tradepost.trust.models import (
     RightStatus,
 )
 from tradepost.trust.rules import ip as rules
+from tradepost.trust.services import uploads as trust_uploads
 from tradepost.trust.services.casework import known_id, text_field
 from tradepost.trust.services.complaints import (
     complaint_establish,
@@ -70,21 +69,30 @@ def _notify(member: Member, subject: str, body: str, by: User | None = None) -> 
     )
 
 
-def _document_add(*, upload: UploadedFile, name: str, count: int, **owner: object) -> IPDocument:
-    name = text_field(
-        name or getattr(upload, "name", "") or "Document", "name", 200, multiline=False
+def _documents_check(
+    files: Sequence[UploadedFile], *, count: int, names: Sequence[str] = ()
+) -> list[trust_uploads.CheckedFile]:
+    """Every file checked before any is stored: a PDF or image by its content, at most 10 MB,
+    at most the policy's number of documents per right or counter-notice in all."""
+    return trust_uploads.files_check(
+        files,
+        field="document",
+        max_files=load_penalties_policy().ip_claims.max_documents,
+        max_bytes=uploads.DOCUMENT_MAX_BYTES,
+        already=count,
+        names=[text_field(n, "name", 200, multiline=False, required=False) for n in names],
     )
-    limit = load_penalties_policy().ip_claims.max_documents
-    if count >= limit:
-        raise InvalidInput(
-            "Too many documents.", fields={"document": [f"At most {limit}."]}, code="too_many"
-        )
-    data = uploads.read_upload(upload, field="document", max_bytes=uploads.DOCUMENT_MAX_BYTES)
-    info = uploads.inspect_document(data)
-    document = IPDocument(name=name, content_type=info.content_type, size=info.size, **owner)
-    document.file.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(info.data), save=False)
-    document.save()
-    return document
+
+
+def _documents_store(
+    checked: Sequence[trust_uploads.CheckedFile], **owner: object
+) -> list[IPDocument]:
+    return trust_uploads.files_store(
+        checked,
+        lambda f: IPDocument(
+            name=f.name, content_type=f.info.content_type, size=f.info.size, **owner
+        ),
+    )
 
 
 # --- Rights -------------------------------------------------------------------------------
@@ -92,9 +100,16 @@ def _document_add(*, upload: UploadedFile, name: str, count: int, **owner: objec
 
 @transaction.atomic
 def ip_right_register(
-    *, holder: Member, kind: str, number: str, jurisdiction: str, title: str
+    *,
+    holder: Member,
+    kind: str,
+    number: str,
+    jurisdiction: str,
+    title: str,
+    documents: Sequence[UploadedFile] = (),
 ) -> IPRight:
-    """Clause 5.4: a rights holder registers a trademark, copyright or patent once."""
+    """Clause 5.4: a rights holder registers a trademark, copyright or patent once, with the
+    documents that prove it if given now (a bad one registers nothing)."""
     if kind not in RightKind.values:
         raise InvalidInput(
             "Unknown kind of right.", fields={"kind": [f"One of {RightKind.values}."]}
@@ -107,6 +122,7 @@ def ip_right_register(
             "Give the jurisdiction as an ISO country code, EU or WIPO.",
             fields={"jurisdiction": ["An ISO 3166-1 alpha-2 code, EU or WIPO."]},
         )
+    checked = _documents_check(documents, count=0)
     if IPRight.objects.filter(
         holder=holder, kind=kind, number=number, jurisdiction=jurisdiction
     ).exists():
@@ -118,6 +134,7 @@ def ip_right_register(
             )
     except IntegrityError:
         raise Conflict("This right is already registered.", code="right_registered") from None
+    stored = _documents_store(checked, right=right)
     audit_record(
         actor=holder.user,
         action="ip_right.registered",
@@ -125,7 +142,13 @@ def ip_right_register(
         target_id=right.pk,
         member_id=holder.member_id,
         clause="5.4",
-        after={"kind": kind, "number": number, "jurisdiction": jurisdiction, "title": title},
+        after={
+            "kind": kind,
+            "number": number,
+            "jurisdiction": jurisdiction,
+            "title": title,
+            "document_ids": [d.pk for d in stored],
+        },
     )
     return right
 
@@ -140,25 +163,40 @@ def _right_of(holder: Member, right_id: int, *, lock: bool = False) -> IPRight:
     return right
 
 
-@transaction.atomic
 def ip_right_document_add(
     *, holder: Member, right_id: int, upload: UploadedFile, name: str = ""
 ) -> IPDocument:
-    """A registration certificate or other proof of the right, while staff have not decided."""
+    return ip_right_documents_add(
+        holder=holder, right_id=right_id, documents=[upload], names=[name]
+    )[0]
+
+
+@transaction.atomic
+def ip_right_documents_add(
+    *,
+    holder: Member,
+    right_id: int,
+    documents: Sequence[UploadedFile],
+    names: Sequence[str] = (),
+) -> list[IPDocument]:
+    """A registration certificate or other proof of the right, while staff have not decided;
+    every file is checked before any is stored."""
     right = _right_of(holder, right_id, lock=True)
     if right.status != RightStatus.PENDING:
         raise Conflict("The right is already reviewed.", code="right_reviewed")
-    document = _document_add(upload=upload, name=name, count=right.documents.count(), right=right)
-    audit_record(
-        actor=holder.user,
-        action="ip_right.document_added",
-        target_type="ip_right",
-        target_id=right.pk,
-        member_id=holder.member_id,
-        clause="5.4",
-        after={"document_id": document.pk, "name": document.name},
-    )
-    return document
+    checked = _documents_check(documents, count=right.documents.count(), names=names)
+    stored = _documents_store(checked, right=right)
+    for document in stored:
+        audit_record(
+            actor=holder.user,
+            action="ip_right.document_added",
+            target_type="ip_right",
+            target_id=right.pk,
+            member_id=holder.member_id,
+            clause="5.4",
+            after={"document_id": document.pk, "name": document.name},
+        )
+    return stored
 
 
 @transaction.atomic
@@ -427,11 +465,18 @@ def ip_claims_process_due(
 
 @transaction.atomic
 def ip_counter_notice_file(
-    *, supplier: Member, claim_id: int, statement: str, now: datetime | None = None
+    *,
+    supplier: Member,
+    claim_id: int,
+    statement: str,
+    documents: Sequence[UploadedFile] = (),
+    now: datetime | None = None,
 ) -> CounterNotice:
-    """The supplier answers the claim with a counter-notice (evidence may follow until staff
-    decide); staff then decide whether the listings are restored or removed."""
+    """The supplier answers the claim with a counter-notice and its evidence (more may follow
+    until staff decide; a bad file files nothing); staff then decide whether the listings are
+    restored or removed."""
     statement = text_field(statement, "statement", 20_000)
+    checked = _documents_check(documents, count=0)
     now = now or timezone.now()
     claim = _claim_locked(claim_id, q=Q(supplier=supplier))
     if claim.status == ClaimStatus.AWAITING_COUNTER_NOTICE and not rules.counter_notice_on_time(
@@ -449,6 +494,7 @@ def ip_counter_notice_file(
     )
     claim.status = ClaimStatus.COUNTERED
     claim.save(update_fields=["status"])
+    stored = _documents_store(checked, counter_notice=notice)
     audit_record(
         actor=supplier.user,
         action="ip_claim.counter_noticed",
@@ -458,7 +504,11 @@ def ip_counter_notice_file(
         reason=statement,
         clause="5.4",
         before={"status": ClaimStatus.AWAITING_COUNTER_NOTICE},
-        after={"status": claim.status, "counter_notice_id": notice.pk},
+        after={
+            "status": claim.status,
+            "counter_notice_id": notice.pk,
+            "document_ids": [d.pk for d in stored],
+        },
     )
     _notify(
         claim.holder,
@@ -469,10 +519,24 @@ def ip_counter_notice_file(
     return notice
 
 
-@transaction.atomic
 def ip_counter_notice_document_add(
     *, supplier: Member, claim_id: int, upload: UploadedFile, name: str = ""
 ) -> IPDocument:
+    return ip_counter_notice_documents_add(
+        supplier=supplier, claim_id=claim_id, documents=[upload], names=[name]
+    )[0]
+
+
+@transaction.atomic
+def ip_counter_notice_documents_add(
+    *,
+    supplier: Member,
+    claim_id: int,
+    documents: Sequence[UploadedFile],
+    names: Sequence[str] = (),
+) -> list[IPDocument]:
+    """Clause 5.4: more evidence for the counter-notice, until staff decide; every file is
+    checked before any is stored."""
     claim = _claim_locked(claim_id, q=Q(supplier=supplier))
     if claim.status != ClaimStatus.COUNTERED:
         raise Conflict(
@@ -480,19 +544,19 @@ def ip_counter_notice_document_add(
             code="claim_not_countered",
         )
     notice = claim.counter_notice
-    document = _document_add(
-        upload=upload, name=name, count=notice.documents.count(), counter_notice=notice
-    )
-    audit_record(
-        actor=supplier.user,
-        action="ip_claim.evidence_added",
-        target_type="ip_claim",
-        target_id=claim.pk,
-        member_id=supplier.member_id,
-        clause="5.4",
-        after={"document_id": document.pk, "name": document.name},
-    )
-    return document
+    checked = _documents_check(documents, count=notice.documents.count(), names=names)
+    stored = _documents_store(checked, counter_notice=notice)
+    for document in stored:
+        audit_record(
+            actor=supplier.user,
+            action="ip_claim.evidence_added",
+            target_type="ip_claim",
+            target_id=claim.pk,
+            member_id=supplier.member_id,
+            clause="5.4",
+            after={"document_id": document.pk, "name": document.name},
+        )
+    return stored
 
 
 @transaction.atomic

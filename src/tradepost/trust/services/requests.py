@@ -11,26 +11,22 @@ passed) and by `tradepost trust information-deadlines` from cron, so neither has
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tradepost.audit.services import audit_record
-from tradepost.catalog import uploads
 from tradepost.errors import Conflict, InvalidInput, NotFound
 from tradepost.members.models import Member, User
 from tradepost.notices.models import NoticeKind
 from tradepost.notices.rules import Channel
 from tradepost.notices.services import notice_issue
 from tradepost.policy.disclosure import load_disclosure_policy
-from tradepost.text import clean_name, clean_text
+from tradepost.text import clean_text
 from tradepost.trust.models.actions import ActionSource
 from tradepost.trust.models.requests import (
     InformationClause,
@@ -40,6 +36,7 @@ from tradepost.trust.models.requests import (
 )
 from tradepost.trust.models.requests import InformationRequestStatus as S
 from tradepost.trust.rules import requests as rules
+from tradepost.trust.services import uploads as trust_uploads
 from tradepost.trust.services.actions import action_take
 
 MEMBER_PAGE_PATH = "/my/information-requests/"
@@ -144,45 +141,25 @@ def _files_store(
     request: InformationRequest, files: Sequence[UploadedFile], now: datetime
 ) -> list[InformationRequestFile]:
     """Each file is checked like a certification (a PDF pypdf reads, or an image Pillow
-    re-encodes without its metadata) and stored under a name of ours."""
+    re-encodes without its metadata), all before any is stored, under a name of ours."""
     policy = load_disclosure_policy().information_requests
-    if len(files) > policy.max_files:
-        raise InvalidInput(
-            f"Attach at most {policy.max_files} files.",
-            fields={"files": [f"At most {policy.max_files} files."]},
-            code="too_many_files",
-        )
-    checked = []
-    for upload in files:
-        data = uploads.read_upload(
-            upload, field="files", max_bytes=policy.max_file_mb * 1024 * 1024
-        )
-        info = uploads.inspect_document(data, field="files")
-        try:
-            name = clean_name(upload.name or "")[:200] or f"file.{info.extension}"
-        except ValueError:
-            name = f"file.{info.extension}"
-        checked.append((info, name))
-    stored: list[InformationRequestFile] = []
-    try:
-        for info, name in checked:
-            row = InformationRequestFile(
-                request=request,
-                original_name=name,
-                content_type=info.content_type,
-                size=info.size,
-                sha256=hashlib.sha256(info.data).hexdigest(),
-                uploaded_at=now,
-            )
-            row.file.save(f"{uuid.uuid4().hex}.{info.extension}", ContentFile(info.data), False)
-            row.save()
-            stored.append(row)
-    except Exception:
-        for row in stored:
-            if row.file.name:
-                row.file.storage.delete(row.file.name)
-        raise
-    return stored
+    checked = trust_uploads.files_check(
+        files,
+        field="files",
+        max_files=policy.max_files,
+        max_bytes=policy.max_file_mb * 1024 * 1024,
+    )
+    return trust_uploads.files_store(
+        checked,
+        lambda f: InformationRequestFile(
+            request=request,
+            original_name=f.name,
+            content_type=f.info.content_type,
+            size=f.info.size,
+            sha256=f.sha256,
+            uploaded_at=now,
+        ),
+    )
 
 
 @transaction.atomic
