@@ -422,12 +422,12 @@ def test_transparency_counts_actions_by_kind_and_clause_in_the_period(counsel):
             now=in_period,
         )
     action_take(
-        member=member_create(), kind="warn", clause="5.9", reason="r", by=agent, now=in_period
+        member=member_create(), kind="warn", clause="6.2 (v)", reason="r", by=agent, now=in_period
     )
     action_take(
         member=member_create(),
         kind="warn",
-        clause="5.9",
+        clause="6.2 (v)",
         reason="r",
         by=agent,
         now=datetime(2025, 6, 1, tzinfo=UTC),
@@ -438,7 +438,7 @@ def test_transparency_counts_actions_by_kind_and_clause_in_the_period(counsel):
     assert [(r["kind"], r["clause"], r["count"]) for r in rows] == [
         ("suspend", "5.9", 2),
         ("suspend", "6.3 a", 1),
-        ("warn", "5.9", 1),
+        ("warn", "6.2 (v)", 1),
     ]
 
 

@@ -288,7 +288,7 @@ def test_without_a_counter_notice_the_listings_are_removed_and_a_strike_counted(
     strike = IPStrike.objects.get()
     assert (strike.number, strike.rule, strike.prescription) == (1, "ip-strike-1", "applied")
     restriction = Action.objects.get()
-    assert (restriction.kind, restriction.clause) == ("restrict", "6.2 (iv)")
+    assert (restriction.kind, restriction.clause) == ("restrict", "6.2 (ii)")
     assert restriction.ends_at - restriction.created_at == timedelta(days=7)
     lapsed = AuditEntry.objects.get(action="ip_claim.lapsed")
     assert (lapsed.actor_label, lapsed.clause) == ("system", "6.1 (iv)")

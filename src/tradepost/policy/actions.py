@@ -1,7 +1,8 @@
 """Clause 6.2: the disciplinary actions policy (`actions.toml`), validated at load.
 
-What each kind of action restricts, which need four eyes, the clauses an action may cite and
-the statement of reasons (DSA Art. 17) each kind carries, as DSA Transparency Database values.
+What each kind of action restricts, which need four eyes, the clauses an action may cite (and
+which of them each kind may rely on, `kind_clauses`) and the statement of reasons (DSA Art. 17)
+each kind carries, as DSA Transparency Database values.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class ActionsPolicy(_Strict):
     territorial_scope: list[str] = Field(min_length=1)
     redress: str
     kinds: dict[Kind, KindPolicy]
+    kind_clauses: dict[Kind, list[str]]
     feature_visibility: dict[Feature, list[Visibility]] = {}
     default_category: Category = "STATEMENT_CATEGORY_VIOLATION_TOS"
     clause_categories: dict[str, Category] = {}
@@ -110,6 +112,20 @@ class ActionsPolicy(_Strict):
         for name, kind in self.kinds.items():
             if kind.clause not in self.clauses:
                 raise ValueError(f"kind {name!r} cites {kind.clause!r}, not in clauses")
+        missing = sorted(set(KINDS) - set(self.kind_clauses))
+        if missing:
+            raise ValueError(f"kind_clauses has no entry for {missing}")
+        for name, allowed in self.kind_clauses.items():
+            if not allowed:
+                raise ValueError(f"kind_clauses.{name} allows no clause")
+            unknown = [c for c in allowed if c not in self.clauses]
+            if unknown:
+                raise ValueError(f"kind_clauses.{name} names {unknown}, not in clauses")
+            if self.kinds[name].clause not in allowed:
+                raise ValueError(
+                    f"kind_clauses.{name} leaves out the kind's own clause "
+                    f"{self.kinds[name].clause!r}"
+                )
         return self
 
     def category_for(self, clause: str) -> str:

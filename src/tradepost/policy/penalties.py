@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from tradepost.policy import POLICY_DIR, PolicyError, _Strict, load_toml
+from tradepost.policy.actions import ActionsPolicy, load_actions_policy
 
 ActionKind = Literal[
     "warn",
@@ -40,6 +41,9 @@ class PrescribedAction(_Strict):
     kind: ActionKind
     days: int | None = Field(default=None, ge=1, le=3650)
     feature: str = ""
+    # The clause this action relies on when the threshold's does not grant this kind of
+    # measure (`kind_clauses` in actions.toml): one threshold may prescribe several kinds.
+    clause: str = ""
 
     @model_validator(mode="after")
     def _feature_only_when_restricting_one(self) -> PrescribedAction:
@@ -131,6 +135,23 @@ def parse_penalties_policy(data: dict) -> PenaltiesPolicy:
         raise PolicyError(f"penalties.toml: {exc}") from exc
 
 
+def check_prescribed_clauses(policy: PenaltiesPolicy, actions: ActionsPolicy) -> None:
+    """Every prescribed action cites a clause that grants its kind (clause 6.2,
+    `kind_clauses` in actions.toml): its own `clause`, or else the threshold's."""
+    thresholds: list[Threshold] = [*policy.points.thresholds, *policy.strikes.thresholds]
+    for threshold in thresholds:
+        for step in threshold.actions:
+            clause = step.clause or threshold.clause
+            allowed = actions.kind_clauses[step.kind]
+            if clause not in allowed:
+                raise PolicyError(
+                    f"penalties.toml: threshold {threshold.id!r} prescribes {step.kind} citing "
+                    f"{clause!r}; a {step.kind} may rely on {allowed}"
+                )
+
+
 @cache
 def load_penalties_policy() -> PenaltiesPolicy:
-    return parse_penalties_policy(load_toml(POLICY_DIR / "penalties.toml"))
+    policy = parse_penalties_policy(load_toml(POLICY_DIR / "penalties.toml"))
+    check_prescribed_clauses(policy, load_actions_policy())
+    return policy

@@ -29,6 +29,32 @@ FEATURE_LABELS = {
 
 
 @dataclass(frozen=True)
+class ClauseFit:
+    allowed: bool
+    allowed_clauses: tuple[str, ...]
+    rule: str
+
+
+def clause_applicable(*, kind: str, clause: str, policy: ActionsPolicy) -> ClauseFit:
+    """Clause 6.2: an action relies on a clause that grants that measure (`kind_clauses` in
+    actions.toml): a warning cites 6.2 (v), a listing cap 6.2 (iii), an account suspension
+    6.2 (i) or a clause naming suspension (4.5, 5.9, 7.5, 6.3 a-d, 6.5, ...)."""
+    allowed = tuple(policy.kind_clauses.get(kind, ()))  # type: ignore[call-overload]
+    return ClauseFit(clause in allowed, allowed, f"kind_clauses.{kind}")
+
+
+def clause_for(*, kind: str, preferred: Iterable[str], policy: ActionsPolicy) -> ClauseFit:
+    """The clause an action of `kind` relies on: the first of `preferred` that grants it (a
+    prescribed action's own clause, then its threshold's), else the kind's own limb of 6.2
+    (`kinds.<kind>.clause`). `allowed_clauses` holds the one clause chosen."""
+    for clause in preferred:
+        if clause and clause_applicable(kind=kind, clause=clause, policy=policy).allowed:
+            return ClauseFit(True, (clause,), f"kind_clauses.{kind}")
+    own = policy.kinds[kind].clause  # type: ignore[index]
+    return ClauseFit(True, (own,), f"kinds.{kind}.clause")
+
+
+@dataclass(frozen=True)
 class FourEyes:
     required: bool
     rule: str

@@ -23,6 +23,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tradepost.audit.services import audit_record
 from tradepost.catalog import search
@@ -56,6 +57,12 @@ class FourEyesSameStaff(PermissionDeniedError):
     """The staff member who proposed an action cannot approve it (four eyes)."""
 
     code = "four_eyes_same_staff"
+
+
+class ClauseNotApplicable(InvalidInput):
+    """The clause cited does not grant this kind of action (clause 6.2, `kind_clauses`)."""
+
+    code = "clause_not_applicable"
 
 
 class AppealSameStaff(PermissionDeniedError):
@@ -220,6 +227,19 @@ def action_take(
             )
     elif cap is not None:
         raise InvalidInput("Only a listing cap has a cap.", fields={"cap": ["Only cap_listings."]})
+    fit = rules.clause_applicable(kind=kind, clause=clause, policy=policy)
+    if not fit.allowed:
+        allowed = ", ".join(fit.allowed_clauses)
+        names = {"clause": clause, "kind": kind, "allowed": allowed}
+        raise ClauseNotApplicable(
+            _(
+                "Clause %(clause)s does not allow a %(kind)s action; a %(kind)s action may "
+                "rely on: %(allowed)s."
+            )
+            % names,
+            fields={"clause": [_("For %(kind)s, one of: %(allowed)s.") % names]},
+            extra={"kind": kind, "allowed_clauses": list(fit.allowed_clauses), "rule": fit.rule},
+        )
     if ends_at is not None:
         if timezone.is_naive(ends_at):
             raise InvalidInput("Give the end with its time zone.", fields={"ends_at": ["Aware."]})

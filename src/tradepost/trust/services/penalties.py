@@ -19,9 +19,11 @@ from django.utils import timezone
 from tradepost.audit.services import audit_record
 from tradepost.errors import Conflict, InvalidInput, NotFound
 from tradepost.members.models import Member, User
+from tradepost.policy.actions import load_actions_policy
 from tradepost.policy.penalties import Threshold, load_penalties_policy
 from tradepost.trust.models import Complaint, IPStrike, PenaltyPoint, PrescriptionStatus
 from tradepost.trust.models.penalties import Prescription
+from tradepost.trust.rules import actions as action_rules
 from tradepost.trust.rules import penalties as rules
 from tradepost.trust.services.actions import action_take
 from tradepost.trust.services.casework import known_id, member_locked, text_field
@@ -55,13 +57,19 @@ def _take(
 ) -> list[Any]:
     """Take each prescribed action through the one action service (C1's `action_take`)."""
     taken = []
+    policy = load_actions_policy()
     for step in prescription.prescribed:
         days = step.get("days")
+        clause = action_rules.clause_for(
+            kind=step["kind"],
+            preferred=[step.get("clause", ""), prescription.threshold_clause],
+            policy=policy,
+        ).allowed_clauses[0]
         taken.append(
             action_take(
                 member=member,
                 kind=step["kind"],
-                clause=prescription.threshold_clause,
+                clause=clause,
                 reason=reason,
                 by=by,
                 ends_at=now + timedelta(days=days) if days else None,
