@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tradepost.trade.api import ledger
+
 # Members' operations (inquiries, conversations, RFQs, orders, disputes, feedback).
 member_router = Router()
 
 # Staff operations: every handler is guarded by `tradepost.trust.api.common.staff_permission`.
 staff_router = Router()
+staff_router.add_router("", ledger.router)

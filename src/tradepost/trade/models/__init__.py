@@ -1,1 +1,8 @@
 """Trade models, one module per area; each is imported here so Django finds it."""
+
+from tradepost.trade.models.idempotency import IdempotencyKey  # noqa: F401
+from tradepost.trade.models.ledger import (  # noqa: F401  (protected payment, 7.1)
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+)
