@@ -152,3 +152,30 @@ def test_a_complaint_naming_another_members_listing_is_refused_on_the_form(suppl
     assert response.status_code == 200
     assert response.context["form"].errors["listing_ids"]
     assert not Complaint.objects.exists()
+
+
+def test_the_member_page_links_to_what_trust_and_safety_do_about_the_member(supplier, agent):
+    page = console(agent).get(f"/console/members/member/{supplier.pk}/change/")
+
+    links = {link["label"]: link["url"] for link in page.context["trust_links"]}
+    mid = supplier.member_id
+    assert links == {
+        "Take action": f"{ACTION_ADD}?member_id={mid}",
+        "Related accounts": f"/console/trust/link/cluster/{mid}/",
+        "File complaint": f"{COMPLAINT_ADD}?member_id={mid}",
+        "Open cases (0)": f"/console/trust/case/?q={mid}",
+        "Actions in force (0)": f"/console/trust/action/?q={mid}&status__exact=in_force",
+    }
+    html = page.content.decode()
+    assert f'href="{ACTION_ADD}?member_id={mid}"' in html
+    assert console(agent).get(links["Take action"]).status_code == 200
+    assert console(agent).get(links["Actions in force (0)"]).status_code == 200
+
+
+def test_the_member_page_shows_only_the_links_a_role_may_use(supplier, db):
+    support = console(staff_create(username="support", role="Support agent"))
+
+    page = support.get(f"/console/members/member/{supplier.pk}/change/")
+
+    labels = {link["label"] for link in page.context["trust_links"]}
+    assert "Take action" not in labels and "File complaint" not in labels

@@ -152,10 +152,14 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def member_status_set(*, member: Member, to_status: str, reason: str, by: User) -> Member:
+def member_status_set(
+    *, member: Member, to_status: str, reason: str, by: User, reopen_terminated: bool = False
+) -> Member:
     """The member side of a status change with a required reason (clauses 4.5, 6.2 i).
 
     Suspending or terminating ends every live session and revokes every API token at once.
+    A termination is final: only `reopen_terminated` (an appeal that overturned the
+    termination, DSA Art. 20) changes a terminated account.
     Enforcement calls this through `trust.services.member_change_status`, which also hides
     the supplier's listings: call that one, not this.
     """
@@ -165,7 +169,7 @@ def member_status_set(*, member: Member, to_status: str, reason: str, by: User) 
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     if member.status == to_status:
         raise Conflict(f"The member is already {to_status}.")
-    if member.status == MemberStatus.TERMINATED:
+    if member.status == MemberStatus.TERMINATED and not reopen_terminated:
         raise Conflict("A terminated account cannot be changed.")
     now = timezone.now()
     MemberStatusChange.objects.create(

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from tradepost.catalog.models import Listing
 from tradepost.console import (
@@ -36,6 +37,8 @@ from tradepost.members.models import Member, MemberStatus
 from tradepost.members.requests import request_user
 from tradepost.terms.models import TermsAcceptance
 from tradepost.trust import services
+from tradepost.trust.models import Case, CaseStatus
+from tradepost.trust.models.actions import Action, ActionStatus
 
 
 class StatusChangeForm(ReasonForm):
@@ -80,6 +83,52 @@ class ListingInline(ReadOnlyInline):
         return format_html('<a href="{}">#{} {}</a>', url, obj.pk, obj.title)
 
 
+def _trust_links(request: HttpRequest, member: Member) -> list[dict[str, str]]:
+    """Clause 6.2: from the member's page to what staff do about it, each link only for a
+    role that may use it: take an action, the related cluster, file a complaint, the open
+    cases and the actions in force."""
+    user, mid = request.user, member.member_id
+    cases = Case.objects.filter(member=member, status=CaseStatus.OPEN).count()
+    in_force = Action.objects.filter(member=member, status=ActionStatus.IN_FORCE).count()
+    links = [
+        (
+            "trust.add_action",
+            _("Take action"),
+            reverse("admin:trust_action_add"),
+            f"member_id={mid}",
+        ),
+        (
+            "trust.view_link",
+            _("Related accounts"),
+            reverse("admin:trust_link_cluster", args=[mid]),
+            "",
+        ),
+        (
+            "trust.add_complaint",
+            _("File complaint"),
+            reverse("admin:trust_complaint_add"),
+            f"member_id={mid}",
+        ),
+        (
+            "trust.view_case",
+            _("Open cases (%(n)d)") % {"n": cases},
+            reverse("admin:trust_case_changelist"),
+            f"q={mid}",
+        ),
+        (
+            "trust.view_action",
+            _("Actions in force (%(n)d)") % {"n": in_force},
+            reverse("admin:trust_action_changelist"),
+            f"q={mid}&status__exact=in_force",
+        ),
+    ]
+    return [
+        {"label": str(label), "url": f"{url}?{query}" if query else url}
+        for perm, label, url, query in links
+        if user.has_perm(perm)
+    ]
+
+
 if admin.site.is_registered(Member):
     admin.site.unregister(Member)
 
@@ -110,9 +159,11 @@ class MemberAdmin(MemberRecordAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        member = self.get_object(request, unquote(object_id))
         extra_context = {
             **(extra_context or {}),
             "can_change_status": self.has_change_status_permission(request),
+            "trust_links": _trust_links(request, member) if member is not None else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -425,8 +425,23 @@ def action_lift(
     now: datetime | None = None,
 ) -> Action:
     """Staff lift an action in force (and, for a cluster action, its child actions): a
-    suspension's member is reinstated unless another action still suspends it. A termination
-    is final (clause 6.2 i) and cannot be lifted."""
+    suspension's member is reinstated unless another action still suspends it.
+
+    Clause 6.2 (i): a termination is final and staff cannot lift it (409
+    `termination_final`); only an appeal decided "overturned" by other staff undoes it
+    (`appeal_decide`, DSA Art. 20 and the redress the Terms' notice offers)."""
+    return _lift(action=action, by=by, reason=reason, cascade=cascade, now=now, on_appeal=False)
+
+
+def _lift(
+    *,
+    action: Action,
+    by: User,
+    reason: str,
+    cascade: bool,
+    now: datetime | None,
+    on_appeal: bool,
+) -> Action:
     now = now or timezone.now()
     reason = _text(reason, "reason", REASON_MAX, required=True)
     locked = (
@@ -438,9 +453,12 @@ def action_lift(
     _expire_locked([action], now=now)
     if action.status != ActionStatus.IN_FORCE:
         raise Conflict(f"The action is {action.status}, not in force.", code="not_in_force")
-    if action.kind == ActionKind.TERMINATE:
+    if action.kind == ActionKind.TERMINATE and not on_appeal:
         raise Conflict(
-            "A termination is final and cannot be lifted (clause 6.2 i).",
+            _(
+                "A termination is final and cannot be lifted (clause 6.2 i); only an appeal "
+                "decided by another staff member can overturn it."
+            ),
             code="termination_final",
         )
     targets = [action]
@@ -462,12 +480,16 @@ def action_lift(
 
 
 def _undo(action: Action, *, by: User | None, reason: str, now: datetime) -> None:
-    """Undo what an action changed when it ends: the member a suspension suspended is active
-    again unless another suspension or termination is still in force (which then holds the
-    status); search shows it again."""
+    """Undo what an action changed when it ends: the member a suspension suspended (or a
+    termination overturned on appeal terminated) is active again unless another suspension
+    or termination is still in force, which then holds the status; search shows it again."""
     member = Member.objects.select_related("user").get(pk=action.member_id)
     holds = bool(action.evidence.get("holds_status"))
-    if action.kind == ActionKind.SUSPEND and holds and member.status == MemberStatus.SUSPENDED:
+    held = {
+        ActionKind.SUSPEND: MemberStatus.SUSPENDED,
+        ActionKind.TERMINATE: MemberStatus.TERMINATED,
+    }.get(action.kind)  # type: ignore[call-overload]
+    if held is not None and holds and member.status == held:
         still = (
             Action.objects.select_for_update()
             .filter(member=member, kind__in=[ActionKind.SUSPEND, ActionKind.TERMINATE])
@@ -475,13 +497,28 @@ def _undo(action: Action, *, by: User | None, reason: str, now: datetime) -> Non
             .exclude(pk=action.pk)
             .order_by("-ends_at", "pk")
         )
-        heir = next(iter(still.filter(ends_at__isnull=True)), None) or still.first()
+        terminations = still.filter(kind=ActionKind.TERMINATE)
+        heir = (
+            terminations.first()
+            or next(iter(still.filter(ends_at__isnull=True)), None)
+            or still.first()
+        )
+        to_status = MemberStatus.ACTIVE
         if heir is not None:
             heir.evidence = {**heir.evidence, "holds_status": True}
             heir.save(update_fields=["evidence"])
-        else:
+            to_status = (
+                MemberStatus.TERMINATED
+                if heir.kind == ActionKind.TERMINATE
+                else MemberStatus.SUSPENDED
+            )
+        if to_status != member.status:
             member_change_status(
-                member=member, to_status=MemberStatus.ACTIVE, reason=reason, by=by or system_user()
+                member=member,
+                to_status=to_status,
+                reason=reason,
+                by=by or system_user(),
+                reopen_terminated=member.status == MemberStatus.TERMINATED,
             )
     if _hides_from_search(action):
         search.supplier_changed(member_pk=member.pk)
@@ -575,7 +612,8 @@ def appeal_decide(
     *, appeal: Appeal, outcome: str, reason: str, by: User, now: datetime | None = None
 ) -> Appeal:
     """A staff member other than the one who took or approved the action decides the
-    appeal; overturning lifts the action (and the cluster action it heads)."""
+    appeal; overturning lifts the action (and the cluster action it heads), a termination
+    too: the account is reinstated (DSA Art. 20; clause 6.2 i makes it final otherwise)."""
     now = now or timezone.now()
     if outcome not in AppealOutcome.values:
         raise InvalidInput(
@@ -620,7 +658,15 @@ def appeal_decide(
     if outcome == AppealOutcome.OVERTURNED:
         action.refresh_from_db()
         if action.in_force_at(now):
-            action_lift(action=action, by=by, reason=f"Appeal overturned: {reason}", now=now)
+            # DSA Art. 20: the appeal can undo any action, a termination included.
+            _lift(
+                action=action,
+                by=by,
+                reason=f"Appeal overturned: {reason}",
+                cascade=True,
+                now=now,
+                on_appeal=True,
+            )
     _notify_appeal(appeal)
     return appeal
 

@@ -17,15 +17,25 @@ from tradepost.members.services import member_status_set
 
 
 @transaction.atomic
-def member_change_status(*, member: Member, to_status: str, reason: str, by: User) -> Member:
+def member_change_status(
+    *, member: Member, to_status: str, reason: str, by: User, reopen_terminated: bool = False
+) -> Member:
     """Staff change a member's status with a required reason (clauses 4.5, 6.2 i).
+
+    `reopen_terminated` only for an appeal that overturned a termination (DSA Art. 20).
 
     The status history row (`MemberStatusChange`, naming `by`) is the audit row. Suspending or
     terminating ends every live session, revokes every API token and hides the supplier's
     listings from search at once; reinstating shows them again, in their old place.
     """
     before = member.status
-    member = member_status_set(member=member, to_status=to_status, reason=reason, by=by)
+    member = member_status_set(
+        member=member,
+        to_status=to_status,
+        reason=reason,
+        by=by,
+        reopen_terminated=reopen_terminated,
+    )
     audit_record(
         actor=by,
         action="member.status_changed",
