@@ -179,3 +179,13 @@ def test_the_member_page_shows_only_the_links_a_role_may_use(supplier, db):
 
     labels = {link["label"] for link in page.context["trust_links"]}
     assert "Take action" not in labels and "File complaint" not in labels
+
+
+def test_the_action_form_opens_valid_and_says_which_clauses_each_kind_may_cite(agent):
+    page = console(agent).get(ACTION_ADD)
+    form = page.context["form"]
+
+    assert form.fields["kind"].choices[0][0] == "warn"
+    assert form.fields["clause"].initial == "6.2 (v)"  # the warning's own clause, not 6.2 (i)
+    assert "Warning (6.2 v): 6.2 (v);" in form.fields["clause"].help_text
+    assert "Warning (6.2 v): 6.2 (v);" in page.content.decode()

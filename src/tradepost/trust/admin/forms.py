@@ -71,7 +71,15 @@ class ActionTakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(ActionKind.choices)
         self.fields["kind"].choices = [(k, labels.get(k, k)) for k in KINDS]  # type: ignore[attr-defined]
-        self.fields["clause"].choices = [(c, c) for c in load_actions_policy().clauses]  # type: ignore[attr-defined]
+        policy = load_actions_policy()
+        self.fields["clause"].choices = [(c, c) for c in policy.clauses]  # type: ignore[attr-defined]
+        # Clause 6.2: the clauses each kind may rely on (`kind_clauses`), said on the form, and
+        # the first kind's own clause chosen, so the form as it opens is a valid action.
+        self.fields["clause"].help_text = "The clause the action relies on. " + "; ".join(
+            f"{labels.get(kind, kind)}: {', '.join(allowed)}"
+            for kind, allowed in policy.kind_clauses.items()
+        )
+        self.fields["clause"].initial = policy.kind_clauses[KINDS[0]][0]
 
     def clean_member_id(self) -> Member:
         return _member(self.cleaned_data["member_id"])
