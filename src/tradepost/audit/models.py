@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tradepost.appendonly import AppendOnlyModel, AppendOnlyQuerySet, RowImmutable
 
-class AuditImmutable(Exception):
+
+class AuditImmutable(RowImmutable):
     """Audit rows are append-only: no code path may update or delete one."""
 
 
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AuditImmutable("Audit rows cannot be updated.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditImmutable("Audit rows cannot be deleted.")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise AuditImmutable("Audit rows cannot be updated.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Who did what to what, when and why: one row per step (actor, action, target, reason,
     clause, before and after, time, request id)."""
 
@@ -55,7 +44,10 @@ class AuditEntry(models.Model):
     after = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
 
-    objects = AuditQuerySet.as_manager()
+    immutable_error = AuditImmutable
+    immutable_label = "Audit"
+
+    objects = AppendOnlyQuerySet["AuditEntry"].as_manager()
 
     class Meta:
         ordering = ["at", "id"]
@@ -66,11 +58,3 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         target = f"{self.target_type}:{self.target_id}"
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AuditImmutable("Audit rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditImmutable("Audit rows cannot be deleted.")

@@ -14,17 +14,17 @@ buyer's funding account goes negative by what the buyer paid in from outside the
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from tradepost.appendonly import AppendOnlyModel, AppendOnlyQuerySet, RowImmutable
 
 MONEY_DIGITS = 18
 MONEY_PLACES = 4
 
 
-class LedgerImmutable(Exception):
+class LedgerImmutable(RowImmutable):
     """Ledger transactions and entries are append-only: no code path updates or deletes one."""
 
 
@@ -87,31 +87,7 @@ class LedgerAccount(models.Model):
         return self.purpose in NON_NEGATIVE_PURPOSES
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise LedgerImmutable("Ledger rows cannot be updated.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise LedgerImmutable("Ledger rows cannot be deleted.")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise LedgerImmutable("Ledger rows cannot be updated.")
-
-
-class _AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise LedgerImmutable("Ledger rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise LedgerImmutable("Ledger rows cannot be deleted.")
-
-
-class LedgerTransaction(_AppendOnly):
+class LedgerTransaction(AppendOnlyModel):
     """One money movement: its entries sum to zero per currency (checked before writing, and
     over the whole ledger by `selectors.ledger.ledger_check`)."""
 
@@ -136,6 +112,9 @@ class LedgerTransaction(_AppendOnly):
         help_text="Empty: the platform itself (a timer, a task).",
     )
 
+    immutable_error = LedgerImmutable
+    immutable_label = "Ledger"
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -146,7 +125,7 @@ class LedgerTransaction(_AppendOnly):
         return f"{self.kind} {self.dedupe_key}"
 
 
-class LedgerEntry(_AppendOnly):
+class LedgerEntry(AppendOnlyModel):
     """One leg of a transaction: a signed amount on one account, in the account's currency."""
 
     transaction = models.ForeignKey(
@@ -155,6 +134,9 @@ class LedgerEntry(_AppendOnly):
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
     amount = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     currency = models.CharField(max_length=3)
+
+    immutable_error = LedgerImmutable
+    immutable_label = "Ledger"
 
     objects = AppendOnlyQuerySet.as_manager()
 
