@@ -321,9 +321,7 @@ def test_an_add_that_links_many_runs_the_statements_of_one_link(holders):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("cap", [3, 7])
-def test_a_value_reaching_the_cap_is_re_evaluated_in_a_fixed_number_of_statements(
-    cap, monkeypatch
-):
+def test_an_add_reaching_the_cap_runs_a_fixed_number_of_statements(cap, monkeypatch):
     """The holder-cap path: the links among every holder are re-evaluated without the value
     and the clusters recomputed in twelve statements, whatever the number of holders."""
     from tradepost.trust.services import links as link_services
