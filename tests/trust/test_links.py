@@ -4,6 +4,8 @@ the rebuild, account sharing, the device cookie and the staff API."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -259,6 +261,84 @@ def test_rebuild_gives_the_incremental_clusters(signals, cap, monkeypatch):
     incremental = _partition()
     clusters_rebuild()
     assert _partition() == incremental
+
+
+# --- Statements per incremental add ----------------------------------------------------------
+
+
+def _statements(**signal) -> list[str]:
+    """The SQL an incremental add runs (savepoints aside: the test's own transaction makes
+    the service's atomic block one)."""
+    with CaptureQueriesContext(connection) as queries:
+        signal_record(source="t", now=T0 + timedelta(days=1), **signal)
+    return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [("new value", 3), ("repeat sighting", 3), ("shared, too weak to link", 5)],
+)
+def test_an_add_that_links_nobody_runs_at_most_five_statements(case, expected):
+    a, b = _members(2)
+    _signals_reset()
+    signal_record(member=a, kind="ip", value="192.0.2.44", source="t", now=T0)
+    if case == "new value":
+        signal = {"member": b, "kind": "ip", "value": "192.0.2.45"}
+    elif case == "repeat sighting":
+        signal = {"member": a, "kind": "ip", "value": "192.0.2.44"}
+    else:
+        signal = {"member": b, "kind": "ip", "value": "192.0.2.44"}
+    assert len(_statements(**signal)) == expected
+    assert Link.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("holders", [2, 6])
+def test_an_add_that_links_many_runs_the_statements_of_one_link(holders):
+    """The newcomer's client address, held by every holder, tips each pair (newcomer, holder)
+    over the threshold (with a shipping address and a network they share already); each
+    holder is in a cluster of its own (an email shared with a partner). The add links to all
+    of them and unites every cluster, in the same nine statements whatever their number."""
+    members = _members(2 * holders + 1)
+    _signals_reset()
+    newcomer, pairs = members[0], list(zip(members[1::2], members[2::2], strict=True))
+    for i, (holder, partner) in enumerate(pairs):
+        for m in (holder, partner):
+            signal_record(member=m, kind="email", value=f"{i}@example.com", source="t", now=T0)
+        for m in (holder, newcomer):
+            signal_record(member=m, kind="shipping_address", value=f"a{i}", source="t", now=T0)
+            signal_record(member=m, kind="ip_prefix", value=f"198.51.{i}.0/24", source="t", now=T0)
+        signal_record(member=holder, kind="ip", value="192.0.2.9", source="t", now=T0)
+    assert len(_partition()) == holders
+    statements = _statements(member=newcomer, kind="ip", value="192.0.2.9")
+    assert len(statements) == 9
+    assert _partition() == {frozenset(m.pk for m in members)}
+    root = MemberCluster.objects.get(member=newcomer).root
+    assert MemberCluster.objects.get(member_id=root).size == 2 * holders + 1
+    assert Link.objects.filter(status=LinkStatus.ACTIVE).count() == 2 * holders
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cap", [3, 7])
+def test_an_add_reaching_the_cap_runs_a_fixed_number_of_statements(cap, monkeypatch):
+    """The holder-cap path: the links among every holder are re-evaluated without the value
+    and the clusters recomputed in twelve statements, whatever the number of holders."""
+    from tradepost.trust.services import links as link_services
+
+    policy = load_related_accounts_policy().model_copy(update={"value_member_cap": cap})
+    monkeypatch.setattr(link_services, "load_related_accounts_policy", lambda: policy)
+    members = _members(cap + 1)
+    _signals_reset()
+    for m in members[:2]:
+        signal_record(member=m, kind="email", value="x@example.com", source="t", now=T0)
+    for m in members[:cap]:
+        signal_record(member=m, kind="device", value="shared-kiosk", source="t", now=T0)
+    assert _partition() == {frozenset(m.pk for m in members[:cap])}
+    statements = _statements(member=members[cap], kind="device", value="shared-kiosk")
+    assert len(statements) == 12
+    assert _partition() == {frozenset({members[0].pk, members[1].pk})}
+    assert Link.objects.filter(status=LinkStatus.LAPSED).count() == cap * (cap - 1) // 2 - 1
 
 
 # --- Account sharing (4.5) ----------------------------------------------------------------------

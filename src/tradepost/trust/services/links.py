@@ -123,7 +123,9 @@ def signal_record(
         _value_capped(holders=holders, now=now, policy=policy)
     else:
         shared = _shared_through(member.pk, value_pk, policy)
-        _pairs_evaluate(member.pk, list(shared), now=now, policy=policy, shared=shared)
+        pairs = list(shared)
+        existing = _links_between(pairs) if pairs else {}
+        _pairs_evaluate(pairs, shared=shared, existing=existing, now=now, policy=policy)
     return True
 
 
@@ -265,30 +267,15 @@ def _countries_seen(
 
 # --- Links -----------------------------------------------------------------------------------
 
-
-def _shared_with(
-    member_pk: int, others: list[int], policy: RelatedAccountsPolicy
-) -> dict[int, dict[str, tuple[datetime, str]]]:
-    """For each other member: the kinds it shares with `member_pk` through values held by at
-    most the cap, each with the earliest date both held such a value and its display."""
-    shared: dict[int, dict[str, tuple[datetime, str]]] = {pk: {} for pk in others}
-    if not others:
-        return shared
-    rows = IdentitySignal.objects.filter(
-        member_id=member_pk,
-        value__member_count__lte=policy.value_member_cap,
-        value__signals__member_id__in=others,
-    ).values_list(
-        "value__signals__member_id", "kind", "first_seen", "value__signals__first_seen",
-        "value__display",
-    )  # fmt: skip
-    for other, kind, my_first, their_first, display in rows:
-        since = max(my_first, their_first)
-        known = shared[other].get(kind)
-        if known is None or since < known[0]:
-            shared[other][kind] = (since, display)
-    return shared
-
+# Kinds shared by each pair of the given members through values held by at most the cap (the
+# holder-cap path re-evaluates every link among a value's holders with this one statement).
+_SHARED_AMONG = (
+    "SELECT m.member_id, o.member_id, m.kind, m.first_seen, o.first_seen, v.display "  # noqa: S608
+    f"FROM {_SIG} m JOIN {_SV} v ON v.id = m.value_id "
+    f"JOIN {_SIG} o ON o.value_id = m.value_id "
+    "WHERE m.member_id IN ({marks}) AND o.member_id IN ({marks}) "
+    "AND m.member_id < o.member_id AND v.member_count <= %s"
+)
 
 _SHARED_THROUGH = (
     "SELECT o.member_id, m.kind, m.first_seen, o.first_seen, v.display "  # noqa: S608
@@ -297,6 +284,8 @@ _SHARED_THROUGH = (
     "WHERE m.member_id = %s AND v.member_count <= %s AND o.member_id <> %s "
     f"AND o.member_id IN (SELECT member_id FROM {_SIG} WHERE value_id = %s)"
 )
+
+Shared = dict[tuple[int, int], dict[str, tuple[datetime, str]]]
 
 
 def _as_datetime(value: datetime | str) -> datetime:
@@ -307,19 +296,43 @@ def _as_datetime(value: datetime | str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _shared_through(
-    member_pk: int, value_pk: int, policy: RelatedAccountsPolicy
-) -> dict[int, dict[str, tuple[datetime, str]]]:
-    """`_shared_with` for the other holders of one value, in one statement (the hot path)."""
-    shared: dict[int, dict[str, tuple[datetime, str]]] = {}
+def _marks(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+def _shared_rows(shared: Shared, pair: tuple[int, int], rows: list[tuple]) -> None:
+    """Fold (kind, my first, their first, display) rows into `shared[pair]`: per kind, the
+    earliest date both held such a value, and its display."""
+    for kind, my_first, their_first, display in rows:
+        since = max(_as_datetime(my_first), _as_datetime(their_first))
+        known = shared.setdefault(pair, {}).get(kind)
+        if known is None or since < known[0]:
+            shared[pair][kind] = (since, display)
+
+
+def _shared_through(member_pk: int, value_pk: int, policy: RelatedAccountsPolicy) -> Shared:
+    """For each other holder of one value: the kinds it shares with `member_pk` through values
+    held by at most the cap, in one statement (the hot path)."""
+    shared: Shared = {}
     with connection.cursor() as cursor:
         cursor.execute(_SHARED_THROUGH, [member_pk, policy.value_member_cap, member_pk, value_pk])
         rows = cursor.fetchall()
-    for other, kind, my_first, their_first, display in rows:
-        since = max(_as_datetime(my_first), _as_datetime(their_first))
-        known = shared.setdefault(other, {}).get(kind)
-        if known is None or since < known[0]:
-            shared[other][kind] = (since, display)
+    for other, *row in rows:
+        _shared_rows(shared, _pair(member_pk, other), [tuple(row)])
+    return shared
+
+
+def _shared_among(members: list[int], policy: RelatedAccountsPolicy) -> Shared:
+    """The kinds each pair of `members` shares through values held by at most the cap."""
+    shared: Shared = {}
+    if len(members) < 2:
+        return shared
+    sql = _SHARED_AMONG.format(marks=_marks(len(members)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*members, *members, policy.value_member_cap])
+        rows = cursor.fetchall()
+    for a, b, *row in rows:
+        _shared_rows(shared, (a, b), [tuple(row)])
     return shared
 
 
@@ -335,22 +348,24 @@ class _LinkRow:
     false_positive_kinds: list[str]
 
 
+_LinkChange = tuple[int, list[str], dict[str, str], str]  # key, kinds, evidence, status
+
+
 def _json_list(value: object) -> list[str]:
     """A JSON list read by raw SQL (SQLite answers text, PostgreSQL the decoded value)."""
     decoded = json.loads(value) if isinstance(value, str) else value
     return list(decoded) if isinstance(decoded, list) else []
 
 
-def _links_between(member_pk: int, others: list[int]) -> dict[tuple[int, int], _LinkRow]:
-    """The existing links between the member and each other one (raw SQL: the hot path)."""
-    pairs = [_pair(member_pk, other) for other in others]
-    where = " OR ".join(["(a_id = %s AND b_id = %s)"] * len(pairs))
-    sql = (
-        "SELECT id, a_id, b_id, status, kinds, false_positive_kinds "  # noqa: S608
-        f"FROM {Link._meta.db_table} WHERE {where}"
-    )
+_LINK_COLUMNS = (
+    "SELECT id, a_id, b_id, status, kinds, false_positive_kinds "  # noqa: S608
+    f"FROM {Link._meta.db_table}"
+)
+
+
+def _link_rows(sql: str, params: list[int]) -> dict[tuple[int, int], _LinkRow]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [x for pair in pairs for x in pair])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {
         (a, b): _LinkRow(pk, status, _json_list(kinds), _json_list(marked))
@@ -358,28 +373,40 @@ def _links_between(member_pk: int, others: list[int]) -> dict[tuple[int, int], _
     }
 
 
+def _links_between(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], _LinkRow]:
+    """The existing links of the given pairs, in one statement (raw SQL: the hot path)."""
+    where = " OR ".join(["(a_id = %s AND b_id = %s)"] * len(pairs))
+    return _link_rows(f"{_LINK_COLUMNS} WHERE {where}", [x for pair in pairs for x in pair])
+
+
+def _links_among(members: list[int]) -> dict[tuple[int, int], _LinkRow]:
+    """Every link between two of `members`, in one statement."""
+    marks = _marks(len(members))
+    sql = f"{_LINK_COLUMNS} WHERE a_id IN ({marks}) AND b_id IN ({marks}) ORDER BY a_id, b_id"
+    return _link_rows(sql, [*members, *members])
+
+
 def _pairs_evaluate(
-    member_pk: int,
-    others: list[int],
+    pairs: list[tuple[int, int]],
     *,
+    shared: Shared,
+    existing: dict[tuple[int, int], _LinkRow],
     now: datetime,
     policy: RelatedAccountsPolicy,
-    shared: dict[int, dict[str, tuple[datetime, str]]] | None = None,
 ) -> set[int]:
-    """Re-evaluate the pairs (member, other): create, update, lapse or re-activate links;
-    unite clusters for links that became active. Answers the roots of clusters that lost an
-    active link (they need recomputing)."""
-    others = [o for o in others if o != member_pk]
-    if not others:
-        return set()
-    if shared is None:
-        shared = _shared_with(member_pk, others, policy)
-    existing = _links_between(member_pk, others)
-    broken: set[int] = set()
-    created: list[Link] = []  # written in one statement after the loop (nothing in it reads them)
-    for other in others:
-        kinds = shared.get(other, {})
-        a, b = _pair(member_pk, other)
+    """Re-evaluate the pairs (a < b) on what they share: create, update, lapse or re-activate
+    links; unite clusters for links that became active. Answers the roots of clusters that
+    lost an active link (they need recomputing).
+
+    Set-based: however many pairs, the new links are one insert, the changed ones one update,
+    the unions one read and at most two writes, the roots of lapsed links one read.
+    """
+    created: list[Link] = []
+    changed: list[_LinkChange] = []
+    unite: list[tuple[int, int]] = []
+    lapsed: list[int] = []
+    for a, b in pairs:
+        kinds = shared.get((a, b), {})
         link = existing.get((a, b))
         marked = link.false_positive_kinds if link else []
         decision = rules.link_decide(shared_kinds=kinds, false_positive_kinds=marked, policy=policy)
@@ -393,7 +420,7 @@ def _pairs_evaluate(
                     a_id=a, b_id=b, kinds=sorted(kinds), evidence=evidence,
                     status=LinkStatus.ACTIVE, first_seen=now, updated_at=now,
                 ))  # fmt: skip
-                _union(a, b)
+                unite.append((a, b))
             continue
         was_active = link.status == LinkStatus.ACTIVE
         if decision.linked:
@@ -402,11 +429,8 @@ def _pairs_evaluate(
             status = LinkStatus.FALSE_POSITIVE
         else:
             status = LinkStatus.LAPSED
-        changed = sorted(kinds) != link.kinds or status != link.status
-        if changed:
-            Link.objects.filter(pk=link.pk).update(
-                kinds=sorted(kinds), evidence=evidence, status=status, updated_at=now
-            )
+        if sorted(kinds) != link.kinds or status != link.status:
+            changed.append((link.pk, sorted(kinds), evidence, status))
             if link.status == LinkStatus.FALSE_POSITIVE and status == LinkStatus.ACTIVE:
                 new = sorted(set(decision.kinds) - set(marked))
                 audit_record(
@@ -416,12 +440,16 @@ def _pairs_evaluate(
                     before={"status": link.status}, after={"status": status, "kinds": new},
                 )  # fmt: skip
         if status == LinkStatus.ACTIVE and not was_active:
-            _union(a, b)
+            unite.append((a, b))
         elif was_active and status != LinkStatus.ACTIVE:
-            broken.add(_root_of(a))
+            lapsed.append(a)
     if created:
         _links_insert(created)
-    return broken
+    if changed:
+        _links_update(changed, now=now)
+    if unite:
+        _unite(unite)
+    return set(_roots_of(lapsed).values()) if lapsed else set()
 
 
 # Every column but the key and the staff decision's (a new link has none: NULL).
@@ -447,83 +475,154 @@ def _links_insert(links: list[Link]) -> None:
         cursor.executemany(sql, rows)
 
 
+_LINK_UPDATE_FIELDS = [
+    field for field in Link._meta.concrete_fields if field.name in ("kinds", "evidence", "status")
+]
+_LINK_UPDATE = (
+    f"UPDATE {Link._meta.db_table} SET kinds = %s, evidence = %s, status = %s, "  # noqa: S608
+    "updated_at = %s WHERE id = %s"
+)
+
+
+def _links_update(changed: list[_LinkChange], *, now: datetime) -> None:
+    """Write the changed links' kinds, evidence and status in one raw executemany, each value
+    prepared by its field as the ORM's update would."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    rows = [
+        [
+            *(
+                field.get_db_prep_save(value, connection)
+                for field, value in zip(_LINK_UPDATE_FIELDS, values, strict=True)
+            ),
+            at,
+            pk,
+        ]
+        for pk, *values in changed
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_LINK_UPDATE, rows)
+
+
 def _value_capped(*, holders: list[int], now: datetime, policy: RelatedAccountsPolicy) -> None:
     """A value is now held by more members than the cap: it is no evidence any more. Every
-    link among its holders is re-evaluated without it; the clusters that lose links are
-    recomputed."""
-    holder_set = set(holders)
-    links = list(
-        Link.objects.filter(a_id__in=holders, b_id__in=holders).values_list("a_id", "b_id")
-    )
-    by_member: dict[int, list[int]] = defaultdict(list)
-    for a, b in links:
-        by_member[a].append(b)
-    broken: set[int] = set()
-    for a, bs in sorted(by_member.items()):
-        broken |= _pairs_evaluate(a, [b for b in bs if b in holder_set], now=now, policy=policy)
+    link among its holders is re-evaluated without it (one read of the links, one of what
+    the holders share); the clusters that lose links are recomputed."""
+    holders = sorted(set(holders))
+    existing = _links_among(holders)
+    if not existing:
+        return
+    broken = _pairs_evaluate(
+        list(existing), shared=_shared_among(holders, policy), existing=existing, now=now,
+        policy=policy,
+    )  # fmt: skip
     if broken:
         _clusters_recompute(broken)
 
 
 # --- Clusters ----------------------------------------------------------------------------------
 
+_MC = MemberCluster._meta.db_table
+
+
+def _roots_of(members: list[int]) -> dict[int, int]:
+    """Each member's cluster root (itself when it has no cluster row), in one statement."""
+    members = sorted(set(members))
+    if not members:
+        return {}
+    sql = f"SELECT member_id, root FROM {_MC} WHERE member_id IN ({_marks(len(members))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, members)
+        found = dict(cursor.fetchall())
+    return {m: int(found.get(m, m)) for m in members}
+
 
 def _root_of(member_pk: int) -> int:
-    root = MemberCluster.objects.filter(member_id=member_pk).values_list("root", flat=True).first()
-    return member_pk if root is None else int(root)
+    return _roots_of([member_pk])[member_pk]
 
 
-_MC = MemberCluster._meta.db_table
-_UNION_ROWS = (
-    f"SELECT member_id, root, size FROM {_MC} WHERE member_id IN (%s, %s) "  # noqa: S608
-    f"OR member_id IN (SELECT root FROM {_MC} WHERE member_id IN (%s, %s))"
+_UNITE_ROWS = (
+    f"SELECT member_id, root, size FROM {_MC} WHERE member_id IN ({{marks}}) "  # noqa: S608
+    f"OR member_id IN (SELECT root FROM {_MC} WHERE member_id IN ({{marks}}))"
+)
+_CLUSTER_UPSERT = (
+    f"INSERT INTO {_MC} (member_id, root, size) VALUES {{rows}} "  # noqa: S608
+    "ON CONFLICT (member_id) DO UPDATE SET root = excluded.root, size = excluded.size"
 )
 
 
-def _union(x: int, y: int) -> None:
-    """Unite the clusters of two newly linked members: the smaller cluster takes the larger's
-    root (ties: the smaller root key wins), so a member's cluster is one indexed read.
+def _unite(pairs: list[tuple[int, int]]) -> None:
+    """Unite the clusters of newly linked pairs, in order: for each pair the smaller cluster
+    takes the larger's root (ties: the smaller root key wins), so a member's cluster is one
+    indexed read.
 
-    Raw SQL: it runs on every new link. On PostgreSQL the rows read are locked (FOR UPDATE), so
-    two unions racing on one cluster queue; `tradepost trust rebuild-clusters` recomputes
-    everything anyway.
+    Set-based: one read of the pairs' rows and their roots' rows, the unions replayed on them
+    in memory, then at most two writes (relabel the absorbed clusters' other members, upsert
+    the rows read or created) whatever the number of pairs. Raw SQL: it runs on every new
+    link. On PostgreSQL the rows read are locked (FOR UPDATE), so two unions racing on one
+    cluster queue; `tradepost trust rebuild-clusters` recomputes everything anyway.
     """
+    touched = sorted({m for pair in pairs for m in pair})
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = _UNITE_ROWS.format(marks=_marks(len(touched))) + lock
     with connection.cursor() as cursor:
-        cursor.execute(_UNION_ROWS + lock, [x, y, x, y])
-        rows = {member: (root, size) for member, root, size in cursor.fetchall()}
+        cursor.execute(sql, [*touched, *touched])
+        before = {member: (int(root), int(size)) for member, root, size in cursor.fetchall()}
+    rows = {member: list(row) for member, row in before.items()}
+    absorbed: dict[int, int] = {}  # an old root -> the root its cluster joined
+    for x, y in pairs:
         rx = rows[x][0] if x in rows else x
         ry = rows[y][0] if y in rows else y
         if rx == ry:
-            return
+            continue
         sx = rows[rx][1] if rx in rows else 1
         sy = rows[ry][1] if ry in rows else 1
         if (sx, -rx) < (sy, -ry):
             rx, ry, sx, sy = ry, rx, sy, sx
         # ry's cluster joins rx's.
         if ry in rows:
-            cursor.execute(f"UPDATE {_MC} SET root = %s WHERE root = %s", [rx, ry])  # noqa: S608
+            absorbed[ry] = rx
+            for row in rows.values():
+                if row[0] == ry:
+                    row[0] = rx
         else:
-            cursor.execute(
-                f"INSERT INTO {_MC} (member_id, root, size) VALUES (%s, %s, 1)",  # noqa: S608
-                [ry, rx],
-            )
+            rows[ry] = [rx, 1]
         if rx in rows:
-            cursor.execute(f"UPDATE {_MC} SET size = %s WHERE member_id = %s", [sx + sy, rx])  # noqa: S608
+            rows[rx][1] = sx + sy
         else:
+            rows[rx] = [rx, sx + sy]
+    old_roots = {root for root, _ in before.values()}
+
+    def final(root: int) -> int:
+        while root in absorbed:
+            root = absorbed[root]
+        return root
+
+    relabel = [(old, final(old)) for old in sorted(absorbed) if old in old_roots]
+    upsert = [
+        (member, root, size)
+        for member, (root, size) in sorted(rows.items())
+        if before.get(member) != (root, size)
+    ]
+    with connection.cursor() as cursor:
+        if relabel:
+            cases = " ".join(["WHEN %s THEN %s"] * len(relabel))
             cursor.execute(
-                f"INSERT INTO {_MC} (member_id, root, size) VALUES (%s, %s, %s)",  # noqa: S608
-                [rx, rx, sx + sy],
+                f"UPDATE {_MC} SET root = CASE root {cases} END "  # noqa: S608
+                f"WHERE root IN ({_marks(len(relabel))})",
+                [*(x for pair in relabel for x in pair), *(old for old, _ in relabel)],
+            )
+        if upsert:
+            cursor.execute(
+                _CLUSTER_UPSERT.format(rows=", ".join(["(%s, %s, %s)"] * len(upsert))),
+                [x for row in upsert for x in row],
             )
 
 
 def _clusters_recompute(roots: set[int]) -> None:
     """Recompute the clusters named by `roots` from their active links (after a false
     positive or a value reaching the cap): each splits into its connected components."""
-    members: set[int] = set()
-    for root in roots:
-        members.add(root)
-        members.update(MemberCluster.objects.filter(root=root).values_list("member_id", flat=True))
+    members = set(roots)
+    members.update(MemberCluster.objects.filter(root__in=roots).values_list("member_id", flat=True))
     edges = Link.objects.filter(
         a_id__in=members, b_id__in=members, status=LinkStatus.ACTIVE
     ).values_list("a_id", "b_id")
