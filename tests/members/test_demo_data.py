@@ -7,14 +7,18 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from tradepost.catalog.management.commands.demo_data import (
+from tradepost.members.models import Member, MemberStatus, StaffRole, User
+from tradepost.terms.models import TermsAcceptance
+from tradepost.trust.demo import TRUST_DEMO_MEMBERS
+from tradepost.trust.management.commands.demo_data import (
     CREDENTIALS_FILE,
     DEMO_MEMBER_PASSWORD,
     DEMO_MEMBERS,
     STAFF_USERNAME,
 )
-from tradepost.members.models import Member, MemberStatus, StaffRole, User
-from tradepost.terms.models import TermsAcceptance
+
+ALL_MEMBERS = len(DEMO_MEMBERS) + len(TRUST_DEMO_MEMBERS)
+TOUR_EMAILS = [spec.email for spec in DEMO_MEMBERS]
 
 
 @pytest.fixture
@@ -46,7 +50,8 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
 
     password = stored_password(tmp_path / CREDENTIALS_FILE)
     assert first.splitlines()[0] == (
-        f"Demo data loaded: 7 demo members and the staff user {STAFF_USERNAME} (Administrator)."
+        f"Demo data loaded: 7 demo members, the staff user {STAFF_USERNAME} (Administrator) "
+        "and the Trust & Safety demo (4 members, 6 staff logins)."
     )
     assert second.splitlines()[0] == "Demo data already loaded: nothing changed."
     for output in (first, second):
@@ -56,10 +61,11 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
         assert DEMO_MEMBER_PASSWORD in output
         for member_id in members_after_first:
             assert member_id in output
-    assert Member.objects.count() == len(DEMO_MEMBERS) == 7
+    assert len(DEMO_MEMBERS) == 7
+    assert Member.objects.count() == ALL_MEMBERS == 11
     assert sorted(Member.objects.values_list("member_id", flat=True)) == members_after_first
     assert User.objects.filter(username=STAFF_USERNAME).count() == 1
-    assert TermsAcceptance.objects.count() == 7
+    assert TermsAcceptance.objects.count() == 11
 
 
 def test_credentials_file_is_private(db, demo_settings, tmp_path):
@@ -94,7 +100,7 @@ def test_demo_members_log_in_with_the_documented_password(db, demo_settings):
 
     users = [m.user for m in Member.objects.select_related("user")]
 
-    assert [u.check_password(DEMO_MEMBER_PASSWORD) for u in users] == [True] * 7
+    assert [u.check_password(DEMO_MEMBER_PASSWORD) for u in users] == [True] * ALL_MEMBERS
     assert set(Member.objects.values_list("status", flat=True)) == {MemberStatus.ACTIVE}
 
 
@@ -103,7 +109,7 @@ def test_demo_members_cover_every_branch_of_clause_2_1(db, demo_settings):
 
     decided = {
         (m.country, m.access_country, m.site): (m.contracting_entity, m.contracting_rule)
-        for m in Member.objects.all()
+        for m in Member.objects.filter(email__in=TOUR_EMAILS)
     }
 
     assert decided == {
@@ -128,7 +134,7 @@ def test_a_missing_member_is_loaded_again_and_the_rest_left_alone(db, demo_setti
     output = run_demo_data()
 
     assert output.splitlines()[0] == "Demo data loaded: 1 demo member."
-    assert Member.objects.count() == 7
+    assert Member.objects.count() == ALL_MEMBERS
     assert kept - {gone.member_id} < set(Member.objects.values_list("member_id", flat=True))
 
 
@@ -164,9 +170,10 @@ def test_demo_listings_are_posted_once_through_screening(db, demo_settings, tmp_
     run_demo_data()
     run_demo_data()
 
-    statuses = sorted(Listing.objects.values_list("status", flat=True))
+    tour = Listing.objects.filter(supplier__email__in=TOUR_EMAILS)
+    statuses = sorted(tour.values_list("status", flat=True))
     assert statuses == ["pending_review"] + ["published"] * 6 + ["rejected"]
-    refused = Listing.objects.get(status="rejected")
+    refused = tour.get(status="rejected")
     assert refused.screening["decision"] == "refuse"
     assert [m["rule"] for m in refused.screening["matches"]] == [
         "counterfeit.replica",

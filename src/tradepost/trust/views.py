@@ -5,7 +5,7 @@ render."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -22,14 +22,25 @@ from tradepost.errors import DomainError, NotFound
 from tradepost.members.models import Member
 from tradepost.members.views import member_required
 from tradepost.policy.actions import load_actions_policy
-from tradepost.trust.models.actions import Action
+from tradepost.trust.models.actions import Action, ActionStatus
 from tradepost.trust.pages.requests import MultipleFileField, MultipleFileInput
 from tradepost.trust.rules.actions import statement_text
 from tradepost.trust.selectors.actions import actions_of_member
 from tradepost.trust.services.actions import action_for_appeal_link
 from tradepost.trust.services.evidence import appeal_evidence_add, appeal_file_with_evidence
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ACCEPT = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
+# What the member reads for each status (the raw value stays the badge's class).
+STATUS_LABELS: dict[str, StrOrPromise] = {
+    ActionStatus.IN_FORCE: gettext_lazy("In force"),
+    ActionStatus.PENDING_APPROVAL: gettext_lazy("Pending approval"),
+    ActionStatus.REJECTED: gettext_lazy("Rejected"),
+    ActionStatus.LIFTED: gettext_lazy("Lifted"),
+    ActionStatus.EXPIRED: gettext_lazy("Expired"),
+}
 
 
 def _evidence_help() -> str:
@@ -169,6 +180,7 @@ def _actions_page(
                 "action": action,
                 "label": policy.kinds[action.kind].label,  # type: ignore[index]
                 "status": action.effective_status,
+                "status_label": STATUS_LABELS.get(action.effective_status, action.effective_status),
                 "statement": statement_text(action, policy=policy).splitlines(),
                 "appeal": appeal,
                 "evidence": list(appeal.evidence_files.all()) if appeal is not None else [],

@@ -1,22 +1,25 @@
-"""`tradepost demo_data`: load demo members, their listings and a demo staff login, once.
+"""`tradepost demo_data`: load demo members, their listings, demo staff logins and the Trust &
+Safety demo, once.
 
-In the catalog app, the highest layer it loads data for (members, their Terms acceptance,
-listings).
+In the trust app, the highest layer it loads data for (members, their Terms acceptance,
+listings, and the enforcement story of `trust.demo`).
 
 Members are registered through `terms.registration.member_register`, as in production, so each one
 carries its clause 2.1 contracting entity and its Terms acceptance. The demo covers every
 branch of 2.1: mainland China, Hong Kong, elsewhere, the AliExpress Relevant Jurisdiction
 override and Alibaba Sites accessed from a Relevant Jurisdiction (also by a Chinese member).
+The Trust & Safety demo has members of its own: the members of the other tours are never
+restricted.
 
 Idempotent: a second run changes nothing and says so. Every run prints the staff login
-(kept in DATA_DIR/demo_credentials.txt, mode 600) so `make run` always shows it.
+(kept in DATA_DIR/demo_credentials.txt, mode 600) so `make run` always shows it, and the
+Trust & Safety demo logins (documented passwords).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +27,24 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Q
 
 from tradepost.catalog.demo import demo_images_load, demo_listings_load
-from tradepost.members import identity
 from tradepost.members.models import Member, StaffRole, User
-from tradepost.terms.registration import RegistrationInput, member_register
+from tradepost.trust.demo import (
+    DEMO_STAFF,
+    DEMO_STAFF_PASSWORD,
+    TRUST_DEMO_MEMBERS,
+    DemoMember,
+    demo_member_register,
+    demo_staff_load,
+    demo_trust_load,
+    trust_tour,
+)
 
 DEMO_MEMBER_PASSWORD = "harbour-lantern-demo-2020"  # noqa: S105 (documented demo password)
 STAFF_USERNAME = "demo-admin"
 STAFF_EMAIL = "demo-admin@example.com"
 CREDENTIALS_FILE = "demo_credentials.txt"
-
-
-@dataclass(frozen=True)
-class DemoMember:
-    site: str
-    company_name: str
-    business_type: str
-    country: str
-    address: str
-    contact_name: str
-    email: str
-    phone: str
-    registration_number: str
-    roles: tuple[str, ...]
-    access_country: str | None = None
 
 
 DEMO_MEMBERS = (
@@ -210,14 +205,37 @@ class Command(BaseCommand):
             _write_credentials(path, password)
         with transaction.atomic():
             created_staff = self._staff_user(administrator, password, path, notes)
-            created = [spec for spec in DEMO_MEMBERS if self._member(spec)]
+            created = [
+                spec
+                for spec in DEMO_MEMBERS
+                if demo_member_register(spec, password=DEMO_MEMBER_PASSWORD)
+            ]
             listings = demo_listings_load()
             images = demo_images_load()
+            trust_staff = demo_staff_load()
+            trust_members = [
+                spec
+                for spec in TRUST_DEMO_MEMBERS
+                if demo_member_register(spec, password=DEMO_MEMBER_PASSWORD)
+            ]
+            trust_parts = demo_trust_load()
         if listings:
             notes.append(f"{listings} demo listings posted and screened: see /search/.")
         if listings or images:
             notes.append("Demo pictures, logos and banners drawn for the demo (marked DEMO IMAGE).")
-        self._report(created, created_staff, password, path, base_url.rstrip("/"), notes)
+        loaded = []
+        if created:
+            loaded.append(f"{len(created)} demo member{'' if len(created) == 1 else 's'}")
+        if created_staff:
+            loaded.append(f"the staff user {STAFF_USERNAME} ({StaffRole.ADMINISTRATOR})")
+        if trust_staff or trust_members or trust_parts:
+            loaded.append(
+                f"the Trust & Safety demo ({len(trust_members)} members, "
+                f"{trust_staff} staff logins)"
+            )
+        base = base_url.rstrip("/")
+        self._report(loaded, password, path, base, notes)
+        self._trust_report(base)
 
     def _staff_user(self, group: Group, password: str, path: Path, notes: list[str]) -> bool:
         user = User.objects.filter(username=STAFF_USERNAME).first()
@@ -234,47 +252,13 @@ class Command(BaseCommand):
             )
         return False
 
-    def _member(self, spec: DemoMember) -> bool:
-        phone = identity.clean_phone(spec.phone, country=spec.country)
-        if Member.objects.filter(Q(email=spec.email) | Q(phone=phone)).exists():
-            return False
-        member_register(
-            data=RegistrationInput(
-                site=spec.site,
-                company_name=spec.company_name,
-                business_type=spec.business_type,
-                country=spec.country,
-                access_country=spec.access_country,
-                address=spec.address,
-                contact_name=spec.contact_name,
-                email=spec.email,
-                phone=spec.phone,
-                registration_number=spec.registration_number,
-                roles=list(spec.roles),
-                password=DEMO_MEMBER_PASSWORD,
-                attest_legal_age=True,
-                attest_business_use=True,
-                accept_terms=True,
-            ),
-            ip=None,
-        )
-        return True
-
     def _report(
-        self,
-        created: list[DemoMember],
-        created_staff: bool,
-        password: str,
-        path: Path,
-        base_url: str,
-        notes: list[str],
+        self, loaded: list[str], password: str, path: Path, base_url: str, notes: list[str]
     ) -> None:
         out = self.stdout
-        if created or created_staff:
-            parts = [f"{len(created)} demo member{'' if len(created) == 1 else 's'}"]
-            if created_staff:
-                parts.append(f"the staff user {STAFF_USERNAME} ({StaffRole.ADMINISTRATOR})")
-            out.write(self.style.SUCCESS(f"Demo data loaded: {' and '.join(parts)}."))
+        if loaded:
+            said = loaded[0] if len(loaded) == 1 else f"{', '.join(loaded[:-1])} and {loaded[-1]}"
+            out.write(self.style.SUCCESS(f"Demo data loaded: {said}."))
         else:
             out.write("Demo data already loaded: nothing changed.")
         out.write("")
@@ -287,7 +271,11 @@ class Command(BaseCommand):
         out.write(f"Member login       {base_url}/login/  (member ID or email)")
         out.write(f"  password         {DEMO_MEMBER_PASSWORD}  (every demo member)")
         out.write("")
-        emails = [spec.email for spec in DEMO_MEMBERS]
+        self._members_table(DEMO_MEMBERS)
+
+    def _members_table(self, specs: tuple[DemoMember, ...]) -> None:
+        out = self.stdout
+        emails = [spec.email for spec in specs]
         members = sorted(
             Member.objects.filter(email__in=emails), key=lambda m: emails.index(m.email)
         )
@@ -315,3 +303,30 @@ class Command(BaseCommand):
             )
             if n == 0:
                 out.write("  ".join("-" * w for w in widths))
+
+    def _trust_report(self, base_url: str) -> None:
+        """Clause 6.2: where the Trust & Safety demo is, and who to log in as."""
+        out = self.stdout
+        tour = trust_tour()
+        out.write("")
+        out.write(f"Trust & Safety     {base_url}/console/trust/")
+        out.write(f"  password         {DEMO_STAFF_PASSWORD}  (every staff login below)")
+        for staff in DEMO_STAFF:
+            out.write(f"  {staff.username:<16} {staff.role} ({staff.shows})")
+        if tour.subject is not None:
+            subject = tour.subject.member_id
+            out.write(f"  cluster          {base_url}/console/trust/link/cluster/{subject}/")
+            if tour.case_id is not None:
+                case = f"{base_url}/console/trust/case/{tour.case_id}/change/"
+                out.write(f"  case             {case}")
+            out.write(
+                f"  awaiting 2nd     {base_url}/console/trust/action/"
+                "?status__exact=pending_approval"
+            )
+            if tour.appeal_path:
+                out.write(f"  appeal link      {base_url}{tour.appeal_path}")
+        out.write(
+            f"Trust & Safety demo members (password {DEMO_MEMBER_PASSWORD}; "
+            "the only members restricted):"
+        )
+        self._members_table(TRUST_DEMO_MEMBERS)
