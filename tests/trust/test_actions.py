@@ -605,7 +605,7 @@ def test_the_members_page_lists_actions_with_the_statement_and_an_appeal_form(su
     html = page.content.decode()
     assert "Late goods." in html
     assert "6.2 (ii)" in html
-    assert '<span class="status status-in_force">In force</span>' in html
+    assert '<span class="badge status status-in_force">In force</span>' in html
     assert f'name="action_id" value="{action.pk}"' in html
 
     posted = client.post("/account/actions/", {"action_id": action.pk, "statement": "Unfair."})
