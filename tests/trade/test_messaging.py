@@ -301,7 +301,7 @@ def test_contact_details_are_delivered_with_a_warning_to_the_recipient(buyer, su
     assert message.screening["rule"] == "offsite.email"
     shown = client_for(supplier).get(f"/conversations/{inquiry.conversation_id}").json()
     assert shown["messages"][0]["delivery"] == "warned"
-    assert "e-mail address" in shown["messages"][0]["warning"]
+    assert "(E-mail address)" in shown["messages"][0]["warning"]
 
 
 def test_a_link_is_held_until_staff_release_it(buyer, supplier, listing):

@@ -117,11 +117,10 @@ def _party(member: Member) -> dict[str, str]:
 def warning_text(message: Message) -> str:
     if message.delivery != "warned":
         return ""
-    titles = sorted({m.get("title", "") for m in message.screening.get("matches", [])})
+    titles = sorted({m.get("title", "") for m in message.screening.get("matches", [])} - {""})
     return (
-        "This message contains "
-        + ", ".join(t.lower() for t in titles if t)
-        + ": keep contact and payment on the platform, and never open links you do not trust "
+        f"Caution: this message contains what screening flags ({', '.join(titles)}). "
+        "Keep contact and payment on the platform and never open links you do not trust "
         f"(clause {message.screening.get('clause') or '5.6 (f)'})."
     )
 
