@@ -129,6 +129,7 @@ def test_an_inquiry_from_a_storefront_names_the_supplier_by_member_id(buyer, sup
     [
         ({"quantity": 5, "message": QUESTION}, "invalid_input", "listing_id"),
         ({"supplier_id": "nobody", "quantity": 5, "message": QUESTION}, "not_found", None),
+        ({"supplier_id": "cn\x00", "quantity": 5, "message": QUESTION}, "not_found", None),
         ({"supplier_id": "SELF", "quantity": 5, "message": QUESTION}, "inquiry_to_self", None),
         ({"supplier_id": "SUP", "quantity": 0, "message": QUESTION}, "invalid_input", "quantity"),
         ({"supplier_id": "SUP", "quantity": 5, "message": "  "}, "invalid_input", "message"),

@@ -189,3 +189,8 @@ def test_staff_release_a_held_message_in_the_console(buyer, supplier, listing):
     message.refresh_from_db()
     assert message.delivery == "delivered"
     assert AuditEntry.objects.get(action="message.released").actor == staff
+
+
+@pytest.mark.parametrize("query", ["?supplier=nobody", "?supplier=cn%00x", "?listing=99999", ""])
+def test_the_inquiry_form_for_no_such_supplier_or_listing_is_404(buyer, query):
+    assert browser_for(buyer).get(f"/messages/new/{query}").status_code == 404

@@ -306,7 +306,7 @@ def _supplier_for_inquiry(supplier_id: object) -> Member:
         Member.objects.filter(
             member_id=supplier_id, is_supplier=True, status=MemberStatus.ACTIVE
         ).first()
-        if isinstance(supplier_id, str) and supplier_id
+        if isinstance(supplier_id, str) and supplier_id.isascii() and supplier_id.isalnum()
         else None
     )
     if supplier is None:

@@ -277,9 +277,14 @@ def _inquiry_target(request: HttpRequest) -> tuple[Listing | None, Member]:
         if listing is None:
             raise Http404("Listing not found.")
         return listing, listing.supplier
-    supplier = Member.objects.filter(
-        member_id=request.GET.get("supplier", ""), is_supplier=True, status=MemberStatus.ACTIVE
-    ).first()
+    member_id = request.GET.get("supplier", "")
+    supplier = (
+        Member.objects.filter(
+            member_id=member_id, is_supplier=True, status=MemberStatus.ACTIVE
+        ).first()
+        if member_id.isascii() and member_id.isalnum()
+        else None
+    )
     if supplier is None:
         raise Http404("Supplier not found.")
     return None, supplier
