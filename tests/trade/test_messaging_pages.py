@@ -194,3 +194,21 @@ def test_staff_release_a_held_message_in_the_console(buyer, supplier, listing):
 @pytest.mark.parametrize("query", ["?supplier=nobody", "?supplier=cn%00x", "?listing=99999", ""])
 def test_the_inquiry_form_for_no_such_supplier_or_listing_is_404(buyer, query):
     assert browser_for(buyer).get(f"/messages/new/{query}").status_code == 404
+
+
+def test_the_sender_sees_that_its_message_was_held_or_flagged(buyer, supplier, listing):
+    services.inquiry_send(
+        buyer=buyer, listing_id=listing.pk, quantity=1, message="Mail me: jan@elsewhere-mail.com"
+    )
+    conversation = Conversation.objects.get()
+    services.message_send(
+        member=buyer, conversation_id=conversation.pk, body="Or pay at http://pay.example.net/a"
+    )
+
+    page = browser_for(buyer).get(f"/messages/{conversation.pk}/").content.decode()
+    supplier_page = browser_for(supplier).get(f"/messages/{conversation.pk}/").content.decode()
+
+    assert "Delivered with a caution to the recipient" in page
+    assert "Held for review: not yet delivered" in page
+    assert "pay.example.net" not in supplier_page
+    assert "Caution: this message contains" in supplier_page
