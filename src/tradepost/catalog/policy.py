@@ -84,6 +84,12 @@ class MembershipTier(_Strict):
     listing_cap: int | Literal["unlimited"] = Field(
         description="Most published listings a supplier of this tier may display."
     )
+    mailbox_quota_mb: int = Field(
+        default=100,
+        ge=1,
+        le=1_000_000,
+        description="Clause 4.2: the storage of a member's mailbox (messages and attachments).",
+    )
 
     @model_validator(mode="after")
     def _cap_not_negative(self) -> MembershipTier:

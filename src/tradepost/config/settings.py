@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tradepost.config.context_processors.site_frame",
+                "tradepost.trade.context_processors.messaging_unread",
             ],
             "libraries": {"money": "tradepost.money"},
         },

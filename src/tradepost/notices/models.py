@@ -16,6 +16,7 @@ class NoticeKind(models.TextChoices):
     TERMS_UPDATE = "terms_update", "Terms of Use update (1.3)"
     LEGAL = "legal", "Legal notice or demand"
     DISCIPLINARY = "disciplinary", "Disciplinary action"
+    MESSAGE = "message", "New message (7.1)"
 
 
 class Notice(models.Model):

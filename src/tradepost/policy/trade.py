@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -41,8 +41,45 @@ class PaymentsPolicy(_Strict):
         return self
 
 
+MessageAction = Literal["deliver", "warn", "hold"]
+_RATE = r"^[1-9][0-9]*/[1-9][0-9]*$"
+
+
+class MessagingPolicy(_Strict):
+    """Clause 5.6 (f): no spamming or phishing. Clause 4.2: a mailbox of limited storage.
+
+    `screening` maps what the catalog's screening matched in a message (a rule id such as
+    `offsite.url`, or a rule kind such as `offsite`, `wording`, `counterfeit`) to what happens
+    to the message: `deliver`, `warn` (delivered with a warning shown to the recipient) or
+    `hold` (kept from the recipient until staff release it). A rule id wins over its kind;
+    a match nothing names takes `default_action`; the strictest action of all matches decides.
+    """
+
+    clause: str = "5.6 (f)"
+    # Rates are "messages/seconds" per member (tradepost.ratelimit.hit).
+    send_rates: list[Annotated[str, Field(pattern=_RATE)]] = Field(
+        default=["20/60", "200/86400"], min_length=1
+    )
+    inquiry_rates: list[Annotated[str, Field(pattern=_RATE)]] = Field(
+        default=["10/3600", "50/86400"], min_length=1
+    )
+    body_max_chars: int = Field(default=5000, ge=100, le=50_000)
+    attachment_max_files: int = Field(default=5, ge=0, le=20)
+    attachment_max_mb: int = Field(default=10, ge=1, le=100)
+    default_action: MessageAction = "deliver"
+    screening: dict[str, MessageAction] = {}
+    # Supplier response rate (issue 11): answered within this many hours, over this window.
+    response_within_hours: int = Field(default=24, ge=1)
+    response_window_days: int = Field(default=30, ge=1)
+
+    def rates(self, kind: Literal["send", "inquiry"]) -> list[tuple[int, int]]:
+        values = self.send_rates if kind == "send" else self.inquiry_rates
+        return [(int(a), int(b)) for a, b in (v.split("/") for v in values)]
+
+
 class TradePolicy(_Strict):
     payments: PaymentsPolicy = PaymentsPolicy()
+    messaging: MessagingPolicy = MessagingPolicy()
 
 
 def parse_trade_policy(data: dict) -> TradePolicy:

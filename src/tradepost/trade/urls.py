@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from tradepost.trade.views import messaging
+
 app_name = "trade"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += messaging.urlpatterns

@@ -1,1 +1,3 @@
 """The operator console's trade pages, one module per area."""
+
+from tradepost.trade.admin import messaging  # noqa: F401  (conversations, messages, 7.1)

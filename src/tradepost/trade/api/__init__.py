@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tradepost.trade.api import ledger
+from tradepost.trade.api import ledger, messaging
 
 # Members' operations (inquiries, conversations, RFQs, orders, disputes, feedback).
 member_router = Router()
+member_router.add_router("", messaging.router)
 
 # Staff operations: every handler is guarded by `tradepost.trust.api.common.staff_permission`.
 staff_router = Router()
 staff_router.add_router("", ledger.router)
+staff_router.add_router("", messaging.staff_router)

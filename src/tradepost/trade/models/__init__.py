@@ -6,3 +6,10 @@ from tradepost.trade.models.ledger import (  # noqa: F401  (protected payment, 7
     LedgerEntry,
     LedgerTransaction,
 )
+from tradepost.trade.models.messaging import (  # noqa: F401  (inquiries and messages, 7.1)
+    Conversation,
+    Inquiry,
+    Message,
+    MessageAttachment,
+    MessagingPreference,
+)
