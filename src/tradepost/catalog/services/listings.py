@@ -383,7 +383,9 @@ def _move(
         )
     now = timezone.now()
     listing.status = to
-    returning = from_status == S.HELD and listing.published_at is not None
+    if to != S.CAPPED:
+        listing.hidden_by_action = None
+    returning = from_status in (S.HELD, S.CAPPED) and listing.published_at is not None
     if to == S.PUBLISHED and from_status != S.PUBLISHED and not returning:
         listing.published_at = now
     listing.save()
