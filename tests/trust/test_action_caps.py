@@ -203,6 +203,17 @@ def test_a_cap_waiting_for_four_eyes_hides_nothing_until_approved(
     assert statuses(listings) == [S.CAPPED] * 4 + [S.PUBLISHED]
 
 
+def test_a_capped_listing_is_not_edited_so_it_returns_as_it_was_hidden(supplier, agent, listings):
+    cap(supplier, agent, 4)
+    api = ApiClient(token=api_token_create(user=supplier.user, name="t")[1])
+
+    edited = api.patch(f"/my/listings/{listings[0].pk}", {"title": "Replica flange"})
+
+    assert edited.status_code == 409
+    assert "take it back to draft" in edited.json()["error"]["message"]
+    assert Listing.objects.get(pk=listings[0].pk).title == listings[0].title
+
+
 def test_only_the_platform_shows_a_capped_listing_again():
     allowed = {
         (to, actor)
