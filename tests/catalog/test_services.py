@@ -183,6 +183,8 @@ def test_every_listing_action_has_its_past_participle_written_out():
         "remove": "removed",
         "hold": "held",
         "release": "released",
+        "cap": "hidden",
+        "uncap": "shown again",
     }
 
 

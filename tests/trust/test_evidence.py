@@ -240,7 +240,8 @@ def test_the_api_keeps_the_json_appeal_and_takes_evidence_by_multipart(supplier,
         ("invoice.pdf", "application/pdf"),
         ("photo.png", "image/png"),
     ]
-    assert "url" not in body["evidence"][0]
+    first = body["evidence"][0]
+    assert first["url"] == f"/api/v1/members/me/appeals/{appeal_id}/evidence/{first['id']}"
 
 
 def test_only_the_appellant_adds_evidence_and_only_while_undecided(supplier, agent, second, _media):

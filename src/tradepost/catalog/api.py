@@ -16,7 +16,7 @@ from pydantic import StrictBool
 
 from tradepost.api_limits import NOT_BLANK, limits, string_items
 from tradepost.catalog import rules, selectors, services
-from tradepost.catalog.models import Listing, SupplierProfile
+from tradepost.catalog.models import Listing, ListingStatus, SupplierProfile
 from tradepost.catalog.services import profiles
 from tradepost.http import client_ip
 from tradepost.members.models import Member
@@ -222,6 +222,9 @@ class TransitionOut(Schema):
 class ListingOut(Schema):
     id: int
     status: str
+    status_label: str = Field(
+        ..., description="The status in words; for a capped listing, the action that hides it."
+    )
     title: str
     description: str
     category: CategoryRef
@@ -322,6 +325,11 @@ def listing_out(listing: Listing) -> dict[str, Any]:
     return {
         "id": listing.pk,
         "status": listing.status,
+        "status_label": (
+            listing.capped_label
+            if listing.status == ListingStatus.CAPPED
+            else listing.get_status_display()
+        ),
         "title": listing.title,
         "description": listing.description,
         "category": {"slug": listing.category.slug, "name": listing.category.name},

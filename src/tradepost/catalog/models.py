@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 
 class Category(models.Model):
@@ -117,6 +118,8 @@ class ListingStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
     # Clause 5.4: hidden at once while a rights claim runs its notice and counter-notice.
     HELD = "held", "Held (rights claim)"
+    # Clause 6.2 (iii): out of view while a disciplinary action's listing cap is in force.
+    CAPPED = "capped", "Hidden (over a listing cap)"
 
 
 class Listing(models.Model):
@@ -154,6 +157,12 @@ class Listing(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    hidden_by_action = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Clause 6.2 (iii): the disciplinary action whose listing cap hides it "
+        "(its number; the catalog does not know trust's models).",
+    )
 
     class Meta:
         indexes = [
@@ -168,6 +177,15 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def capped_label(self) -> str:
+        """What the supplier reads for a listing a cap hides (clause 6.2 iii)."""
+        if self.hidden_by_action is None:
+            return gettext("Hidden: over a listing cap (6.2 iii)")
+        return gettext("Hidden: over the listing cap set by action #%(id)s (6.2 iii)") % {
+            "id": self.hidden_by_action
+        }
 
 
 class PriceTier(models.Model):

@@ -77,6 +77,8 @@ class Action(StrEnum):
     REMOVE = "remove"
     HOLD = "hold"
     RELEASE = "release"
+    CAP = "cap"
+    UNCAP = "uncap"
 
 
 # How a message names each action once done ("cannot be modified"): written out, because
@@ -92,6 +94,8 @@ PAST_PARTICIPLES: dict[Action, str] = {
     Action.REMOVE: "removed",
     Action.HOLD: "held",
     Action.RELEASE: "released",
+    Action.CAP: "hidden",
+    Action.UNCAP: "shown again",
 }
 
 S = ListingStatus
@@ -137,6 +141,14 @@ TRANSITIONS: frozenset[tuple[str, str, Actor]] = frozenset(
         (S.HELD, S.PENDING_REVIEW, Actor.STAFF),
         (S.HELD, S.REMOVED, Actor.STAFF),
         (S.HELD, S.REMOVED, Actor.PLATFORM),
+        # Clause 6.2 (iii): a listing cap in force hides published listings beyond it; when
+        # the action ends they are shown again. Meanwhile the supplier may take one back to
+        # draft or delete it, and staff may remove it; it is then not shown again.
+        (S.PUBLISHED, S.CAPPED, Actor.PLATFORM),
+        (S.CAPPED, S.PUBLISHED, Actor.PLATFORM),
+        (S.CAPPED, S.DRAFT, Actor.SUPPLIER),
+        (S.CAPPED, S.REMOVED, Actor.SUPPLIER),
+        (S.CAPPED, S.REMOVED, Actor.STAFF),
     }
 )
 

@@ -6,10 +6,12 @@
 - `images`: thumbnails of listing images, the storefront's logo and banner.
 - `member_profile`: a member's profile edit, with the listings' supplier country in step.
 - `enforcement`: a disciplinary action's removal of a member's listings (6.2 iii).
+- `caps`: the listings over a disciplinary action's cap, hidden and shown again (6.2 iii).
 - `holds`: listings held while a rights claim runs (5.4), released or removed (6.1 iv).
 - `operator`: console-managed Product Listing Policy versions, the category tree.
 """
 
+from tradepost.catalog.services.caps import listings_cap_apply, listings_cap_restore
 from tradepost.catalog.services.enforcement import listings_remove_for_action
 from tradepost.catalog.services.holds import (
     listings_hold,
@@ -104,6 +106,8 @@ __all__ = [
     "listing_update",
     "listing_update_with_images",
     "listing_withdraw",
+    "listings_cap_apply",
+    "listings_cap_restore",
     "listings_hold",
     "listings_release",
     "listings_remove_for_action",

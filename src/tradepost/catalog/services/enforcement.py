@@ -15,7 +15,12 @@ from tradepost.catalog.services.listings import _move
 from tradepost.members.models import Member, User
 
 # What staff may remove (rules.TRANSITIONS): a draft is not shown, so it stays the member's.
-REMOVABLE = (ListingStatus.PUBLISHED, ListingStatus.PENDING_REVIEW, ListingStatus.REJECTED)
+REMOVABLE = (
+    ListingStatus.PUBLISHED,
+    ListingStatus.PENDING_REVIEW,
+    ListingStatus.REJECTED,
+    ListingStatus.CAPPED,
+)
 
 
 @transaction.atomic

@@ -152,6 +152,12 @@ def listing_update(
     listing = locks.listing_of_member_for_update(member=member, listing_id=listing_id)
     if listing.status == S.REMOVED:
         raise IllegalTransition("This listing was removed and cannot be edited.")
+    if listing.status == S.CAPPED:
+        # Clause 6.2 (iii): shown again as it was hidden, never with unscreened changes.
+        raise IllegalTransition(
+            "This listing is hidden by a listing cap (clause 6.2 (iii)); take it back to "
+            "draft to edit it."
+        )
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise InvalidInput(
@@ -383,7 +389,9 @@ def _move(
         )
     now = timezone.now()
     listing.status = to
-    returning = from_status == S.HELD and listing.published_at is not None
+    if to != S.CAPPED:
+        listing.hidden_by_action = None
+    returning = from_status in (S.HELD, S.CAPPED) and listing.published_at is not None
     if to == S.PUBLISHED and from_status != S.PUBLISHED and not returning:
         listing.published_at = now
     listing.save()

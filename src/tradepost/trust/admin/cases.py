@@ -34,6 +34,7 @@ from tradepost.errors import DomainError
 from tradepost.members.models import Member
 from tradepost.members.requests import request_user
 from tradepost.trust.admin.forms import ComplaintFileForm, form_page
+from tradepost.trust.api.files import case_evidence_url, ip_document_url
 from tradepost.trust.models import (
     Case,
     CaseEvidence,
@@ -128,8 +129,18 @@ class ComplaintInline(ReadOnlyInline):
 
 
 class EvidenceInline(ReadOnlyInline):
+    """Clause 6.2: notes and files; a file is downloaded through the staff API (an attachment,
+    never cached), not from /media/, which does not serve trust files."""
+
     model = CaseEvidence
-    fields = readonly_fields = ("at", "by", "note", "file", "content_type", "size")
+    fields = readonly_fields = ("at", "by", "note", "download", "content_type", "size")
+
+    @admin.display(description="File")
+    def download(self, obj: CaseEvidence) -> str:
+        url = case_evidence_url(obj)
+        if url is None:
+            return "-"
+        return format_html('<a href="{}" download>{}</a>', url, "Download")
 
 
 @admin.register(Case)
@@ -308,10 +319,22 @@ class IPStrikeAdmin(ReadOnlyAdmin):
 # --- Rights and claims --------------------------------------------------------------------
 
 
+def _document_link(document: IPDocument) -> SafeString:
+    return format_html(
+        '<a href="{}" download>{}</a>', ip_document_url(document, staff=True), document.name
+    )
+
+
 class DocumentInline(ReadOnlyInline):
+    """Clause 5.4: the right's documents, each a download through the staff API."""
+
     model = IPDocument
     fk_name = "right"
-    fields = readonly_fields = ("name", "file", "content_type", "size", "uploaded_at")
+    fields = readonly_fields = ("download", "content_type", "size", "uploaded_at")
+
+    @admin.display(description="Document")
+    def download(self, obj: IPDocument) -> SafeString:
+        return _document_link(obj)
 
 
 @admin.register(IPRight)
@@ -364,7 +387,7 @@ class IPClaimAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["supplier", "holder"]
     search_fields = ["supplier__member_id", "holder__member_id"]
-    readonly_fields = ["counter_notice_text"]
+    readonly_fields = ["counter_notice_text", "counter_notice_documents"]
     inlines = [ClaimListingInline]
     actions = ["remove_listings", "restore_listings"]
 
@@ -379,6 +402,17 @@ class IPClaimAdmin(ReadOnlyAdmin):
     def counter_notice_text(self, obj: IPClaim) -> str:
         notice = getattr(obj, "counter_notice", None)
         return f"{notice.filed_at:%Y-%m-%d %H:%M}: {notice.statement}" if notice else "None."
+
+    @admin.display(description="Counter-notice evidence")
+    def counter_notice_documents(self, obj: IPClaim) -> SafeString | str:
+        notice = getattr(obj, "counter_notice", None)
+        documents = list(notice.documents.all()) if notice else []
+        if not documents:
+            return "None."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((_document_link(d),) for d in documents)),
+        )
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[IPClaim], remove: bool) -> Any:
         user = request_user(request)

@@ -32,6 +32,7 @@ from tradepost.console import (
 from tradepost.errors import DomainError, InvalidInput
 from tradepost.members.requests import request_user
 from tradepost.policy.disclosure import load_disclosure_policy
+from tradepost.trust.api.files import information_file_url
 from tradepost.trust.models.requests import (
     DisclosureDecision,
     DisclosureRequest,
@@ -119,9 +120,19 @@ class InformationRequestForm(forms.ModelForm):
 
 
 class InformationFileInline(ReadOnlyInline):
+    """The member's files, each a download through the staff API (never from /media/)."""
+
     model = InformationRequestFile
-    fields = readonly_fields = ("original_name", "content_type", "size", "sha256", "uploaded_at")
+    fields = readonly_fields = ("download", "content_type", "size", "sha256", "uploaded_at")
     verbose_name_plural = "Files the member sent"
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("trust.view_informationrequest")
+
+    @admin.display(description="File")
+    def download(self, obj: InformationRequestFile) -> str:
+        url = information_file_url(obj, staff=True)
+        return format_html('<a href="{}" download>{}</a>', url, obj.original_name)
 
 
 @admin.register(InformationRequest)

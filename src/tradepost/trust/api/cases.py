@@ -18,6 +18,7 @@ from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
 from tradepost.policy.penalties import load_penalties_policy
 from tradepost.trust.api.common import staff_permission, staff_user
+from tradepost.trust.api.files import case_evidence_url
 from tradepost.trust.models import CaseEvidence, Complaint, IPStrike, PenaltyPoint
 from tradepost.trust.models.cases import Case
 from tradepost.trust.selectors import cases as selectors
@@ -242,7 +243,7 @@ def _evidence_out(e: CaseEvidence) -> dict[str, Any]:
     return {
         "id": e.pk,
         "note": e.note,
-        "file_url": e.file.url if e.file else None,
+        "file_url": case_evidence_url(e),
         "content_type": e.content_type,
         "size": e.size,
         "by": e.by.username,

@@ -21,6 +21,7 @@ from tradepost.api_limits import NOT_BLANK, limits, string_items
 from tradepost.api_paging import LimitOffsetPaging
 from tradepost.members.requests import request_user
 from tradepost.trust.api.common import staff_permission
+from tradepost.trust.api.files import file_download
 from tradepost.trust.models.requests import DisclosureRequest
 from tradepost.trust.selectors import requests as selectors
 from tradepost.trust.selectors import transparency
@@ -179,13 +180,9 @@ def disclosure_export(request: HttpRequest, request_id: int) -> Status[Disclosur
 @staff_permission("trust.export_disclosurerequest")
 def disclosure_export_download(request: HttpRequest, request_id: int) -> FileResponse:
     found = services.disclosure_export_download(request_id=request_id, by=request_user(request))
-    response = FileResponse(
-        found.export_file.open("rb"),
-        content_type="application/zip",
-        as_attachment=True,
-        filename=f"disclosure-{found.pk}.zip",
+    response = file_download(
+        found.export_file, filename=f"disclosure-{found.pk}.zip", content_type="application/zip"
     )
-    response["Cache-Control"] = "no-store"
     response["X-Content-SHA256"] = found.export_sha256
     return response
 

@@ -3,7 +3,8 @@
 Members: `POST /api/v1/members/me/appeals/{id}/evidence` (multipart, one or more `files`
 parts), by the appellant only, while the appeal is undecided; the appeal itself is still filed
 with JSON at `POST /api/v1/members/me/appeals`. Staff: the appeal with its evidence at
-`GET /api/v1/staff/appeals/{id}`, and each file as a download.
+`GET /api/v1/staff/appeals/{id}`, and each file as a download; the appellant downloads its
+own at `GET /api/v1/members/me/appeals/{id}/evidence/{id}` (`trust.api.files`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from django.urls import reverse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tradepost.trust.api.actions import AppealOut, _member, appeal_out
 from tradepost.trust.api.common import staff_permission
+from tradepost.trust.api.files import DOWNLOAD, appeal_evidence_url, file_download
 from tradepost.trust.models.actions import Appeal
 from tradepost.trust.models.evidence import AppealEvidence
 from tradepost.trust.selectors import evidence as selectors
@@ -34,10 +35,7 @@ class EvidenceOut(Schema):
     size: int
     sha256: str
     uploaded_at: datetime
-
-
-class StaffEvidenceOut(EvidenceOut):
-    url: str
+    url: str = Field(..., description="The download: the appellant's own, or staff's.")
 
 
 class AppealWithEvidenceOut(AppealOut):
@@ -45,21 +43,19 @@ class AppealWithEvidenceOut(AppealOut):
 
 
 class StaffAppealOut(AppealOut):
-    evidence: list[StaffEvidenceOut]
+    evidence: list[EvidenceOut]
 
 
 def _evidence_out(row: AppealEvidence, *, staff: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {
+    return {
         "id": row.pk,
         "name": row.original_name,
         "content_type": row.content_type,
         "size": row.size,
         "sha256": row.sha256,
         "uploaded_at": row.uploaded_at,
+        "url": appeal_evidence_url(row, staff=staff),
     }
-    if staff:
-        out["url"] = reverse("api:appeal_evidence_download", args=[row.appeal_id, row.pk])
-    return out
 
 
 def appeal_with_evidence_out(appeal: Appeal, *, staff: bool) -> dict[str, Any]:
@@ -89,18 +85,13 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> dict[str, Any]:
     return appeal_with_evidence_out(selectors.appeal_for_staff(appeal_id), staff=True)
 
 
-@router.get("/appeals/{appeal_id}/evidence/{evidence_id}")
+@router.get(
+    "/appeals/{appeal_id}/evidence/{evidence_id}", response={200: None}, openapi_extra=DOWNLOAD
+)
 @staff_permission("trust.view_appeal")
 def appeal_evidence_download(
     request: HttpRequest, appeal_id: int, evidence_id: int
 ) -> FileResponse:
     """One evidence file, as a download (never rendered in the site's origin)."""
     row = selectors.appeal_evidence_get(appeal_id=appeal_id, evidence_id=evidence_id)
-    response = FileResponse(
-        row.file.open("rb"),
-        content_type=row.content_type,
-        as_attachment=True,
-        filename=row.original_name,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(row.file, filename=row.original_name, content_type=row.content_type)

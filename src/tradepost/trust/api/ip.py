@@ -16,8 +16,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tradepost.api_paging import LimitOffsetPaging
+from tradepost.members.models import Member
 from tradepost.trust.api.cases import _Mapped, _member
 from tradepost.trust.api.common import staff_permission, staff_user
+from tradepost.trust.api.files import ip_document_url
 from tradepost.trust.models import IPClaim, IPDocument, IPRight
 from tradepost.trust.selectors import ip as selectors
 from tradepost.trust.services import ip as services
@@ -36,7 +38,11 @@ class RightIn(Schema):
 class DocumentOut(Schema):
     id: int
     name: str
-    url: str
+    url: str | None = Field(
+        ...,
+        description="The download: staff's, or the member's own (the rights holder's for its "
+        "right, the supplier's for its counter-notice); null for a file you may not download.",
+    )
     content_type: str
     size: int
     uploaded_at: datetime
@@ -103,18 +109,19 @@ class StatusQuery(Schema):
     status: str = Field("", max_length=16)
 
 
-def _document_out(d: IPDocument) -> dict[str, Any]:
+def _document_out(d: IPDocument, *, url: str | None) -> dict[str, Any]:
     return {
         "id": d.pk,
         "name": d.name,
-        "url": d.file.url,
+        "url": url,
         "content_type": d.content_type,
         "size": d.size,
         "uploaded_at": d.uploaded_at,
     }
 
 
-def right_out(r: IPRight) -> dict[str, Any]:
+def right_out(r: IPRight, *, staff: bool = False) -> dict[str, Any]:
+    """A right; its documents' downloads are staff's or (by default) its holder's."""
     return {
         "id": r.pk,
         "holder_member_id": r.holder.member_id,
@@ -126,12 +133,22 @@ def right_out(r: IPRight) -> dict[str, Any]:
         "created_at": r.created_at,
         "reviewed_at": r.reviewed_at,
         "review_reason": r.review_reason,
-        "documents": [_document_out(d) for d in r.documents.all()],
+        "documents": [
+            _document_out(d, url=ip_document_url(d, staff=staff)) for d in r.documents.all()
+        ],
     }
 
 
-def claim_out(c: IPClaim) -> dict[str, Any]:
+def claim_out(c: IPClaim, *, viewer: Member | None = None) -> dict[str, Any]:
+    """A claim as staff (`viewer` None) or one of its parties see it: the counter-notice's
+    evidence downloads are staff's and the supplier's; the rights holder sees the list."""
     notice = getattr(c, "counter_notice", None)
+
+    def url(d: IPDocument) -> str | None:
+        if viewer is None:
+            return ip_document_url(d, staff=True)
+        return ip_document_url(d, staff=False) if viewer.pk == c.supplier_id else None
+
     return {
         "id": c.pk,
         "right_id": c.right_id,
@@ -148,7 +165,7 @@ def claim_out(c: IPClaim) -> dict[str, Any]:
             {
                 "statement": notice.statement,
                 "filed_at": notice.filed_at,
-                "documents": [_document_out(d) for d in notice.documents.all()],
+                "documents": [_document_out(d, url=url(d)) for d in notice.documents.all()],
             }
             if notice
             else None
@@ -207,7 +224,7 @@ def claim_file(request: HttpRequest, payload: ClaimIn) -> Status[dict[str, Any]]
         listing_ids=payload.listing_ids,
         description=payload.description,
     )
-    return Status(201, claim_out(selectors.claim_get(claim.pk)))
+    return Status(201, claim_out(selectors.claim_get(claim.pk), viewer=claim.holder))
 
 
 @member_router.get("/ip/claims", response=list[ClaimOut])
@@ -217,7 +234,7 @@ def claim_list(request: HttpRequest) -> list[dict[str, Any]]:
     member = _member(request)
     rows = selectors.claims_list(member=member)
     services.ip_claims_process_due(claim_ids=list(rows.values_list("pk", flat=True)))
-    return _Mapped(selectors.claims_list(member=member), claim_out)  # type: ignore[return-value]
+    return _Mapped(selectors.claims_list(member=member), lambda c: claim_out(c, viewer=member))  # type: ignore[return-value]
 
 
 @member_router.get("/ip/claims/{claim_id}", response=ClaimOut)
@@ -225,7 +242,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     member = _member(request)
     selectors.claim_get(claim_id, member=member)
     services.ip_claims_process_due(claim_ids=[claim_id])
-    return claim_out(selectors.claim_get(claim_id, member=member))
+    return claim_out(selectors.claim_get(claim_id, member=member), viewer=member)
 
 
 @member_router.post("/ip/claims/{claim_id}/counter-notice", response={201: ClaimOut})
@@ -237,7 +254,7 @@ def counter_notice_file(
     member = _member(request)
     services.ip_claims_process_due(claim_ids=[claim_id])
     services.ip_counter_notice_file(supplier=member, claim_id=claim_id, statement=payload.statement)
-    return Status(201, claim_out(selectors.claim_get(claim_id, member=member)))
+    return Status(201, claim_out(selectors.claim_get(claim_id, member=member), viewer=member))
 
 
 @member_router.post("/ip/claims/{claim_id}/counter-notice/documents", response={201: ClaimOut})
@@ -249,7 +266,7 @@ def counter_notice_document_add(
     services.ip_counter_notice_document_add(
         supplier=member, claim_id=claim_id, upload=document, name=name
     )
-    return Status(201, claim_out(selectors.claim_get(claim_id, member=member)))
+    return Status(201, claim_out(selectors.claim_get(claim_id, member=member), viewer=member))
 
 
 # --- Staff --------------------------------------------------------------------------------
@@ -259,13 +276,13 @@ def counter_notice_document_add(
 @paginate(LimitOffsetPaging)
 @staff_permission("trust.view_ipright")
 def staff_right_list(request: HttpRequest, filters: Query[StatusQuery]) -> list[dict[str, Any]]:
-    return _Mapped(selectors.rights_list(status=filters.status), right_out)  # type: ignore[return-value]
+    return _Mapped(selectors.rights_list(status=filters.status), lambda r: right_out(r, staff=True))  # type: ignore[return-value]
 
 
 @router.get("/ip/rights/{right_id}", response=RightOut)
 @staff_permission("trust.view_ipright")
 def staff_right_detail(request: HttpRequest, right_id: int) -> dict[str, Any]:
-    return right_out(selectors.right_get(right_id))
+    return right_out(selectors.right_get(right_id), staff=True)
 
 
 @router.post("/ip/rights/{right_id}/review", response=RightOut)
@@ -278,7 +295,7 @@ def staff_right_review(request: HttpRequest, right_id: int, payload: ReviewIn) -
         approve=payload.decision == "approve",
         reason=payload.reason,
     )
-    return right_out(selectors.right_get(right_id))
+    return right_out(selectors.right_get(right_id), staff=True)
 
 
 @router.get("/ip/claims", response=list[ClaimOut])

@@ -23,6 +23,7 @@ from tradepost.members.models import Member
 from tradepost.members.requests import request_user
 from tradepost.members.selectors import member_for_user
 from tradepost.trust.api.common import staff_permission
+from tradepost.trust.api.files import DOWNLOAD, file_download, information_file_url
 from tradepost.trust.models.requests import InformationRequest, InformationRequestFile
 from tradepost.trust.selectors import requests as selectors
 from tradepost.trust.services import requests as services
@@ -40,6 +41,17 @@ class FileOut(Schema):
     size: int
     sha256: str
     uploaded_at: datetime
+    url: str = Field(..., description="The file's download (the member's own, or staff's).")
+
+    @staticmethod
+    def resolve_url(obj: InformationRequestFile) -> str:
+        return information_file_url(obj, staff=False)
+
+
+class StaffFileOut(FileOut):
+    @staticmethod
+    def resolve_url(obj: InformationRequestFile) -> str:
+        return information_file_url(obj, staff=True)
 
 
 class InformationRequestOut(Schema):
@@ -68,6 +80,7 @@ class StaffInformationRequestOut(InformationRequestOut):
     suspension_decided_at: datetime | None
     suspension_action_id: int | None
     closed_at: datetime | None
+    files: list[StaffFileOut]  # type: ignore[assignment]
     close_reason: str
 
     @staticmethod
@@ -189,19 +202,17 @@ def information_request_detail(request: HttpRequest, request_id: int) -> Informa
     return selectors.information_request_get(request_id=request_id)
 
 
-@staff_router.get("/information-requests/{request_id}/files/{file_id}", tags=["staff"])
+@staff_router.get(
+    "/information-requests/{request_id}/files/{file_id}",
+    response={200: None},
+    openapi_extra=DOWNLOAD,
+    tags=["staff"],
+)
 @staff_permission("trust.view_informationrequest")
 def information_request_file(request: HttpRequest, request_id: int, file_id: int) -> FileResponse:
     """One uploaded file, as a download (never rendered in the site's origin)."""
     row = selectors.information_request_file_get(request_id=request_id, file_id=file_id)
-    response = FileResponse(
-        row.file.open("rb"),
-        content_type=row.content_type,
-        as_attachment=True,
-        filename=row.original_name,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_download(row.file, filename=row.original_name, content_type=row.content_type)
 
 
 @staff_router.post(

@@ -58,7 +58,11 @@ def information_request_get(*, request_id: int) -> InformationRequest:
 
 
 def information_request_file_get(*, request_id: int, file_id: int) -> InformationRequestFile:
-    found = InformationRequestFile.objects.filter(request_id=request_id, pk=file_id).first()
+    found = (
+        InformationRequestFile.objects.filter(request_id=request_id, pk=file_id).first()
+        if all(isinstance(pk, int) and 0 < pk < 2**63 for pk in (request_id, file_id))
+        else None
+    )
     if found is None:
         raise NotFound("File not found.")
     return found

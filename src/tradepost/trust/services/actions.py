@@ -4,12 +4,15 @@ Clause 6.2 (i)-(v): an action takes effect at once at every entry point. Suspens
 termination change the member's status (`status.member_change_status`: sessions end, tokens
 are revoked, listings leave search); restrictions are read by the gates (`tradepost.gates`,
 answered by `trust.selectors.actions`) wherever a feature is used; removal of listings goes
-through the catalog's own service. Expiry needs no job: every check compares `ends_at` with
-now, and what an expired suspension changed is undone the next time anything looks
-(`actions_expire_due`, called from login and search, and by `tradepost trust expire-actions`).
+through the catalog's own service, and so does a listing cap's hiding of the published
+listings beyond it (shown again when the action ends). Expiry needs no job: every check
+compares `ends_at` with now, and what an expired suspension or cap changed is undone the next
+time anything looks (`actions_expire_due`, called from login and search, and by `tradepost
+trust expire-actions`).
 
 Every step writes an audit row ("action.taken", "action.approved", "action.rejected",
-"action.lifted", "action.expired", "appeal.filed", "appeal.decided"), and the member is told
+"action.lifted", "action.expired", "action.listings_hidden", "action.listings_restored",
+"appeal.filed", "appeal.decided"), and the member is told
 of each action, its clause and its statement of reasons (DSA Art. 17) by a notice.
 """
 
@@ -46,6 +49,7 @@ from tradepost.trust.models.actions import (
     Feature,
 )
 from tradepost.trust.rules import actions as rules
+from tradepost.trust.services import action_caps as caps
 from tradepost.trust.services.status import member_change_status
 
 SYSTEM_USERNAME = "system"
@@ -331,6 +335,10 @@ def _put_in_force(action: Action, *, by: User | None, now: datetime) -> None:
             by=actor,
             reason_text=f"Action #{action.pk} (clause {action.clause}): {action.reason}",
         )
+    elif action.kind == ActionKind.CAP_LISTINGS and action.cap is not None:
+        evidence["hidden_listing_ids"] = caps.cap_hide(
+            action, member=member, cap=action.cap, by=actor, cause="taken"
+        )
     action.evidence = evidence
     action.save(update_fields=["status", "starts_at", "evidence"])
     if _hides_from_search(action):
@@ -520,6 +528,8 @@ def _undo(action: Action, *, by: User | None, reason: str, now: datetime) -> Non
                 by=by or system_user(),
                 reopen_terminated=member.status == MemberStatus.TERMINATED,
             )
+    if action.kind == ActionKind.CAP_LISTINGS:
+        caps.cap_end(action, member=member, by=by or system_user(), now=now)
     if _hides_from_search(action):
         search.supplier_changed(member_pk=member.pk)
 
