@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tradepost.trade.api import ledger
+from tradepost.trade.api import ledger, rfq
 
 # Members' operations (inquiries, conversations, RFQs, orders, disputes, feedback).
 member_router = Router()
+member_router.add_router("", rfq.router)
 
 # Staff operations: every handler is guarded by `tradepost.trust.api.common.staff_permission`.
 staff_router = Router()

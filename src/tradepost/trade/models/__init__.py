@@ -6,3 +6,4 @@ from tradepost.trade.models.ledger import (  # noqa: F401  (protected payment, 7
     LedgerEntry,
     LedgerTransaction,
 )
+from tradepost.trade.models.rfq import Quotation, Rfq, RfqAttachment  # noqa: F401  (RFQs, 7.1)
