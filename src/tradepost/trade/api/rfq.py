@@ -7,8 +7,6 @@
 first closes the RFQs whose deadline has passed.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
