@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from tradepost.trade import rfq_urls
+
 app_name = "trade"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += rfq_urls.urlpatterns  # RFQs and quotations

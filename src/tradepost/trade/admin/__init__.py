@@ -1,1 +1,3 @@
 """The operator console's trade pages, one module per area."""
+
+from tradepost.trade.admin import rfq  # noqa: F401  (RFQs and quotations, read-only)

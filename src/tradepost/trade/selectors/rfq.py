@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tradepost.catalog.models import Category, Listing, ListingStatus
@@ -125,3 +125,14 @@ def quotation_for_member(*, member: Member, quotation_id: int) -> Quotation:
 
 def own_quotation(*, rfq: Rfq, supplier: Member) -> Quotation | None:
     return Quotation.objects.filter(rfq=rfq, supplier=supplier).first()
+
+
+def quotation_counts(*, rfq_ids: list[int]) -> dict[int, int]:
+    """How many quotations each RFQ has."""
+    rows = (
+        Quotation.objects.filter(rfq_id__in=rfq_ids)
+        .values("rfq_id")
+        .annotate(n=Count("id"))
+        .values_list("rfq_id", "n")
+    )
+    return dict(rows)
