@@ -306,3 +306,19 @@ def test_accept_answers_201_with_the_order_id(buyer_api, rfq, supplier):
         quotation.pk: ("accepted", got.json()["order_id"]),
         other.pk: ("not_chosen", None),
     }
+
+
+@pytest.mark.parametrize(
+    "path", ["/rfqs/99999999999999999999", "/rfqs/9223372036854775808", "/rfqs/0"]
+)
+def test_an_id_beyond_the_database_is_404_not_500(buyer_api, path):
+    got = buyer_api.get(path)
+
+    assert got.status_code == 404
+
+
+def test_a_category_with_a_nul_is_422_not_500(buyer_api):
+    got = buyer_api.post("/rfqs", _rfq_body(category="valves\x00"))
+
+    assert got.status_code == 422
+    assert list(got.json()["error"]["fields"]) == ["category"]

@@ -87,9 +87,14 @@ def rfq_board_categories(*, supplier: Member) -> list[tuple[str, str]]:
     )
 
 
+def id_in_range(value: int) -> bool:
+    """A key the database can hold (a larger one would overflow before it is compared)."""
+    return 0 < value < 2**63
+
+
 def rfq_for_member(*, member: Member, rfq_id: int, now: datetime | None = None) -> Rfq:
     """The buyer's own RFQ; for a supplier, an RFQ it quoted or may see on its board."""
-    rfq = _rfqs().filter(pk=rfq_id).first()
+    rfq = _rfqs().filter(pk=rfq_id).first() if id_in_range(rfq_id) else None
     if rfq is None:
         raise NotFound("RFQ not found.")
     if rfq.buyer_id == member.pk:
@@ -112,6 +117,8 @@ def quotations_visible(*, rfq: Rfq, member: Member) -> QuerySet[Quotation]:
 
 def quotation_for_member(*, member: Member, quotation_id: int) -> Quotation:
     """A quotation for the supplier who sent it or the buyer of its RFQ; else 404."""
+    if not id_in_range(quotation_id):
+        raise NotFound("Quotation not found.")
     quotation = (
         Quotation.objects.select_related("rfq", "rfq__category", "supplier")
         .filter(pk=quotation_id)

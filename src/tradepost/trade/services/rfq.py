@@ -9,6 +9,7 @@ messages between buyer and seller on the information platform of 7.1).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -22,7 +23,7 @@ from django.utils import timezone
 from tradepost import gates
 from tradepost.audit.services import audit_record
 from tradepost.catalog.models import Category
-from tradepost.catalog.policy import load_membership_tiers
+from tradepost.catalog.policy import SLUG_PATTERN, load_membership_tiers
 from tradepost.catalog.rules import (
     DESCRIPTION_MAX,
     QTY_MAX,
@@ -181,7 +182,7 @@ def _rfq_fields(data: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     slug = data.get("category")
     category = (
         Category.objects.filter(slug=slug, is_active=True).first()
-        if isinstance(slug, str) and slug
+        if isinstance(slug, str) and re.fullmatch(SLUG_PATTERN, slug)
         else None
     )
     if category is None:
@@ -327,7 +328,7 @@ def rfqs_expire_due(*, now: datetime | None = None, rfq_ids: Sequence[int] | Non
     now = now or timezone.now()
     due = Rfq.objects.filter(status=RfqStatus.OPEN, deadline__lte=now)
     if rfq_ids is not None:
-        due = due.filter(pk__in=list(rfq_ids))
+        due = due.filter(pk__in=[pk for pk in rfq_ids if 0 < pk < 2**63])
     closed = 0
     for rfq_id, buyer_member_id in due.values_list("pk", "buyer__member_id"):
         with transaction.atomic():
