@@ -90,17 +90,28 @@ class MembershipTier(_Strict):
         le=1_000_000,
         description="Clause 4.2: the storage of a member's mailbox (messages and attachments).",
     )
+    quote_quota_month: int | Literal["unlimited"] = Field(
+        description="Most quotations a supplier of this tier may send to RFQs in a calendar "
+        "month (UTC)."
+    )
 
     @model_validator(mode="after")
     def _cap_not_negative(self) -> MembershipTier:
         if isinstance(self.listing_cap, int) and self.listing_cap < 0:
             raise ValueError("listing_cap must be 0 or more, or 'unlimited'")
+        if isinstance(self.quote_quota_month, int) and self.quote_quota_month < 0:
+            raise ValueError("quote_quota_month must be 0 or more, or 'unlimited'")
         return self
 
     @property
     def cap(self) -> int | None:
         """None means unlimited."""
         return None if self.listing_cap == "unlimited" else int(self.listing_cap)
+
+    @property
+    def quote_quota(self) -> int | None:
+        """Quotations per calendar month; None means unlimited."""
+        return None if self.quote_quota_month == "unlimited" else int(self.quote_quota_month)
 
 
 class MembershipTiers(_Strict):

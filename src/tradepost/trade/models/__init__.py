@@ -13,3 +13,4 @@ from tradepost.trade.models.messaging import (  # noqa: F401  (inquiries and mes
     MessageAttachment,
     MessagingPreference,
 )
+from tradepost.trade.models.rfq import Quotation, Rfq, RfqAttachment  # noqa: F401  (RFQs, 7.1)
