@@ -1,4 +1,6 @@
 """The operator console's trade pages, one module per area."""
 
-from tradepost.trade.admin import messaging  # noqa: F401  (conversations, messages, 7.1)
-from tradepost.trade.admin import rfq  # noqa: F401  (RFQs and quotations, read-only)
+from tradepost.trade.admin import (
+    messaging,  # noqa: F401  (conversations, messages, 7.1)
+    rfq,  # noqa: F401  (RFQs and quotations, read-only)
+)
