@@ -6,3 +6,8 @@ from tradepost.trade.models.ledger import (  # noqa: F401  (protected payment, 7
     LedgerEntry,
     LedgerTransaction,
 )
+from tradepost.trade.models.orders import (  # noqa: F401  (orders, 7.1)
+    Order,
+    OrderEvent,
+    OrderLine,
+)
