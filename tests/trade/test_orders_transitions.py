@@ -188,4 +188,8 @@ def test_the_total_is_locked_once_paid_and_lines_keep_the_tier():
     listing.price_tiers.update(unit_price=Decimal("99"))
     order.refresh_from_db()
     line = order.lines.get()
-    assert (order.total, line.unit_price, line.tier_min_qty) == (Decimal("6600"), Decimal("11"), 500)
+    assert (order.total, line.unit_price, line.tier_min_qty) == (
+        Decimal("6600"),
+        Decimal("11"),
+        500,
+    )
