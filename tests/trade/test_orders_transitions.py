@@ -175,9 +175,7 @@ def test_the_sweep_moves_every_overdue_order():
     fresh = order_at("shipped", buyer, supplier, listing)
     moved = services.orders_timers_run_due(now=timezone.now() + timedelta(days=6))
     assert moved == 2
-    assert {o.status for o in Order.objects.filter(pk__in=[o.pk for o in overdue])} == {
-        "cancelled"
-    }
+    assert {o.status for o in Order.objects.filter(pk__in=[o.pk for o in overdue])} == {"cancelled"}
     fresh.refresh_from_db()
     assert fresh.status == "shipped"
 
