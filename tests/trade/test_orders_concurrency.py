@@ -31,7 +31,8 @@ def race(n, call):
         try:
             barrier.wait(timeout=20)
             response = call(i)
-            code = response.json().get("error", {}).get("code", "") if response.status_code != 200 else ""
+            body = response.json()
+            code = body["error"]["code"] if response.status_code != 200 else ""
             results.append((response.status_code, code))
         finally:
             connection.close()
