@@ -1,0 +1,1 @@
+"""Trade pages, one module per area."""
