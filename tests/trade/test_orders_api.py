@@ -3,9 +3,11 @@ prices, the gates, cancel with refund."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import member_create
 from tests.trade.orders_helpers import client_for, make_parties, new_key, pay
@@ -245,3 +247,40 @@ def test_a_member_restricted_from_orders_gets_403_with_the_clause(world):
     paying = pay(bc, oid, key=new_key())
     assert paying.status_code == 403
     assert paying.json()["error"]["code"] == "feature_restricted"
+
+
+def test_an_overdue_unpaid_order_is_closed_when_next_read(world):
+    _, _, listing, bc, sc = world
+    oid = place(bc, listing)["id"]
+    sc.post(f"/orders/{oid}/accept")
+    Order.objects.filter(pk=oid).update(pay_by=timezone.now() - timedelta(seconds=1))
+    body = bc.get(f"/orders/{oid}").json()
+    assert body["status"] == "cancelled"
+    assert (body["events"][-1]["action"], body["events"][-1]["actor"]) == (
+        "close_unpaid",
+        "platform",
+    )
+    assert pay(bc, oid, key=new_key()).json()["error"]["code"] == "order_invalid_transition"
+
+
+def test_an_overdue_receipt_is_confirmed_when_the_list_is_read(world):
+    _, _, listing, bc, sc = world
+    oid = place(bc, listing)["id"]
+    sc.post(f"/orders/{oid}/accept")
+    pay(bc, oid, key=new_key())
+    sc.post(f"/orders/{oid}/ship", {"carrier": "DHL", "tracking": "T1"})
+    Order.objects.filter(pk=oid).update(receipt_due_at=timezone.now() - timedelta(seconds=1))
+    listed = sc.get("/orders").json()["items"]
+    assert [(o["id"], o["status"]) for o in listed] == [(oid, "completed")]
+    assert sc.get(f"/orders/{oid}").json()["released"] == "2425"
+
+
+def test_placing_and_shipping_queue_the_timer_tasks(world, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    _, _, listing, bc, _ = world
+    with django_capture_on_commit_callbacks(execute=True):
+        oid = place(bc, listing)["id"]
+    task = DBTaskResult.objects.get(task_path="tradepost.trade.tasks.order_timers_run_task")
+    assert task.args_kwargs["kwargs"] == {"order_id": oid}
+    assert task.run_after == Order.objects.get(pk=oid).pay_by

@@ -24,6 +24,7 @@ from tradepost.members.models import Member
 from tradepost.money import decimal_str
 from tradepost.trade.models.orders import Order
 from tradepost.trade.payments import payment_provider
+from tradepost.trade.payments.simulated import SimulatedProvider
 from tradepost.trade.rules.orders import next_actions
 from tradepost.trade.selectors import orders as selectors
 from tradepost.trade.services import orders as services
@@ -190,7 +191,7 @@ def order_out(order: Order, member: Member) -> dict[str, Any]:
         "carrier": order.carrier,
         "tracking": order.tracking,
         "provider": order.payment_provider or provider.name,
-        "simulated": provider.simulated if not order.payment_provider else True,
+        "simulated": (order.payment_provider or provider.name) == SimulatedProvider.name,
         "pay_by": _iso(order.pay_by),
         "receipt_due_at": _iso(order.receipt_due_at),
         "created_at": order.created_at.isoformat(),
