@@ -243,11 +243,12 @@ def _step(
     key: str | None = None,
     required: bool = False,
 ) -> HttpResponse:
-    """Run one lifecycle step under the Idempotency-Key rules and answer the order."""
-    member = request_member(request)
+    """Run one lifecycle step under the Idempotency-Key rules and answer the order. Overdue
+    timers are applied (and committed) first, so a refused step does not undo them."""
+    member, _ = _order(request, order_id)
 
     def run() -> tuple[int, Any]:
-        _, order = _order(request, order_id)
+        order = selectors.order_for_party(member=member, order_id=order_id)
         do(order, member)
         order.refresh_from_db()
         return 200, order_out(order, member)
