@@ -59,7 +59,7 @@ def test_place_accept_pay_ship_confirm_completes_with_a_balanced_ledger(world):
         "2500",
         "0",
     )
-    assert [(e["from_status"], e["to_status"]) for e in detail["events"]] == [
+    assert [(e["from"], e["to"]) for e in detail["events"]] == [
         ("", "draft"),
         ("draft", "placed"),
         ("placed", "accepted"),

@@ -75,8 +75,8 @@ class LineOut(Schema):
 
 class EventOut(Schema):
     action: str
-    from_status: str
-    to_status: str
+    from_status: str = Field(..., alias="from")
+    to_status: str = Field(..., alias="to")
     actor: str
     at: datetime
     data: dict[str, Any]
@@ -209,8 +209,8 @@ def order_out(order: Order, member: Member) -> dict[str, Any]:
         "events": [
             {
                 "action": e.action,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
+                "from": e.from_status,
+                "to": e.to_status,
                 "actor": e.actor,
                 "at": e.at.isoformat(),
                 "data": e.data,
@@ -307,14 +307,14 @@ def orders_list(request: HttpRequest, filters: Query[RoleQuery]) -> QuerySet[Ord
     return selectors.orders_for_member(member=member, role=filters.role)
 
 
-@router.get("/orders/{order_id}", response=OrderOut)
+@router.get("/orders/{order_id}", response=OrderOut, by_alias=True)
 def order_detail(request: HttpRequest, order_id: int) -> dict[str, Any]:
     """The order with its money (from the ledger) and its timeline; its parties only."""
     member, order = _order(request, order_id)
     return order_out(order, member)
 
 
-@router.post("/orders/{order_id}/accept", response=OrderOut)
+@router.post("/orders/{order_id}/accept", response=OrderOut, by_alias=True)
 def order_accept(request: HttpRequest, order_id: int) -> HttpResponse:
     """The supplier accepts a placed order (the buyer may then pay)."""
     return _step(
@@ -343,7 +343,7 @@ def _reason(request: HttpRequest) -> str:
         ) from None
 
 
-@router.post("/orders/{order_id}/decline", response=OrderOut)
+@router.post("/orders/{order_id}/decline", response=OrderOut, by_alias=True)
 def order_decline(request: HttpRequest, order_id: int) -> HttpResponse:
     """The supplier declines a placed order (optional body `{"reason"}`)."""
     reason = _reason(request)
@@ -354,7 +354,7 @@ def order_decline(request: HttpRequest, order_id: int) -> HttpResponse:
     )
 
 
-@router.post("/orders/{order_id}/pay", response=OrderOut)
+@router.post("/orders/{order_id}/pay", response=OrderOut, by_alias=True)
 def order_pay(
     request: HttpRequest, order_id: int, payload: PayIn, idempotency_key: str | None = KEY_HEADER
 ) -> HttpResponse:
@@ -370,7 +370,7 @@ def order_pay(
     )
 
 
-@router.post("/orders/{order_id}/ship", response=OrderOut)
+@router.post("/orders/{order_id}/ship", response=OrderOut, by_alias=True)
 def order_ship(request: HttpRequest, order_id: int, payload: ShipIn) -> HttpResponse:
     """The supplier ships a paid order; receipt is confirmed automatically 10 days later
     (30 without tracking)."""
@@ -383,7 +383,7 @@ def order_ship(request: HttpRequest, order_id: int, payload: ShipIn) -> HttpResp
     )
 
 
-@router.post("/orders/{order_id}/confirm-receipt", response=OrderOut)
+@router.post("/orders/{order_id}/confirm-receipt", response=OrderOut, by_alias=True)
 def order_confirm_receipt(
     request: HttpRequest, order_id: int, idempotency_key: str | None = KEY_HEADER
 ) -> HttpResponse:
@@ -396,7 +396,7 @@ def order_confirm_receipt(
     )
 
 
-@router.post("/orders/{order_id}/extend-receipt", response=OrderOut)
+@router.post("/orders/{order_id}/extend-receipt", response=OrderOut, by_alias=True)
 def order_extend_receipt(request: HttpRequest, order_id: int) -> HttpResponse:
     """Either party extends the receipt deadline, once each, by 15 days (policy)."""
     return _step(
@@ -406,7 +406,7 @@ def order_extend_receipt(request: HttpRequest, order_id: int) -> HttpResponse:
     )
 
 
-@router.post("/orders/{order_id}/cancel", response=OrderOut)
+@router.post("/orders/{order_id}/cancel", response=OrderOut, by_alias=True)
 def order_cancel(
     request: HttpRequest, order_id: int, idempotency_key: str | None = KEY_HEADER
 ) -> HttpResponse:
