@@ -77,7 +77,20 @@ class MessagingPolicy(_Strict):
         return [(int(a), int(b)) for a, b in (v.split("/") for v in values)]
 
 
+class OrdersPolicy(_Strict):
+    """Order protection timers and the platform fee (issue 11)."""
+
+    unpaid_close_days: int = Field(default=5, ge=1, le=365)
+    receipt_auto_confirm_days: int = Field(default=10, ge=1, le=365)
+    receipt_auto_confirm_days_without_tracking: int = Field(default=30, ge=1, le=365)
+    receipt_extension_days: int = Field(default=15, ge=1, le=365)
+    receipt_extensions_per_party: int = Field(default=1, ge=0, le=10)
+    release_delay_days: int = Field(default=0, ge=0, le=365)
+    platform_fee_rate: Decimal = Field(default=Decimal("0.03"), ge=0, lt=1)
+
+
 class TradePolicy(_Strict):
+    orders: OrdersPolicy = OrdersPolicy()
     payments: PaymentsPolicy = PaymentsPolicy()
     messaging: MessagingPolicy = MessagingPolicy()
 

@@ -2,5 +2,6 @@
 
 from tradepost.trade.admin import (
     messaging,  # noqa: F401  (conversations, messages, 7.1)
+    orders,  # noqa: F401  (orders with their ledger entries, read-only)
     rfq,  # noqa: F401  (RFQs and quotations, read-only)
 )

@@ -7,11 +7,13 @@ from __future__ import annotations
 from ninja import Router
 
 from tradepost.trade.api import ledger, messaging, rfq
+from tradepost.trade.api import orders as orders_api
 
 # Members' operations (inquiries, conversations, RFQs, orders, disputes, feedback).
 member_router = Router()
 member_router.add_router("", messaging.router)
 member_router.add_router("", rfq.router)
+member_router.add_router("", orders_api.router)
 
 # Staff operations: every handler is guarded by `tradepost.trust.api.common.staff_permission`.
 staff_router = Router()

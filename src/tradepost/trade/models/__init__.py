@@ -13,4 +13,9 @@ from tradepost.trade.models.messaging import (  # noqa: F401  (inquiries and mes
     MessageAttachment,
     MessagingPreference,
 )
+from tradepost.trade.models.orders import (  # noqa: F401  (orders, 7.1)
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from tradepost.trade.models.rfq import Quotation, Rfq, RfqAttachment  # noqa: F401  (RFQs, 7.1)
