@@ -348,6 +348,7 @@ class _LinkRow:
     false_positive_kinds: list[str]
 
 
+_NewLink = tuple[int, int, list[str], dict[str, str]]  # a, b, kinds, evidence
 _LinkChange = tuple[int, list[str], dict[str, str], str]  # key, kinds, evidence, status
 
 
@@ -401,7 +402,7 @@ def _pairs_evaluate(
     Set-based: however many pairs, the new links are one insert, the changed ones one update,
     the unions one read and at most two writes, the roots of lapsed links one read.
     """
-    created: list[Link] = []
+    created: list[_NewLink] = []
     changed: list[_LinkChange] = []
     unite: list[tuple[int, int]] = []
     lapsed: list[int] = []
@@ -416,10 +417,7 @@ def _pairs_evaluate(
         }
         if link is None:
             if decision.linked:
-                created.append(Link(
-                    a_id=a, b_id=b, kinds=sorted(kinds), evidence=evidence,
-                    status=LinkStatus.ACTIVE, first_seen=now, updated_at=now,
-                ))  # fmt: skip
+                created.append((a, b, sorted(kinds), evidence))
                 unite.append((a, b))
             continue
         was_active = link.status == LinkStatus.ACTIVE
@@ -444,7 +442,7 @@ def _pairs_evaluate(
         elif was_active and status != LinkStatus.ACTIVE:
             lapsed.append(a)
     if created:
-        _links_insert(created)
+        _links_insert(created, now=now)
     if changed:
         _links_update(changed, now=now)
     if unite:
@@ -460,18 +458,31 @@ _LINK_INSERT_FIELDS = [
 ]
 
 
-def _links_insert(links: list[Link]) -> None:
-    """Write new links in one raw executemany (the ORM's save per link was the bulk of a
-    link-creating add); each value is prepared by its field, so it is stored as a save would."""
+def _links_insert(links: list[_NewLink], *, now: datetime) -> None:
+    """Write new active links in one raw executemany (the ORM's save per link was the bulk of
+    a link-creating add). Each value is prepared by its field, so it is stored as a save
+    would; the columns all new links share (status, dates, the fields' defaults) once."""
+    db = transaction.get_connection()  # the connection itself: the proxy costs per attribute
+    shared = {field.attname: field.get_default() for field in _LINK_INSERT_FIELDS}
+    shared.update(status=LinkStatus.ACTIVE, first_seen=now, updated_at=now)
+    prepared = {
+        field.attname: field.get_db_prep_save(shared[field.attname], db)
+        for field in _LINK_INSERT_FIELDS
+    }
+    kinds_field, evidence_field = Link._meta.get_field("kinds"), Link._meta.get_field("evidence")
+    rows = []
+    for a, b, kinds, evidence in links:
+        row = prepared | {
+            "a_id": a,
+            "b_id": b,
+            "kinds": kinds_field.get_db_prep_save(kinds, db),
+            "evidence": evidence_field.get_db_prep_save(evidence, db),
+        }
+        rows.append([row[field.attname] for field in _LINK_INSERT_FIELDS])
     columns = ", ".join(field.column or field.attname for field in _LINK_INSERT_FIELDS)
     marks = ", ".join(["%s"] * len(_LINK_INSERT_FIELDS))
     sql = f"INSERT INTO {Link._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
-    rows = [
-        [field.get_db_prep_save(getattr(link, field.attname), connection)
-         for field in _LINK_INSERT_FIELDS]
-        for link in links
-    ]  # fmt: skip
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
@@ -487,11 +498,12 @@ _LINK_UPDATE = (
 def _links_update(changed: list[_LinkChange], *, now: datetime) -> None:
     """Write the changed links' kinds, evidence and status in one raw executemany, each value
     prepared by its field as the ORM's update would."""
-    at = connection.ops.adapt_datetimefield_value(now)
+    db = transaction.get_connection()
+    at = db.ops.adapt_datetimefield_value(now)
     rows = [
         [
             *(
-                field.get_db_prep_save(value, connection)
+                field.get_db_prep_save(value, db)
                 for field, value in zip(_LINK_UPDATE_FIELDS, values, strict=True)
             ),
             at,
@@ -499,7 +511,7 @@ def _links_update(changed: list[_LinkChange], *, now: datetime) -> None:
         ]
         for pk, *values in changed
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(_LINK_UPDATE, rows)
 
 
