@@ -20,6 +20,7 @@ from tests.trade.rfq_factories import (
 from tradepost.audit.models import AuditEntry
 from tradepost.catalog.policy import MembershipTier, MembershipTiers, load_membership_tiers
 from tradepost.errors import AccountNotActive, FeatureRestricted, InvalidInput, NotFound
+from tradepost.trade.models.orders import Order, OrderStatus
 from tradepost.trade.models.rfq import Quotation, QuotationStatus, Rfq, RfqStatus
 from tradepost.trade.rules import rfq as rules
 from tradepost.trade.selectors import rfq as selectors
@@ -483,12 +484,13 @@ def test_only_its_supplier_edits_a_quotation(rfq, supplier):
 
 @pytest.fixture
 def wired(monkeypatch):
-    """Stand in for the orders area at the one seam it will be wired to."""
+    """Records each order draft an acceptance makes, through the real orders seam."""
     made: list[int] = []
+    real = services._order_draft_from_quotation
 
-    def draft(quotation):
+    def draft(quotation, **kwargs):
         made.append(quotation.pk)
-        return 900 + len(made)
+        return real(quotation, **kwargs)
 
     monkeypatch.setattr(services, "_order_draft_from_quotation", draft)
     return made
@@ -505,8 +507,8 @@ def test_accepting_awards_the_rfq_and_keeps_the_others_as_not_chosen(buyer, rfq,
 
     accepted, order_id = services.quotation_accept(quotation=first, actor=buyer)
 
-    assert (order_id, wired) == (901, [first.pk])
-    assert (accepted.status, accepted.order_ref) == (QuotationStatus.ACCEPTED, "901")
+    assert wired == [first.pk]
+    assert (accepted.status, accepted.order_ref) == (QuotationStatus.ACCEPTED, str(order_id))
     second.refresh_from_db()
     rfq.refresh_from_db()
     assert second.status == QuotationStatus.NOT_CHOSEN
@@ -572,15 +574,47 @@ def test_only_the_rfqs_buyer_accepts(rfq, supplier, wired):
         services.quotation_accept(quotation=quotation, actor=buyer_create())
 
 
-def test_without_the_orders_seam_accepting_changes_nothing(buyer, rfq, supplier):
+def test_the_accepted_quotation_becomes_an_order_draft_at_its_tier_price(buyer, rfq, supplier):
+    quotation = quote(
+        rfq,
+        supplier,
+        unit_price="5.00",
+        price_tiers=[
+            {"min_quantity": 1, "unit_price": "5.00"},
+            {"min_quantity": rfq.quantity, "unit_price": "4.25"},
+            {"min_quantity": rfq.quantity + 1, "unit_price": "4.00"},
+        ],
+    )
+
+    _, order_id = services.quotation_accept(quotation=quotation, actor=buyer)
+
+    order = Order.objects.get(pk=order_id)
+    line = order.lines.get()
+    assert (order.status, order.buyer_id, order.supplier_id) == (
+        OrderStatus.DRAFT,
+        buyer.pk,
+        supplier.pk,
+    )
+    assert (order.quotation_id, order.currency) == (quotation.pk, rfq.currency)
+    assert (line.quantity, line.unit, line.unit_price) == (rfq.quantity, rfq.unit, Decimal("4.25"))
+    assert order.total == Decimal("4.25") * rfq.quantity
+    assert order.supplier_terms == quotation.terms
+
+
+def test_a_refused_order_draft_undoes_the_acceptance(buyer, rfq, supplier, monkeypatch):
     quotation = quote(rfq, supplier)
 
-    with pytest.raises(NotImplementedError):
+    def refuse(*args, **kwargs):
+        raise InvalidInput("The order draft was refused.", code="order_no_lines")
+
+    monkeypatch.setattr(services, "order_create", refuse)
+    with pytest.raises(InvalidInput):
         services.quotation_accept(quotation=quotation, actor=buyer)
 
     assert Rfq.objects.get(pk=rfq.pk).status == RfqStatus.OPEN
     assert Quotation.objects.get(pk=quotation.pk).status == QuotationStatus.SUBMITTED
     assert AuditEntry.objects.filter(action="rfq.awarded").count() == 0
+    assert not Order.objects.exists()
 
 
 # --- The board and access -----------------------------------------------------------------

@@ -288,7 +288,6 @@ def test_accept_by_a_stranger_is_404_and_by_the_supplier_403(rfq, supplier):
     assert own.json()["error"]["code"] == "not_a_buyer"
 
 
-@pytest.mark.skip(reason="wired to orders at integration")
 def test_accept_answers_201_with_the_order_id(buyer_api, rfq, supplier):
     quotation = quote(rfq, supplier)
     other = quote(rfq, supplier_create(), unit_price="4.10")

@@ -48,9 +48,8 @@ def _race(*calls):
     return results
 
 
-def test_two_concurrent_accepts_on_one_rfq_exactly_one_wins(world, monkeypatch):
+def test_two_concurrent_accepts_on_one_rfq_exactly_one_wins(world):
     buyer, rfq = world
-    monkeypatch.setattr(services, "_order_draft_from_quotation", lambda quotation: quotation.pk)
     quotations = [
         services.quotation_submit(rfq=rfq, supplier=supplier_create(), data=quotation_payload())
         for _ in range(2)

@@ -240,17 +240,17 @@ def test_a_supplier_sees_its_own_quotation_not_the_others(rfq, supplier):
     assert other.company_name not in got.content.decode()
 
 
-def test_accepting_on_the_page_awards_the_rfq(buyer, rfq, supplier, monkeypatch):
-    monkeypatch.setattr(services, "_order_draft_from_quotation", lambda quotation: 4242)
+def test_accepting_on_the_page_awards_the_rfq_and_opens_the_order_draft(buyer, rfq, supplier):
     chosen = quote(rfq, supplier)
     other = quote(rfq, supplier_create(), unit_price="4.50")
 
     got = browser(buyer).post(reverse("trade:quotation_accept", args=[chosen.pk]))
     page = browser(buyer).get(reverse("trade:rfq_detail", args=[rfq.pk]))
 
+    order_ref = Quotation.objects.get(pk=chosen.pk).order_ref
     assert got.status_code == 302
+    assert got["Location"] == reverse("trade:order", args=[int(order_ref)])
     assert Rfq.objects.get(pk=rfq.pk).status == RfqStatus.AWARDED
-    assert Quotation.objects.get(pk=chosen.pk).order_ref == "4242"
     assert Quotation.objects.get(pk=other.pk).status == QuotationStatus.NOT_CHOSEN
     assert "Not chosen" in page.content.decode()
     assert 'action="/quotations/' not in page.content.decode()

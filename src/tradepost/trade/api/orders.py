@@ -314,6 +314,16 @@ def order_detail(request: HttpRequest, order_id: int) -> dict[str, Any]:
     return order_out(order, member)
 
 
+@router.post("/orders/{order_id}/place", response=OrderOut, by_alias=True)
+def order_place_draft(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The buyer places a draft (an accepted quotation's order) for the supplier to accept."""
+    return _step(
+        request,
+        order_id,
+        lambda o, m: services.order_place(order=o, member=m, by=request.user),
+    )
+
+
 @router.post("/orders/{order_id}/accept", response=OrderOut, by_alias=True)
 def order_accept(request: HttpRequest, order_id: int) -> HttpResponse:
     """The supplier accepts a placed order (the buyer may then pay)."""

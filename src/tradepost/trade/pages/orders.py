@@ -161,6 +161,8 @@ def order_detail(request: HttpRequest, member: Member, order_id: int) -> HttpRes
         try:
             if action == "pay":
                 error = _pay(request, member, order)
+            elif action == "place":
+                services.order_place(order=order, member=member, by=request.user)
             elif action == "accept":
                 services.order_accept(order=order, member=member, by=request.user)
             elif action == "decline":

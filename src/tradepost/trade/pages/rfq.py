@@ -366,13 +366,13 @@ def quotation_accept(request: HttpRequest, member: Member, quotation_id: int) ->
     except NotFound:
         raise Http404("Quotation not found.") from None
     try:
-        services.quotation_accept(quotation=quotation, actor=member)
+        order_id = services.quotation_accept(quotation=quotation, actor=member)[1]
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("You accepted the quotation of %(supplier)s: an order draft is made.")
-            % {"supplier": quotation.supplier.company_name},
-        )
-    return redirect(reverse("trade:rfq_detail", args=[quotation.rfq_id]))
+        return redirect(reverse("trade:rfq_detail", args=[quotation.rfq_id]))
+    messages.success(
+        request,
+        _("You accepted the quotation of %(supplier)s: here is the order draft to place.")
+        % {"supplier": quotation.supplier.company_name},
+    )
+    return redirect(reverse("trade:order", args=[order_id]))

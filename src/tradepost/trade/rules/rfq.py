@@ -161,6 +161,20 @@ def price_tiers_check(raw: Any, errors: dict[str, list[str]]) -> list[dict[str, 
     return [{"min_quantity": q, "unit_price": decimal_str(p) or "0"} for q, p in tiers]
 
 
+def quotation_unit_price(
+    *, unit_price: Decimal, price_tiers: list[dict[str, Any]], quantity: int
+) -> tuple[Decimal, int | None]:
+    """The unit price a quotation gives for `quantity`: the tier with the largest
+    `min_quantity` not above it, else the quotation's base price. Returns the price and the
+    tier's `min_quantity` (None for the base price)."""
+    best: tuple[Decimal, int | None] = (unit_price, None)
+    for tier in price_tiers:
+        min_qty = int(tier["min_quantity"])
+        if min_qty <= quantity and (best[1] is None or min_qty > best[1]):
+            best = (Decimal(str(tier["unit_price"])), min_qty)
+    return best
+
+
 def valid_until_ok(*, valid_until: date, today: date) -> bool:
     """A quotation is valid at least until today."""
     return valid_until >= today

@@ -52,6 +52,7 @@ from tradepost.trade.models.rfq import (
     RfqStatus,
 )
 from tradepost.trade.rules import rfq as rules
+from tradepost.trade.services.orders import LineSpec, order_create
 from tradepost.trust.selectors.links import cluster_member_pks
 from tradepost.trust.services.uploads import CheckedFile, files_check, files_store
 
@@ -491,12 +492,38 @@ def _quotation_edit(
     return quotation
 
 
-def _order_draft_from_quotation(quotation: Quotation) -> int:
-    """THE seam to the orders area: make the order draft of an accepted quotation (its RFQ's
-    quantity at the quotation's price, tier and terms) and return the order's id. Wired at
-    integration to `trade.services.orders.order_create(..., quotation_id=quotation.pk)`; it
-    runs inside `quotation_accept`'s transaction, so a refusal there undoes the acceptance."""
-    raise NotImplementedError("Order drafts from quotations are wired to orders at integration.")
+def _order_draft_from_quotation(quotation: Quotation, *, actor: Member, now: datetime) -> int:
+    """The accepted quotation becomes an order draft: the RFQ's quantity at the quotation's
+    price for that quantity (its tier), the RFQ's Incoterm, the supplier's terms as written
+    (7.4). The buyer reviews and places it. Runs inside `quotation_accept`'s transaction, so
+    a refusal there (a suspended buyer, say) undoes the acceptance."""
+    rfq = quotation.rfq
+    unit_price, tier = rules.quotation_unit_price(
+        unit_price=quotation.unit_price,
+        price_tiers=list(quotation.price_tiers or []),
+        quantity=rfq.quantity,
+    )
+    order = order_create(
+        buyer=rfq.buyer,
+        supplier=quotation.supplier,
+        currency=quotation.currency,
+        lines=[
+            LineSpec(
+                description=rfq.title,
+                quantity=rfq.quantity,
+                unit=rfq.unit,
+                unit_price=unit_price,
+                tier_min_qty=tier,
+            )
+        ],
+        by=actor.user,
+        quotation_id=quotation.pk,
+        supplier_terms=quotation.terms,
+        incoterm=rfq.incoterm,
+        place=False,
+        now=now,
+    )
+    return order.pk
 
 
 def quotation_accept(
@@ -544,7 +571,7 @@ def _quotation_accept(
         status=rules.quotation_next("submitted", "pass_over"), decided_at=now
     )
     quotation.refresh_from_db()
-    order_id = _order_draft_from_quotation(quotation)
+    order_id = _order_draft_from_quotation(quotation, actor=actor, now=now)
     Quotation.objects.filter(pk=quotation.pk).update(order_ref=str(order_id))
     quotation.order_ref = str(order_id)
     rfq.refresh_from_db()
