@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tradepost.trade.api import disputes as disputes_api
 from tradepost.trade.api import ledger
 from tradepost.trade.api import orders as orders_api
 
 # Members' operations (inquiries, conversations, RFQs, orders, disputes, feedback).
 member_router = Router()
 member_router.add_router("", orders_api.router)
+member_router.add_router("", disputes_api.router)
 
 # Staff operations: every handler is guarded by `tradepost.trust.api.common.staff_permission`.
 staff_router = Router()
 staff_router.add_router("", ledger.router)
+staff_router.add_router("", disputes_api.staff_router)
