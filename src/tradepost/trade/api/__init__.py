@@ -7,6 +7,7 @@ from __future__ import annotations
 from ninja import Router
 
 from tradepost.trade.api import disputes as disputes_api
+from tradepost.trade.api import feedback as feedback_api
 from tradepost.trade.api import ledger
 from tradepost.trade.api import orders as orders_api
 
@@ -14,6 +15,7 @@ from tradepost.trade.api import orders as orders_api
 member_router = Router()
 member_router.add_router("", orders_api.router)
 member_router.add_router("", disputes_api.router)
+member_router.add_router("", feedback_api.router)
 
 # Staff operations: every handler is guarded by `tradepost.trust.api.common.staff_permission`.
 staff_router = Router()
