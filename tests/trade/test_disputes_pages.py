@@ -60,7 +60,10 @@ def test_buyer_opens_a_dispute_from_the_order_page_and_the_parties_settle():
     assert dispute.status == "settled"
     assert str(dispute.refund_amount) == "60.0000"
     assert ledger_check()["balanced"] is True
-    assert "Refunded" in bc.get(f"/my/orders/{order.pk}/").content.decode()
+    final = bc.get(f"/my/orders/{order.pk}/").content.decode()
+    assert "Refunded" in final
+    assert "Dispute opened" in final
+    assert "Dispute settled" in final
 
 
 def test_escalating_too_early_shows_the_message():

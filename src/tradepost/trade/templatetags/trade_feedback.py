@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tradepost.policy.trade import load_trade_policy
 from tradepost.trade.models.orders import OrderStatus
@@ -71,3 +72,20 @@ def order_feedback_panel(context: template.Context) -> dict[str, Any]:
         or (mine.status != "voided" and timezone.now() <= mine.editable_until),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+DISPUTE_EVENT_LABELS = {
+    "dispute_open": _("Dispute opened"),
+    "dispute_respond": _("Dispute: the supplier responded"),
+    "dispute_escalate": _("Dispute escalated to staff"),
+    "dispute_auto_escalate": _("Dispute escalated automatically"),
+    "dispute_propose": _("Dispute: settlement offered"),
+    "dispute_settle": _("Dispute settled"),
+    "dispute_decide": _("Dispute decided by staff"),
+}
+
+
+@register.filter
+def timeline_label(event: Any) -> Any:
+    """What an order's timeline shows for an event: the dispute step, or the status."""
+    return DISPUTE_EVENT_LABELS.get(event.action) or event.get_to_status_display()
