@@ -89,10 +89,42 @@ class OrdersPolicy(_Strict):
     platform_fee_rate: Decimal = Field(default=Decimal("0.03"), ge=0, lt=1)
 
 
+class DisputesPolicy(_Strict):
+    """Dispute timers (issue 11, clauses 7.3, 7.6), in days."""
+
+    # Open within this many days after confirmed receipt, or, if nothing arrived, after the
+    # agreed delivery date (shipment + the auto-confirm period when no date was agreed).
+    open_window_days: int = Field(default=30, ge=1, le=365)
+    supplier_response_days: int = Field(default=3, ge=1, le=60)
+    # The buyer may escalate from day `supplier_response_days + 1` (day 4).
+    auto_escalate_day: int = Field(default=8, ge=2, le=90)
+    staff_decision_days: int = Field(default=5, ge=1, le=90)
+
+    @model_validator(mode="after")
+    def _escalation_after_response(self) -> DisputesPolicy:
+        if self.auto_escalate_day <= self.supplier_response_days + 1:
+            raise ValueError("auto_escalate_day must come after the buyer may escalate")
+        return self
+
+
+class FeedbackPolicy(_Strict):
+    """Feedback (issue 11, clause 3.6)."""
+
+    editable_days: int = Field(default=7, ge=0, le=90)
+    # A burst from a new account: an account younger than `new_account_days` that gave
+    # more than `burst_max` feedbacks within `burst_window_hours` is held for review.
+    new_account_days: int = Field(default=30, ge=0, le=365)
+    burst_window_hours: int = Field(default=24, ge=1, le=24 * 30)
+    burst_max: int = Field(default=3, ge=0, le=1000)
+    recent_entries: int = Field(default=10, ge=1, le=100)
+
+
 class TradePolicy(_Strict):
     orders: OrdersPolicy = OrdersPolicy()
     payments: PaymentsPolicy = PaymentsPolicy()
     messaging: MessagingPolicy = MessagingPolicy()
+    disputes: DisputesPolicy = DisputesPolicy()
+    feedback: FeedbackPolicy = FeedbackPolicy()
 
 
 def parse_trade_policy(data: dict) -> TradePolicy:

@@ -36,3 +36,23 @@ def idempotency_keys_purge_task() -> int:
     from tradepost.trade.services.idempotency import idempotency_keys_purge
 
     return idempotency_keys_purge()
+
+
+@task()
+def dispute_timers_run_task(dispute_id: int) -> str:
+    """Escalate one dispute automatically on day 8 (issue 11, clause 7.3)."""
+    from tradepost.trade.models.disputes import Dispute
+    from tradepost.trade.services.disputes import dispute_timers_run
+
+    dispute = Dispute.objects.filter(pk=dispute_id).first()
+    if dispute is None:
+        return "gone"
+    return dispute_timers_run(dispute=dispute).status
+
+
+@task()
+def disputes_timers_sweep() -> int:
+    """Every dispute due for automatic escalation (a safety net behind the per-dispute task)."""
+    from tradepost.trade.services.disputes import disputes_timers_run_due
+
+    return disputes_timers_run_due()

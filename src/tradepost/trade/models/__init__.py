@@ -1,5 +1,7 @@
 """Trade models, one module per area; each is imported here so Django finds it."""
 
+from tradepost.trade.models.disputes import Dispute  # noqa: F401  (disputes, 7.3, 7.6)
+from tradepost.trade.models.feedback import Feedback  # noqa: F401  (feedback, 3.6)
 from tradepost.trade.models.idempotency import IdempotencyKey  # noqa: F401
 from tradepost.trade.models.ledger import (  # noqa: F401  (protected payment, 7.1)
     LedgerAccount,

@@ -56,6 +56,22 @@ class OrderInvalidTransition(Conflict):
     code = "order_invalid_transition"
 
 
+class OrderDisputed(OrderInvalidTransition):
+    """Clause 7.3: an open dispute holds the order (no completion, no release)."""
+
+    code = "order_disputed"
+
+
+def _dispute_hold(order: Order) -> None:
+    from tradepost.trade.selectors.disputes import order_dispute_open
+
+    if order_dispute_open(order):
+        raise OrderDisputed(
+            _("This order has an open dispute: it is held until the dispute ends."),
+            extra={"order_id": order.pk},
+        )
+
+
 class PaymentFailed(DomainError):
     """The payment provider refused the charge (or the refund); nothing was written."""
 
@@ -678,6 +694,7 @@ def order_confirm_receipt(
     policy = _policy()
     if member is None:
         action, actor = Action.AUTO_CONFIRM, Actor.PLATFORM
+        _dispute_hold(order)
     else:
         action, actor = Action.CONFIRM_RECEIPT, _party(order, member)
     release_at = rules.release_time(now, policy)
@@ -703,6 +720,7 @@ def order_confirm_receipt(
 def order_complete(*, order: Order, now: datetime | None = None) -> Order:
     """delivered -> completed by the platform: funds released to the supplier less the fee."""
     now = now or timezone.now()
+    _dispute_hold(order)
     _move(order, Action.COMPLETE, Actor.PLATFORM, by=None, now=now, closed_at=now, release_at=None)
     data = _release(order, by=None)
     OrderEvent.objects.filter(order=order, action=Action.COMPLETE.value).update(data=data)
