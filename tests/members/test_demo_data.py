@@ -9,13 +9,13 @@ from django.test import Client
 
 from tradepost.members.models import Member, MemberStatus, StaffRole, User
 from tradepost.terms.models import TermsAcceptance
-from tradepost.trust.demo import TRUST_DEMO_MEMBERS
-from tradepost.trust.management.commands.demo_data import (
+from tradepost.trade.management.commands.demo_data import (
     CREDENTIALS_FILE,
     DEMO_MEMBER_PASSWORD,
     DEMO_MEMBERS,
     STAFF_USERNAME,
 )
+from tradepost.trust.demo import TRUST_DEMO_MEMBERS
 
 ALL_MEMBERS = len(DEMO_MEMBERS) + len(TRUST_DEMO_MEMBERS)
 TOUR_EMAILS = [spec.email for spec in DEMO_MEMBERS]
@@ -50,8 +50,8 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
 
     password = stored_password(tmp_path / CREDENTIALS_FILE)
     assert first.splitlines()[0] == (
-        f"Demo data loaded: 7 demo members, the staff user {STAFF_USERNAME} (Administrator) "
-        "and the Trust & Safety demo (4 members, 6 staff logins)."
+        f"Demo data loaded: 7 demo members, the staff user {STAFF_USERNAME} (Administrator), "
+        "the Trust & Safety demo (4 members, 6 staff logins) and the trade demo (8 parts)."
     )
     assert second.splitlines()[0] == "Demo data already loaded: nothing changed."
     for output in (first, second):
@@ -126,7 +126,7 @@ def test_demo_members_cover_every_branch_of_clause_2_1(db, demo_settings):
 def test_a_missing_member_is_loaded_again_and_the_rest_left_alone(db, demo_settings):
     run_demo_data()
     kept = set(Member.objects.values_list("member_id", flat=True))
-    gone = Member.objects.get(country="US")
+    gone = Member.objects.get(country="RU")  # a member with no listings, RFQs or orders
     gone.terms_acceptances.all().delete()
     gone.delete()
     gone.user.delete()

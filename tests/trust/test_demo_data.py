@@ -15,6 +15,8 @@ from tradepost.audit.models import AuditEntry
 from tradepost.catalog.models import Listing
 from tradepost.members.models import Member, MemberStatus, StaffRole, User
 from tradepost.notices.models import Notice
+from tradepost.trade.management.commands import demo_data
+from tradepost.trade.management.commands.demo_data import DEMO_MEMBERS
 from tradepost.trust.demo import (
     DEMO_STAFF,
     DEMO_STAFF_PASSWORD,
@@ -24,8 +26,6 @@ from tradepost.trust.demo import (
     SUBJECT,
     TRUST_DEMO_MEMBERS,
 )
-from tradepost.trust.management.commands import demo_data
-from tradepost.trust.management.commands.demo_data import DEMO_MEMBERS
 from tradepost.trust.models import (
     Case,
     Complaint,

@@ -1,8 +1,9 @@
-"""`tradepost demo_data`: load demo members, their listings, demo staff logins and the Trust &
-Safety demo, once.
+"""`tradepost demo_data`: load demo members, their listings, demo staff logins, the Trust &
+Safety demo and the trade demo, once.
 
-In the trust app, the highest layer it loads data for (members, their Terms acceptance,
-listings, and the enforcement story of `trust.demo`).
+In the trade app, the highest layer it loads data for (members, their Terms acceptance,
+listings, the enforcement story of `trust.demo`, and the conversations, RFQs and orders of
+`trade.demo`).
 
 Members are registered through `terms.registration.member_register`, as in production, so each one
 carries its clause 2.1 contracting entity and its Terms acceptance. The demo covers every
@@ -30,6 +31,7 @@ from django.db import transaction
 
 from tradepost.catalog.demo import demo_images_load, demo_listings_load
 from tradepost.members.models import Member, StaffRole, User
+from tradepost.trade.demo import demo_trade_load, trade_tour
 from tradepost.trust.demo import (
     DEMO_STAFF,
     DEMO_STAFF_PASSWORD,
@@ -219,6 +221,7 @@ class Command(BaseCommand):
                 if demo_member_register(spec, password=DEMO_MEMBER_PASSWORD)
             ]
             trust_parts = demo_trust_load()
+            trade_parts = demo_trade_load()
         if listings:
             notes.append(f"{listings} demo listings posted and screened: see /search/.")
         if listings or images:
@@ -233,9 +236,12 @@ class Command(BaseCommand):
                 f"the Trust & Safety demo ({len(trust_members)} members, "
                 f"{trust_staff} staff logins)"
             )
+        if trade_parts:
+            loaded.append(f"the trade demo ({trade_parts} parts)")
         base = base_url.rstrip("/")
         self._report(loaded, password, path, base, notes)
         self._trust_report(base)
+        self._trade_report(base)
 
     def _staff_user(self, group: Group, password: str, path: Path, notes: list[str]) -> bool:
         user = User.objects.filter(username=STAFF_USERNAME).first()
@@ -330,3 +336,17 @@ class Command(BaseCommand):
             "the only members restricted):"
         )
         self._members_table(TRUST_DEMO_MEMBERS)
+
+    def _trade_report(self, base_url: str) -> None:
+        """Clause 7.1: where the trade demo is (members above, password above)."""
+        out = self.stdout
+        tour = trade_tour()
+        out.write("")
+        out.write(f"Trade              {base_url}/messages/  (buyers: Rheinland, Lakeshore)")
+        if tour.open_rfq_id is not None:
+            out.write(f"  RFQ comparison   {base_url}/rfqs/{tour.open_rfq_id}/  (Lakeshore)")
+        if tour.awarded_rfq_id is not None:
+            out.write(f"  awarded RFQ      {base_url}/rfqs/{tour.awarded_rfq_id}/  (Rheinland)")
+        for status, pk in tour.orders.items():
+            out.write(f"  order {status:<10} {base_url}/my/orders/{pk}/")
+        out.write(f"  ledger check     {base_url}/api/v1/staff/ledger/check  (staff)")
