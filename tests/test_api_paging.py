@@ -39,6 +39,10 @@ def test_every_paged_list_publishes_the_shared_bounds():
             "GET /api/v1/ip/claims",
             "GET /api/v1/staff/information-requests",
             "GET /api/v1/staff/disclosure-requests",
+            "GET /api/v1/conversations",
+            "GET /api/v1/rfqs",
+            "GET /api/v1/rfqs/board",
+            "GET /api/v1/orders",
         ]
     )
     for params in paged.values():
