@@ -216,7 +216,7 @@ def test_a_refused_quotation_shows_on_the_form(rfq, supplier):
 def test_the_buyer_compares_quotations_side_by_side(buyer, rfq, supplier):
     cheaper = supplier_create()
     quote(rfq, supplier)
-    quote(rfq, cheaper, unit_price="3.99", lead_time_days=45)
+    quote(rfq, cheaper, unit_price="3.99", lead_time_days=45, price_tiers=[])
 
     got = browser(buyer).get(reverse("trade:rfq_detail", args=[rfq.pk]))
 
@@ -227,6 +227,29 @@ def test_the_buyer_compares_quotations_side_by_side(buyer, rfq, supplier):
     assert "$3,990.00" in html  # the total for the RFQ's 1,000 pieces
     assert "45 days" in html
     assert html.count('action="/quotations/') == 2
+
+
+def test_the_comparison_prices_each_quotation_at_its_tier_for_the_rfqs_quantity(buyer, rfq):
+    # The RFQ asks for 1,000 pieces: a 3.90 base price with a 3.60 tier from 1,000 beats a
+    # flat 3.70, and its total is what accepting it would order.
+    tiered, flat = supplier_create(), supplier_create()
+    quote(
+        rfq,
+        tiered,
+        unit_price="3.90",
+        price_tiers=[
+            {"min_quantity": 1, "unit_price": "3.90"},
+            {"min_quantity": 1000, "unit_price": "3.60"},
+        ],
+    )
+    quote(rfq, flat, unit_price="3.70", price_tiers=[])
+
+    got = browser(buyer).get(reverse("trade:rfq_detail", args=[rfq.pk]))
+
+    html = got.content.decode()
+    assert [q.supplier_id for q in got.context["quotations"]] == [tiered.pk, flat.pk]
+    assert "$3,600.00" in html and "$3,700.00" in html
+    assert "$3,900.00" not in html
 
 
 def test_a_supplier_sees_its_own_quotation_not_the_others(rfq, supplier):

@@ -327,7 +327,13 @@ def rfq_detail(request: HttpRequest, member: Member, rfq_id: int) -> HttpRespons
         status = 422
     quotations = list(selectors.quotations_visible(rfq=rfq, member=member))
     for q in quotations:
-        q.total = q.unit_price * rfq.quantity  # type: ignore[attr-defined]
+        # The price the order draft would take: the quotation's tier for the RFQ's quantity.
+        price, _tier = rules.quotation_unit_price(
+            unit_price=q.unit_price, price_tiers=list(q.price_tiers or []), quantity=rfq.quantity
+        )
+        q.price_at_quantity = price  # type: ignore[attr-defined]
+        q.total = price * rfq.quantity  # type: ignore[attr-defined]
+    quotations.sort(key=lambda q: (q.price_at_quantity, q.pk))  # type: ignore[attr-defined]
     context = {
         "rfq": rfq,
         "is_buyer": is_buyer,
