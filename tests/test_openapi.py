@@ -98,3 +98,30 @@ def test_terms_queries_publish_their_choices():
     assert [p["schema"]["enum"] for p in versions] == [["alibaba", "aliexpress"]]
     assert obligations[0]["name"] == "service"
     assert "listing_services" in obligations[0]["schema"]["enum"]
+
+
+def _schema_classes(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("tradepost."):
+            found.append(sub)
+        found.extend(_schema_classes(sub))
+    return found
+
+
+def test_no_two_api_schemas_share_a_component_name():
+    """The document names a component by its class name: two different schemas with one name
+    would publish one of them for both (a wrong request or response body for a client)."""
+    from ninja import Schema
+
+    _schema()  # every router imported
+    shapes: dict[str, dict[str, object]] = {}
+    for cls in _schema_classes(Schema):
+        shape = cls.model_json_schema()
+        shapes.setdefault(cls.__name__, {})[f"{cls.__module__}.{cls.__qualname__}"] = shape
+    clashes = {
+        name: sorted(by_class)
+        for name, by_class in shapes.items()
+        if len({repr(shape) for shape in by_class.values()}) > 1
+    }
+    assert clashes == {}

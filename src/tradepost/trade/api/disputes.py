@@ -48,7 +48,7 @@ class SettleIn(Schema):
     refund_amount: str = Field(..., pattern=MONEY_PATTERN)
 
 
-class DecideIn(Schema):
+class DisputeDecideIn(Schema):
     refund_amount: str = Field(..., pattern=MONEY_PATTERN)
     reason: str = Field(..., min_length=1, max_length=services.MAX_STATEMENT)
 
@@ -240,7 +240,7 @@ def dispute_settle(
 def dispute_decide(
     request: HttpRequest,
     dispute_id: int,
-    payload: DecideIn,
+    payload: DisputeDecideIn,
     idempotency_key: str | None = KEY_HEADER,
 ) -> HttpResponse:
     """Trust & safety decide an escalated dispute: refund `refund_amount` ("0" decides for

@@ -61,7 +61,7 @@ class PartyOut(Schema):
     company_name: str
 
 
-class AttachmentOut(Schema):
+class MessageAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -77,7 +77,7 @@ class MessageOut(Schema):
     read_at: datetime | None
     delivery: str = Field(description="delivered, warned (shown with a warning) or held.")
     warning: str = Field(description="Why the platform warns the recipient, or empty.")
-    attachments: list[AttachmentOut]
+    attachments: list[MessageAttachmentOut]
 
 
 class ConversationSummaryOut(Schema):

@@ -60,7 +60,7 @@ class ShipIn(Schema):
     tracking: str = Field("", max_length=100)
 
 
-class ReasonIn(Schema):
+class OrderReasonIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
@@ -345,7 +345,7 @@ def _reason(request: HttpRequest) -> str:
             _("The request body is not valid JSON."), code="malformed_request"
         ) from None
     try:
-        return ReasonIn.model_validate(data if isinstance(data, dict) else {}).reason
+        return OrderReasonIn.model_validate(data if isinstance(data, dict) else {}).reason
     except ValueError:
         raise InvalidInput(
             _("The reason is at most 2000 characters."),

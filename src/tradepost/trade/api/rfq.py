@@ -79,7 +79,7 @@ class RfqIn(Schema):
     )
 
 
-class TierIn(Schema):
+class QuotationTierIn(Schema):
     min_quantity: int = Field(..., json_schema_extra=limits(ge=1, le=catalog_rules.QTY_MAX))
     unit_price: str | int = Field(..., description=DECIMAL)
 
@@ -97,7 +97,7 @@ class QuotationIn(Schema):
     terms: str = Field(
         ..., max_length=100_000, json_schema_extra=limits(max_length=rules.TERMS_MAX)
     )
-    price_tiers: list[TierIn] | None = Field(
+    price_tiers: list[QuotationTierIn] | None = Field(
         None, max_length=100, json_schema_extra=limits(max_items=rules.PRICE_TIERS_MAX)
     )
 
@@ -112,19 +112,19 @@ class QuotationPatch(Schema):
     terms: str | None = Field(
         None, max_length=100_000, json_schema_extra=limits(max_length=rules.TERMS_MAX)
     )
-    price_tiers: list[TierIn] | None = Field(
+    price_tiers: list[QuotationTierIn] | None = Field(
         None, max_length=100, json_schema_extra=limits(max_items=rules.PRICE_TIERS_MAX)
     )
 
 
-class AttachmentOut(Schema):
+class RfqAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
     size: int
 
 
-class TierOut(Schema):
+class QuotationTierOut(Schema):
     min_quantity: int
     unit_price: str
 
@@ -135,7 +135,7 @@ class QuotationOut(Schema):
     supplier_id: str
     supplier_name: str
     unit_price: str
-    price_tiers: list[TierOut]
+    price_tiers: list[QuotationTierOut]
     currency: str
     lead_time_days: int
     valid_until: date
@@ -163,7 +163,7 @@ class RfqOut(Schema):
     status: str
     buyer_country: str
     created_at: datetime
-    attachments: list[AttachmentOut]
+    attachments: list[RfqAttachmentOut]
 
     @staticmethod
     def resolve_category(obj: Rfq | dict[str, Any]) -> str:

@@ -58,7 +58,7 @@ class AppealIn(Schema):
     statement: str = Field(..., max_length=5000)
 
 
-class DecideIn(Schema):
+class AppealDecideIn(Schema):
     outcome: str = Field(..., max_length=16)
     reason: str = Field(..., max_length=5000)
 
@@ -338,7 +338,7 @@ def appeal_list(request: HttpRequest, filters: Query[AppealQuery]) -> list[dict[
 
 @router.post("/appeals/{appeal_id}/decide", response=AppealOut)
 @staff_permission("trust.decide_appeal")
-def appeal_decide(request: HttpRequest, appeal_id: int, payload: DecideIn) -> dict[str, Any]:
+def appeal_decide(request: HttpRequest, appeal_id: int, payload: AppealDecideIn) -> dict[str, Any]:
     """A staff member other than the one who took or approved the action decides; an
     overturned appeal lifts the action."""
     by = staff_user(request, "trust.decide_appeal")

@@ -84,7 +84,7 @@ class EstablishOut(Schema):
     penalty: dict[str, Any] | None
 
 
-class EvidenceOut(Schema):
+class CaseEvidenceOut(Schema):
     id: int
     note: str
     file_url: str | None
@@ -112,7 +112,7 @@ class CaseOut(Schema):
     closed_at: datetime | None
     closing_reason: str
     complaints: list[ComplaintOut]
-    evidence: list[EvidenceOut]
+    evidence: list[CaseEvidenceOut]
     actions: list[dict[str, Any]]
 
 

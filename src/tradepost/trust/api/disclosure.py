@@ -58,7 +58,7 @@ class DisclosureIn(Schema):
     received_at: datetime | None = None
 
 
-class DecideIn(Schema):
+class DisclosureDecideIn(Schema):
     decision: Literal["approved", "partially_approved", "refused"]
     reason: str = Field(..., max_length=20_000, json_schema_extra=limits(pattern=NOT_BLANK))
     member_ids: list[str] | None = Field(None, max_length=services.MAX_MEMBERS)
@@ -143,7 +143,7 @@ def disclosure_detail(request: HttpRequest, request_id: int) -> DisclosureReques
 @router.post("/disclosure-requests/{request_id}/decide", response=DisclosureOut)
 @staff_permission("trust.decide_disclosurerequest")
 def disclosure_decide(
-    request: HttpRequest, request_id: int, payload: DecideIn
+    request: HttpRequest, request_id: int, payload: DisclosureDecideIn
 ) -> DisclosureRequest:
     """Legal counsel approves, approves part of (`member_ids`, `categories`) or refuses."""
     services.disclosure_request_decide(

@@ -100,7 +100,7 @@ class ClaimOut(Schema):
     decision_reason: str
 
 
-class DecideIn(Schema):
+class ClaimDecideIn(Schema):
     decision: Literal["remove", "restore"]
     reason: str = Field(..., min_length=1, max_length=5_000)
 
@@ -315,7 +315,7 @@ def staff_claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 
 @router.post("/ip/claims/{claim_id}/decide", response=ClaimOut)
 @staff_permission("trust.decide_ipclaim")
-def staff_claim_decide(request: HttpRequest, claim_id: int, payload: DecideIn) -> dict[str, Any]:
+def staff_claim_decide(request: HttpRequest, claim_id: int, payload: ClaimDecideIn) -> dict[str, Any]:
     """After a counter-notice: remove the listings (6.1 iv; an IP strike) or restore them."""
     services.ip_claim_decide(
         claim_id=claim_id,
