@@ -315,7 +315,9 @@ def staff_claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 
 @router.post("/ip/claims/{claim_id}/decide", response=ClaimOut)
 @staff_permission("trust.decide_ipclaim")
-def staff_claim_decide(request: HttpRequest, claim_id: int, payload: ClaimDecideIn) -> dict[str, Any]:
+def staff_claim_decide(
+    request: HttpRequest, claim_id: int, payload: ClaimDecideIn
+) -> dict[str, Any]:
     """After a counter-notice: remove the listings (6.1 iv; an IP strike) or restore them."""
     services.ip_claim_decide(
         claim_id=claim_id,
