@@ -33,8 +33,11 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (CI is set, so e2e tests may not be skipped)")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # `expect` waits 5 s by default; a CI machine running the suite on two busy cores
+    # renders the 300 KB OpenAPI document in Swagger UI in longer than that.
+    expect.set_options(timeout=15_000)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
