@@ -112,6 +112,26 @@ def run_machine(buyer_client, supplier_client, listing):
             order = Order.objects.get(pk=order_id)
             services.order_timers_run(order=order, now=timezone.now() + timedelta(days=days))
 
+        @rule(order_id=orders, share=st.sampled_from(["0.5", "1", "1.01"]))
+        def dispute_and_settle(self, order_id, share):
+            """A buyer's dispute settled by agreement, before or after completion (a refund
+            after completion comes back from the supplier's payable and the fee)."""
+            order = Order.objects.get(pk=order_id)
+            amount = str((order.total * Decimal(share)).quantize(Decimal("0.01")))
+            opened = buyer_client.post(
+                f"/orders/{order_id}/disputes",
+                {"reason": "quality", "refund_amount": amount, "statement": "Broken"},
+            )
+            assert opened.status_code in (201, 409, 422), opened.content
+            if opened.status_code != 201:
+                return
+            settled = supplier_client.post(
+                f"/disputes/{opened.json()['id']}/settle",
+                {"refund_amount": amount},
+                HTTP_IDEMPOTENCY_KEY=new_key(),
+            )
+            assert settled.status_code == 200, settled.content
+
         @invariant()
         def money_and_states_hold(self):
             check = ledger_check()
@@ -126,7 +146,10 @@ def run_machine(buyer_client, supplier_client, listing):
                 assert money.paid in (Decimal(0), order.total)
                 assert Decimal(0) <= money.refunded <= money.paid
                 assert money.held >= 0
-                assert money.refunded + money.released + money.fee + money.held == money.paid
+                assert money.refunded_after_completion <= money.released + money.fee
+                assert Decimal(0) <= money.fee_reversed <= money.fee
+                from_escrow = money.refunded - money.refunded_after_completion
+                assert from_escrow + money.released + money.fee + money.held == money.paid
                 events = list(OrderEvent.objects.filter(order=order).order_by("at", "id"))
                 chain = [(e.from_status, e.to_status) for e in events]
                 assert chain[0] == ("", "draft")

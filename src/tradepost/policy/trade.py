@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from tradepost.policy import POLICY_DIR, PolicyError, _Strict, load_toml
 
@@ -87,6 +87,9 @@ class OrdersPolicy(_Strict):
     receipt_extensions_per_party: int = Field(default=1, ge=0, le=10)
     release_delay_days: int = Field(default=0, ge=0, le=365)
     platform_fee_rate: Decimal = Field(default=Decimal("0.03"), ge=0, lt=1)
+    # A refund after completion takes the platform fee back in proportion (the supplier
+    # bears only the net); false: the whole refund comes from the supplier's payable.
+    refund_reverses_fee: StrictBool = True
 
 
 class DisputesPolicy(_Strict):

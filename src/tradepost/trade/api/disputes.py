@@ -87,6 +87,7 @@ def _money(value: Any) -> str | None:
 def dispute_out(dispute: Dispute, role: Actor) -> dict[str, Any]:
     order = dispute.order
     order.refresh_from_db()
+    money = order_money(order)
     return {
         "id": dispute.pk,
         "order_id": order.pk,
@@ -108,8 +109,8 @@ def dispute_out(dispute: Dispute, role: Actor) -> dict[str, Any]:
         "decide_by": dispute.decide_by.isoformat() if dispute.decide_by else None,
         "closed_at": dispute.closed_at.isoformat() if dispute.closed_at else None,
         "order_status": order.status,
-        "paid": decimal_str(order_money(order).paid),
-        "refunded": decimal_str(selectors.order_refunded_total(order)),
+        "paid": decimal_str(money.paid),
+        "refunded": decimal_str(money.refunded),
         "role": role.value,
         "next_actions": dispute_next_actions(dispute.status, role),
     }

@@ -154,6 +154,29 @@ def platform_fee(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
     return min(amount, money_round(amount * rate, currency))
 
 
+def fee_reversal(
+    *,
+    fee: Decimal,
+    completed: Decimal,
+    refunded_after_completion: Decimal,
+    reversed_already: Decimal,
+    currency: str,
+) -> Decimal:
+    """How much platform fee goes back with a refund after completion (trade.toml
+    `[orders] refund_reverses_fee`; platform policy, the Terms say nothing of fees on a
+    refund). The fee was charged on `completed` (released plus fee); the refunded share of
+    it takes the same share of the fee back, rounded half up to the currency's minor unit.
+
+    Computed on the running totals (every refund after completion so far, this one
+    included) less what earlier refunds reversed, so rounding never drifts: a full refund
+    reverses exactly the whole fee, and the reversals never exceed it."""
+    if fee <= 0 or completed <= 0 or refunded_after_completion <= 0:
+        return Decimal(0)
+    share = min(refunded_after_completion, completed) / completed
+    target = min(fee, money_round(fee * share, currency))
+    return max(Decimal(0), target - reversed_already)
+
+
 # --- Timers ----------------------------------------------------------------------------------
 
 

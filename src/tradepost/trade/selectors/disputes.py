@@ -3,7 +3,6 @@ yours"), staff see all; what was refunded comes from the ledger."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,9 +11,7 @@ from django.utils.translation import gettext as _
 from tradepost.errors import NotFound
 from tradepost.members.models import Member
 from tradepost.trade.models.disputes import OPEN_STATUSES, Dispute
-from tradepost.trade.models.ledger import AccountPurpose, LedgerEntry
 from tradepost.trade.models.orders import Order
-from tradepost.trade.selectors.ledger import exact_sum, from_units
 
 
 def _not_found() -> NotFound:
@@ -59,19 +56,6 @@ def order_dispute_open(order: Order | int) -> bool:
     """Clause 7.3: an open dispute holds the order (no completion, no release)."""
     order_id = order.pk if isinstance(order, Order) else order
     return Dispute.objects.filter(order_id=order_id, status__in=OPEN_STATUSES).exists()
-
-
-def order_refunded_total(order: Order) -> Decimal:
-    """Everything refunded to the buyer for the order, from escrow or from the supplier's
-    payable (a refund after completion), read from the ledger's refunds accounts."""
-    total = (
-        LedgerEntry.objects.filter(
-            transaction__reference=order.reference, account__purpose=AccountPurpose.REFUNDS
-        )
-        .aggregate(total=exact_sum())
-        .get("total")
-    )
-    return from_units(total) if total is not None else Decimal(0)
 
 
 def disputes_for_staff(*, status: str | None = None) -> QuerySet[Dispute]:

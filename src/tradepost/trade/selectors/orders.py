@@ -55,37 +55,53 @@ def orders_for_member(*, member: Member, role: str | None = None) -> QuerySet[Or
 
 @dataclass(frozen=True)
 class OrderMoney:
-    """What the ledger says about an order: paid into escrow, refunded from it, released to
-    the supplier, kept as fee, and held now."""
+    """What the ledger says about an order: paid into escrow; refunded to the buyer (every
+    refund, from escrow or, after completion, from the supplier's payable and the platform's
+    fees); released to the supplier; the platform fee charged at completion and the part of
+    it given back with refunds after completion; held in escrow now.
+
+    `refunded_after_completion` is what came back from beyond escrow (what completion had
+    released, fee included): the share of it decides the fee reversal."""
 
     paid: Decimal
     refunded: Decimal
     released: Decimal
     fee: Decimal
     held: Decimal
+    fee_reversed: Decimal = Decimal(0)
+    refunded_after_completion: Decimal = Decimal(0)
 
 
 def order_money(order: Order | int) -> OrderMoney:
-    order_ref = str(order.pk if isinstance(order, Order) else order)
+    """One grouped read of the order's transactions (their `reference`), by account purpose
+    and transaction kind."""
+    order_id = order.pk if isinstance(order, Order) else order
     rows = (
-        LedgerEntry.objects.filter(
-            account__purpose=AccountPurpose.ESCROW, account__order_ref=order_ref
-        )
-        .values("transaction__kind")
+        LedgerEntry.objects.filter(transaction__reference=f"order:{order_id}")
+        .values("account__purpose", "transaction__kind")
         .annotate(total=exact_sum())
         .order_by()
     )
-    by_kind = {r["transaction__kind"]: from_units(r["total"]) for r in rows}
-    paid = by_kind.get(TransactionKind.PAYMENT, Decimal(0))
-    refunded = -by_kind.get(TransactionKind.REFUND, Decimal(0))
-    released = -by_kind.get(TransactionKind.RELEASE, Decimal(0))
-    fee = -by_kind.get(TransactionKind.FEE, Decimal(0))
+    sums: dict[tuple[str, str], Decimal] = {
+        (r["account__purpose"], r["transaction__kind"]): from_units(r["total"]) for r in rows
+    }
+
+    def total(purpose: str, kind: str | None = None) -> Decimal:
+        return sum(
+            (v for (p, k), v in sums.items() if p == purpose and kind in (None, k)), Decimal(0)
+        )
+
+    escrow = AccountPurpose.ESCROW
+    refund = TransactionKind.REFUND
+    from_fees = -total(AccountPurpose.PLATFORM_FEES, refund)
     return OrderMoney(
-        paid=paid,
-        refunded=refunded,
-        released=released,
-        fee=fee,
-        held=sum(by_kind.values(), Decimal(0)),
+        paid=total(escrow, TransactionKind.PAYMENT),
+        refunded=total(AccountPurpose.REFUNDS, refund),
+        released=-total(escrow, TransactionKind.RELEASE),
+        fee=-total(escrow, TransactionKind.FEE),
+        held=total(escrow),
+        fee_reversed=from_fees,
+        refunded_after_completion=from_fees - total(AccountPurpose.SUPPLIER_PAYABLE, refund),
     )
 
 

@@ -8,8 +8,11 @@ other party's standing proposal is the same amount (proposal and acceptance).
 Money: the refund goes through the order's own refund path. A full refund of a shipped or
 delivered order is `order_refund` (the order becomes refunded); a partial one posts a refund
 from escrow through the same provider and ledger accounts, then the rest is released as at
-completion. After completion the refund comes back from the supplier's payable. Never more
-than paid minus already refunded. Every step writes an `OrderEvent` and an audit row.
+completion. After completion the refund comes back from the supplier's payable and, when
+`[orders] refund_reverses_fee` is on (platform policy), the same share of the platform fee
+from the platform's fees, so the supplier bears only the net. Never more than paid minus
+already refunded (every refund, whatever account it came from). Every step writes an
+`OrderEvent` and an audit row.
 """
 
 from __future__ import annotations
@@ -27,16 +30,17 @@ from django.utils.translation import gettext as _
 from tradepost.audit.services import audit_record
 from tradepost.errors import Conflict, InvalidInput
 from tradepost.members.models import Member
+from tradepost.money import decimal_str
 from tradepost.policy.trade import load_trade_policy
 from tradepost.trade.models.disputes import Dispute, DisputeReason, DisputeStatus
 from tradepost.trade.models.ledger import AccountPurpose, TransactionKind
 from tradepost.trade.models.orders import Order, OrderEvent, OrderStatus
 from tradepost.trade.payments import payment_provider
 from tradepost.trade.rules import disputes as rules
+from tradepost.trade.rules import orders as order_rules
 from tradepost.trade.rules.disputes import DisputeAction
 from tradepost.trade.rules.ledger import minor_unit
 from tradepost.trade.rules.orders import Actor
-from tradepost.trade.selectors.disputes import order_refunded_total
 from tradepost.trade.selectors.orders import order_money
 from tradepost.trade.services import orders as order_services
 from tradepost.trade.services.ledger import Leg, ledger_account, ledger_post
@@ -83,18 +87,21 @@ def _amount(value: Any, order: Order, field: str = "refund_amount") -> Decimal:
 
 
 def _refund_bound(order: Order, amount: Decimal) -> None:
-    paid = order_money(order).paid
-    refunded = order_refunded_total(order)
+    """Never more than paid minus every refund so far (from escrow, or after completion from
+    the supplier's payable and the platform fee)."""
+    money = order_money(order)
+    paid, refunded = money.paid, money.refunded
     if not rules.refund_within(amount, paid=paid, refunded=refunded):
+        most = decimal_str(paid - refunded)
         message = _("A refund cannot exceed %(max)s %(currency)s (paid less refunded).") % {
-            "max": paid - refunded,
+            "max": most,
             "currency": order.currency,
         }
         raise InvalidInput(
             message,
             code="dispute_refund_too_high",
             fields={"refund_amount": [message]},
-            extra={"max_refund": str(paid - refunded)},
+            extra={"max_refund": most},
         )
 
 
@@ -400,6 +407,8 @@ def _refund(order: Order, amount: Decimal, *, dispute: Dispute, by: Any) -> dict
             extra={"failure_code": result.failure_code, "provider": provider.name},
         )
     from_escrow = min(amount, held)
+    after_completion = amount - from_escrow
+    fee_back = _fee_reversal(order, after_completion) if after_completion > 0 else Decimal(0)
     legs = []
     if from_escrow > 0:
         legs.append(
@@ -410,7 +419,7 @@ def _refund(order: Order, amount: Decimal, *, dispute: Dispute, by: Any) -> dict
                 -from_escrow,
             )
         )
-    if amount - from_escrow > 0:
+    if after_completion - fee_back > 0:
         legs.append(
             Leg(
                 ledger_account(
@@ -418,7 +427,14 @@ def _refund(order: Order, amount: Decimal, *, dispute: Dispute, by: Any) -> dict
                     currency=order.currency,
                     member=order.supplier,
                 ),
-                -(amount - from_escrow),
+                -(after_completion - fee_back),
+            )
+        )
+    if fee_back > 0:
+        legs.append(
+            Leg(
+                ledger_account(purpose=AccountPurpose.PLATFORM_FEES, currency=order.currency),
+                -fee_back,
             )
         )
     legs.append(
@@ -443,7 +459,25 @@ def _refund(order: Order, amount: Decimal, *, dispute: Dispute, by: Any) -> dict
         order_services.order_confirm_receipt(order=order, member=None, by=by)
     elif order.status == OrderStatus.DELIVERED:
         order_services.order_complete(order=order)
-    return {"refunded": str(amount), "reference": result.reference}
+    money: dict[str, Any] = {"refunded": str(amount), "reference": result.reference}
+    if fee_back > 0:
+        money["fee_reversed"] = str(fee_back)
+    return money
+
+
+def _fee_reversal(order: Order, after_completion: Decimal) -> Decimal:
+    """The platform fee that goes back with `after_completion` refunded from what completion
+    released (platform policy `[orders] refund_reverses_fee`; see `rules.fee_reversal`)."""
+    if not load_trade_policy().orders.refund_reverses_fee:
+        return Decimal(0)
+    money = order_money(order)
+    return order_rules.fee_reversal(
+        fee=money.fee,
+        completed=money.released + money.fee,
+        refunded_after_completion=money.refunded_after_completion + after_completion,
+        reversed_already=money.fee_reversed,
+        currency=order.currency,
+    )
 
 
 def _close(
