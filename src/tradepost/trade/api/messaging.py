@@ -2,21 +2,25 @@
 
 `POST /inquiries` opens a conversation; `GET /conversations` lists the member's, newest
 activity first, with unread counts; `GET /conversations/{id}` shows one to its two parties
-(404 to anyone else) and marks it read; `POST /conversations/{id}/messages` replies. A party
-may report the conversation (`POST /conversations/{id}/report`) and download an attachment;
-staff release held messages (`POST /staff/messages/{id}/release`).
+(404 to anyone else) and marks it read; `POST /conversations/{id}/messages` replies. The JSON
+contracts stay as they are; sending files goes through the multipart siblings
+`POST /inquiries/with-attachments` and `POST /conversations/{id}/messages/with-attachments`
+(the same service, so the same quota, file checks and screening). A party may report the
+conversation (`POST /conversations/{id}/report`) and download an attachment; a member reads
+and sets its email notice opt-out (`GET`/`PUT`/`PATCH /messaging/preferences`); staff
+release held messages (`POST /staff/messages/{id}/release`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from tradepost.api_paging import LimitOffsetPaging
@@ -110,6 +114,20 @@ class ReleaseIn(Schema):
     reason: str = ""
 
 
+class PreferencesOut(Schema):
+    email_on_new_message: bool = Field(
+        description="An email notice of a new message (one per conversation until read)."
+    )
+
+
+class PreferencesIn(Schema):
+    email_on_new_message: Annotated[bool, Field(strict=True)]
+
+
+class PreferencesPatch(Schema):
+    email_on_new_message: Annotated[bool | None, Field(strict=True)] = None
+
+
 def _party(member: Member) -> dict[str, str]:
     return {"member_id": member.member_id, "company_name": member.company_name}
 
@@ -177,6 +195,25 @@ def inquiry_create(request: HttpRequest, payload: InquiryIn) -> Status[dict[str,
     return Status(201, {"id": inquiry.pk, "conversation_id": inquiry.conversation_id})
 
 
+@router.post("/inquiries/with-attachments", response={201: InquiryOut})
+def inquiry_create_with_attachments(
+    request: HttpRequest, payload: Form[InquiryIn], files: File[list[UploadedFile]]
+) -> Status[dict[str, int]]:
+    """`POST /inquiries` with files (multipart/form-data: the same fields as form fields,
+    the files as `files`). The message's size, files included, counts against your mailbox
+    (clause 4.2): 409 `mailbox_full` and nothing stored when it does not fit; a file of a
+    type or size the policy refuses is a 422 and nothing is stored."""
+    inquiry = services.inquiry_send(
+        buyer=_member(request),
+        listing_id=payload.listing_id,
+        supplier_id=payload.supplier_id,
+        quantity=payload.quantity,
+        message=payload.message,
+        files=files,
+    )
+    return Status(201, {"id": inquiry.pk, "conversation_id": inquiry.conversation_id})
+
+
 class _LazyRows:
     """A queryset shaped row by row, sliced and counted by the paginator."""
 
@@ -229,6 +266,51 @@ def conversation_reply(
         member=_member(request), conversation_id=conversation_id, body=payload.body
     )
     return Status(201, message_out(message))
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages/with-attachments", response={201: MessageOut}
+)
+def conversation_reply_with_attachments(
+    request: HttpRequest,
+    conversation_id: int,
+    body: Form[str],
+    files: File[list[UploadedFile]],
+) -> Status[dict[str, Any]]:
+    """Reply with files (multipart/form-data: `body` and one or more `files`). Clause 4.2:
+    409 `mailbox_full` and nothing stored when the message with its files does not fit your
+    mailbox; a refused file type or size is a 422 and nothing is stored."""
+    message = services.message_send(
+        member=_member(request), conversation_id=conversation_id, body=body, files=files
+    )
+    return Status(201, message_out(message))
+
+
+@router.get("/messaging/preferences", response=PreferencesOut)
+def messaging_preferences(request: HttpRequest) -> dict[str, bool]:
+    """Your email notice of new messages: on unless you opted out."""
+    return {"email_on_new_message": selectors.email_on_new_message(_member(request))}
+
+
+@router.put("/messaging/preferences", response=PreferencesOut)
+def messaging_preferences_put(request: HttpRequest, payload: PreferencesIn) -> dict[str, bool]:
+    """Opt out of (false) or back into (true) email notices of new messages."""
+    preference = services.messaging_preference_set(
+        member=_member(request), email_on_new_message=payload.email_on_new_message
+    )
+    return {"email_on_new_message": preference.email_on_new_message}
+
+
+@router.patch("/messaging/preferences", response=PreferencesOut)
+def messaging_preferences_patch(request: HttpRequest, payload: PreferencesPatch) -> dict[str, bool]:
+    """Change only what you send; an empty body changes nothing."""
+    member = _member(request)
+    if payload.email_on_new_message is None:
+        return {"email_on_new_message": selectors.email_on_new_message(member)}
+    preference = services.messaging_preference_set(
+        member=member, email_on_new_message=payload.email_on_new_message
+    )
+    return {"email_on_new_message": preference.email_on_new_message}
 
 
 @router.post("/conversations/{conversation_id}/report", response={201: ReportOut})
