@@ -63,7 +63,8 @@ class OrderAdmin(ReadOnlyAdmin):
         m = order_money(obj)
         return (
             f"paid {decimal_str(m.paid)}, refunded {decimal_str(m.refunded)}, released "
-            f"{decimal_str(m.released)}, fee {decimal_str(m.fee)}, held {decimal_str(m.held)} "
+            f"{decimal_str(m.released)}, fee {decimal_str(m.fee)} "
+            f"(given back {decimal_str(m.fee_reversed)}), held {decimal_str(m.held)} "
             f"{obj.currency}"
         )
 
