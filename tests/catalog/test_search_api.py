@@ -80,6 +80,7 @@ def test_search_answers_count_results_and_facets(catalog):
                     "country": "CN",
                     "verified": True,
                 },
+                "supplier_rating": {"average": None, "count": 0},
                 "currency": "USD",
                 "min_unit_price": "7.25",
                 "price_at_qty": "7.25",
