@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from tests.conftest import ApiClient
 from tests.factories import listing_create, member_create, staff_create
@@ -137,3 +138,14 @@ def test_search_shows_filters_and_sorts_by_the_feedback_rating(parties):
         (listing.pk, {"average": "4", "count": 1})
     ]
     assert dropped == []
+
+
+def test_the_command_recounts_the_ratings(parties, capsys):
+    buyer, supplier, listing = parties
+    give(buyer, completed(buyer, supplier, listing), 3)
+    SupplierRating.objects.all().delete()
+
+    call_command("feedback_ratings")
+
+    assert stored(supplier) == (Decimal("3.0"), 1)
+    assert "1 member(s) rated" in capsys.readouterr().out

@@ -249,8 +249,9 @@ def _card(
     rating_count: int = 0,
 ) -> ListingCard:
     prices = [price for _, price in tiers]
-    rated = rating is not None and rating_count > 0
-    number, text = rating_text(rating, rating_count) if rated else ("", "")  # type: ignore[arg-type]
+    if rating is None or rating_count <= 0:
+        rating, rating_count = None, 0
+    number, text = rating_text(rating, rating_count) if rating is not None else ("", "")
     low, high = (min(prices), max(prices)) if prices else (None, None)
     at_qty = price_at(tuple(tiers), qty) if qty is not None else None
     tier_min = max((m for m, _ in tiers if m <= qty), default=None) if qty is not None else None
@@ -279,11 +280,11 @@ def _card(
         supplier_country=country,
         supplier_country_name=country_name(country) if country else "",
         supplier_verified=verified,
-        supplier_rating=rating if rated else None,
-        supplier_rating_count=rating_count if rated else 0,
+        supplier_rating=rating,
+        supplier_rating_count=rating_count,
         supplier_rating_number=number,
         supplier_rating_text=text,
-        supplier_rating_stars=stars(rating) if rated else "",  # type: ignore[arg-type]
+        supplier_rating_stars=stars(rating) if rating is not None else "",
     )
 
 

@@ -18,11 +18,14 @@ TENTH = Decimal("0.1")
 
 
 def _checked(average: Decimal | None, count: int) -> Decimal | None:
-    if count < 0 or (count and average is None):
-        raise InvalidInput("A rating needs an average when it has a count.")
+    """The average to store (one decimal place), None when there is no rating."""
+    if count < 0:
+        raise InvalidInput("A rating's count cannot be negative.")
     if not count:
         return None
-    value = Decimal(average).quantize(TENTH, rounding=ROUND_HALF_UP)  # type: ignore[arg-type]
+    if average is None:
+        raise InvalidInput("A rating needs an average when it has a count.")
+    value = Decimal(average).quantize(TENTH, rounding=ROUND_HALF_UP)
     if not Decimal(1) <= value <= Decimal(5):
         raise InvalidInput("A rating's average is from 1 to 5.")
     return value
