@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal
@@ -58,6 +58,12 @@ class ListingCard:
     supplier_country: str  # ISO 3166-1 alpha-2
     supplier_country_name: str  # "China"
     supplier_verified: bool
+    # Clause 3.6: the supplier's rating (search cards; None elsewhere or when unrated)
+    supplier_rating: Decimal | None = None
+    supplier_rating_count: int = 0
+    supplier_rating_number: str = ""  # "4.6", as the reader writes it
+    supplier_rating_text: str = ""  # "4.6 out of 5, 12 ratings"
+    supplier_rating_stars: str = ""  # "★★★★☆": the average to the nearest whole star
 
 
 def _locale() -> str:
@@ -151,6 +157,23 @@ _UNIT_WORDS = frozenset(
 )
 
 
+def stars(average: Decimal) -> str:
+    """4.6 -> "★★★★★", 3.4 -> "★★★☆☆" (drawn beside the number, hidden from readers)."""
+    full = max(0, min(5, int(average.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
+    return "★" * full + "☆" * (5 - full)
+
+
+def rating_text(average: Decimal, count: int) -> tuple[str, str]:
+    """("4.6", "4.6 out of 5, 12 ratings") in the reader's language."""
+    number = format_decimal(average, format="0.0", locale=_locale())
+    text = ngettext(
+        "%(average)s out of 5, %(count)s rating",
+        "%(average)s out of 5, %(count)s ratings",
+        count,
+    ) % {"average": number, "count": format_decimal(count, locale=_locale())}
+    return number, text
+
+
 def unit_name(unit: str) -> str:
     """A stored unit as the reader says it ("piece" -> "件" in Chinese); English unchanged."""
     key = unit.strip().lower()
@@ -222,8 +245,13 @@ def _card(
     verified: bool,
     image: ListingImage | None,
     qty: int | None,
+    rating: Decimal | None = None,
+    rating_count: int = 0,
 ) -> ListingCard:
     prices = [price for _, price in tiers]
+    if rating is None or rating_count <= 0:
+        rating, rating_count = None, 0
+    number, text = rating_text(rating, rating_count) if rating is not None else ("", "")
     low, high = (min(prices), max(prices)) if prices else (None, None)
     at_qty = price_at(tuple(tiers), qty) if qty is not None else None
     tier_min = max((m for m, _ in tiers if m <= qty), default=None) if qty is not None else None
@@ -252,6 +280,11 @@ def _card(
         supplier_country=country,
         supplier_country_name=country_name(country) if country else "",
         supplier_verified=verified,
+        supplier_rating=rating,
+        supplier_rating_count=rating_count,
+        supplier_rating_number=number,
+        supplier_rating_text=text,
+        supplier_rating_stars=stars(rating) if rating is not None else "",
     )
 
 
@@ -284,6 +317,8 @@ def listing_cards(
                     verified=item.supplier_verified,
                     image=images.get(item.id),
                     qty=qty,
+                    rating=item.supplier_rating,
+                    rating_count=item.supplier_rating_count,
                 )
             )
             continue

@@ -61,6 +61,34 @@ class SupplierProfile(models.Model):
         return f"Profile of {self.member_id}"
 
 
+class SupplierRating(models.Model):
+    """Clause 3.6: a member's rating as search shows and filters it (average 1.0-5.0 of the
+    counted feedback about them, and how many). A copy the trade app keeps in step through
+    `catalog.services.ratings.supplier_rating_record` whenever feedback counts or stops
+    counting; the catalog cannot read trade's feedback itself. No row: no rating yet.
+
+    Search joins it by primary key (the supplier) for the few hundred listings of a
+    search window, so the rating filter and sort need no other index."""
+
+    member = models.OneToOneField(
+        "members.Member", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    average = models.DecimalField(max_digits=2, decimal_places=1)
+    count = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(average__gte=1, average__lte=5, count__gte=1),
+                name="supplier_rating_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating of {self.member_id}: {self.average} ({self.count})"
+
+
 class SupplierProfileChange(models.Model):
     """Who changed a supplier's tier, listing cap, verification or badges, when, and why.
 

@@ -58,7 +58,14 @@ class SearchParams(Schema):
     verified: str | None = Field(None, description="true: verified suppliers only")
     sample: str | None = Field(None, description="true: samples available")
     currency: str | None = Field(None, description="ISO 4217; price filters default to USD")
-    sort: str | None = Field(None, description="relevance (default with q), newest, price, -price")
+    min_rating: str | None = Field(
+        None, description="1 to 5: suppliers whose average rating is at least this"
+    )
+    sort: str | None = Field(
+        None,
+        description="relevance (default with q), newest, price, -price, rating (best rated "
+        "supplier first)",
+    )
     page: str | None = Field(None, description="1 to SEARCH_MAX_PAGE (50)")
 
 
@@ -79,12 +86,18 @@ class SupplierRef(Schema):
     verified: bool
 
 
+class RatingOut(Schema):
+    average: str | None = Field(..., description="1.0 to 5.0; null without ratings")
+    count: int = Field(..., description="Counted feedback (clause 3.6)")
+
+
 class ListingHitOut(Schema):
     id: int
     url: str
     title: str
     category: CategoryRef
     supplier: SupplierRef
+    supplier_rating: RatingOut
     currency: str
     min_unit_price: str | None
     price_at_qty: str | None
@@ -173,6 +186,10 @@ def hit_out(hit: ListingHit, url: str) -> dict[str, Any]:
             "company_name": hit.supplier_name,
             "country": hit.supplier_country,
             "verified": hit.supplier_verified,
+        },
+        "supplier_rating": {
+            "average": decimal_str(hit.supplier_rating),
+            "count": hit.supplier_rating_count,
         },
         "currency": hit.currency,
         "min_unit_price": decimal_str(hit.min_unit_price),

@@ -23,7 +23,7 @@ from tradepost.catalog import search, selectors
 from tradepost.catalog.cards import country_name, listing_cards
 from tradepost.catalog.forms import country_choices
 from tradepost.catalog.models import Listing, ListingStatus
-from tradepost.catalog.search.query import MAX_QUANTITY, SORTS
+from tradepost.catalog.search.query import MAX_QUANTITY, MIN_RATINGS, SORTS
 from tradepost.errors import InvalidInput
 
 FIELDS = (
@@ -37,6 +37,7 @@ FIELDS = (
     "verified",
     "sample",
     "currency",
+    "min_rating",
     "sort",
 )
 LABELS = {
@@ -50,6 +51,7 @@ LABELS = {
     "verified": _("Verified suppliers only"),
     "sample": _("Samples available"),
     "currency": _("Currency"),
+    "min_rating": _("Supplier rating"),
     "sort": _("Sort by"),
     "page": _("Page"),
 }
@@ -58,7 +60,15 @@ SORT_LABELS = {
     "newest": _("Newest"),
     "price": _("Price: low to high"),
     "-price": _("Price: high to low"),
+    "rating": _("Best-rated suppliers"),
 }
+
+
+def rating_label(n: int) -> str:
+    """Clause 3.6: a minimum supplier rating as the filter offers it."""
+    if n == 5:
+        return gettext("5 stars only")
+    return gettext("%(n)s stars and up") % {"n": n}
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,8 @@ def _chips(params: QueryDict, categories: dict[str, str]) -> list[Chip]:
             text = f"{LABELS[name]}: {country_name(value.upper())}"
         elif name in ("qty", "moq_max") and value.isascii() and value.isdigit():
             text = f"{LABELS[name]}: {format_decimal(int(value), locale=_locale())}"
+        elif name == "min_rating" and value in {str(n) for n in MIN_RATINGS}:
+            text = f"{LABELS[name]}: {rating_label(int(value))}"
         elif name == "q":
             text = f"“{value}”"
         else:
@@ -166,6 +178,7 @@ def _field_errors(exc: InvalidInput) -> dict[str, list[str]]:
         "country": gettext("Choose a country from the list."),
         "currency": gettext("Choose a currency from the list."),
         "sort": gettext("Choose an order from the list."),
+        "min_rating": gettext("Choose a rating from the list."),
         "category": gettext("Choose a category from the list."),
         "verified": gettext("Tick the box or leave it empty."),
         "sample": gettext("Tick the box or leave it empty."),
@@ -211,6 +224,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "countries": countries,
         "currencies": currencies_in_use(),
         "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
+        "min_ratings": [(str(n), rating_label(n)) for n in sorted(MIN_RATINGS, reverse=True)],
         "searched": any(params.get(name) for name in FIELDS),
         "chips": _chips(params, category_names),
         "clear_all": _link(params, **{n: None for n in FIELDS if n not in ("q", "sort")}),

@@ -1,7 +1,8 @@
 """Trade demo data for `tradepost demo_data` (issue 11): an inquiry's conversation, RFQs with
 quotations and an award, and orders in each state of the protected-payment lifecycle, all
 made through the trade services, so each has its real audit rows, order events and ledger
-transactions (the SIMULATED payment provider: no money moves).
+transactions (the SIMULATED payment provider: no money moves), and feedback both ways on the
+completed order (so a supplier's rating shows in search).
 
 The parties are the tour's own demo members (never the Trust & Safety demo's restricted
 ones): Rheinland Werkzeughandel and Lakeshore Retail Supply buy; Hangzhou Westlake Textile,
@@ -24,8 +25,10 @@ from django.utils import timezone
 from tradepost.catalog.models import Listing, ListingStatus
 from tradepost.members.models import Member
 from tradepost.trade.models import Conversation, Order, Quotation, Rfq
+from tradepost.trade.models.feedback import Feedback
 from tradepost.trade.models.orders import OrderStatus
 from tradepost.trade.services import messaging, orders, rfq
+from tradepost.trade.services.feedback import feedback_give
 
 GERMAN_BUYER = "einkauf@rheinland-werkzeug.example.com"
 US_BUYER = "purchasing@lakeshore-retail.example.com"
@@ -305,6 +308,35 @@ def _order(spec: DemoOrder, members: dict[str, Member], now: datetime) -> int:
     return 1
 
 
+DEMO_FEEDBACK = (
+    # (rater, ratee, rating, comment) on the completed order between them (clause 3.6)
+    (
+        US_BUYER,
+        TEXTILE_SUPPLIER,
+        5,
+        "Jackets arrived as agreed, embroidery clean, sizes exactly as ordered.",
+    ),
+    (TEXTILE_SUPPLIER, US_BUYER, 5, "Clear artwork and a prompt payment. Thank you."),
+)
+
+
+def _feedback(members: dict[str, Member], now: datetime) -> int:
+    """Feedback both ways on the completed order: the supplier's rating shows in search."""
+    made = 0
+    for rater_email, ratee_email, rating, comment in DEMO_FEEDBACK:
+        rater, ratee = members[rater_email], members[ratee_email]
+        order = Order.objects.filter(
+            buyer__in=[rater, ratee], supplier__in=[rater, ratee], status=OrderStatus.COMPLETED
+        ).first()
+        if order is None or Feedback.objects.filter(order=order, rater=rater).exists():
+            continue
+        feedback_give(
+            order=order, member=rater, rating=rating, comment=comment, by=rater.user, now=now
+        )
+        made = 1
+    return made
+
+
 def demo_trade_load(*, now: datetime | None = None) -> int:
     """Load what is missing of the trade demo (the demo members and listings exist);
     answers how many parts were loaded, 0 when everything was there."""
@@ -315,7 +347,7 @@ def demo_trade_load(*, now: datetime | None = None) -> int:
     made = _conversation(members, now) + _open_rfq(members, now) + _awarded_rfq(members, now)
     for spec in DEMO_ORDERS:
         made += _order(spec, members, now)
-    return made
+    return made + _feedback(members, now)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ What a search answers (the same on both backends):
   sorting, `count` and the facet counts work within the window, so no search reads more
   than the window however broad it is. When more listings match, `count_exact` is False
   and `count` counts the window only (a lower bound).
+- Supplier rating (clause 3.6): `min_rating` keeps listings whose supplier's average is at
+  least that, and `sort=rating` puts the best average first (then the most ratings, then
+  window order; unrated last). Both work within the window, like price, on the ratings
+  trade keeps in `catalog.SupplierRating` (joined by primary key for the window's listings).
 - Facets count the listings of the result (all filters applied) per category, a listing
   counting for its category and each ancestor, i.e. what choosing that filter would give,
   and per supplier country.
@@ -176,6 +180,7 @@ def search(query: SearchQuery) -> SearchResult:
         qty=query.qty,
         moq_max=query.moq_max,
         sort=query.sort,
+        min_rating=query.min_rating,
         offset=(query.page - 1) * page_size,
         limit=page_size,
         window=max(settings.SEARCH_WINDOW, query.page * page_size),

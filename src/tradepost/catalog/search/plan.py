@@ -31,6 +31,12 @@ class Plan:
     offset: int
     limit: int
     window: int
+    min_rating: int | None = None
+
+    @property
+    def rated(self) -> bool:
+        """Whether the window needs the suppliers' ratings (a filter or the sort)."""
+        return self.min_rating is not None or self.sort == "rating"
 
     @property
     def ranged(self) -> bool:
@@ -42,6 +48,7 @@ class Plan:
             or self.qty is not None
             or self.moq_max is not None
             or "price" in self.sort
+            or self.rated
         )
 
     @property
@@ -65,9 +72,10 @@ class Backend(Protocol):
         """Docids of the first `plan.window + 1` matches of words and filters, in order."""
 
     def kept(self, plan: Plan, docids: list[int]) -> list[int]:
-        """Of a ranged plan's window, the docids that pass the price, MOQ and currency
-        filters: in price order for a price sort (equal prices in window order), else in
-        window order. The SQL of both backends follows `price_filters`."""
+        """Of a ranged plan's window, the docids that pass the price, MOQ, currency and rating
+        filters: in price order for a price sort (equal prices in window order), in rating
+        order for a rating sort, else in window order. The SQL of both backends follows
+        `price_filters`."""
 
 
 TIERS = ("title", "title keywords", "title keywords description")
@@ -118,11 +126,16 @@ class PriceFilters(TypedDict):
     max_price: Decimal | None
     descending: bool
     by_price: bool
+    rated: bool
+    min_rating: int | None
+    by_rating: bool
 
 
 def price_filters(plan: Plan) -> PriceFilters:
     """What a ranged plan asks of each listing: MOQ at most `moq_limit`, priced in
-    `currency`, a price (at `qty` when given, else the lowest) between the bounds."""
+    `currency`, a price (at `qty` when given, else the lowest) between the bounds, a supplier
+    rated at least `min_rating` (clause 3.6). A rating sort puts the best average first,
+    then the most ratings, then window order; unrated suppliers' listings last."""
     limits = [x for x in (plan.qty, plan.moq_max) if x is not None]
     return {
         "moq_limit": min(limits) if limits else None,
@@ -132,7 +145,26 @@ def price_filters(plan: Plan) -> PriceFilters:
         "max_price": plan.max_price,
         "descending": plan.sort == "-price",
         "by_price": "price" in plan.sort,
+        "rated": plan.rated,
+        "min_rating": plan.min_rating,
+        "by_rating": plan.sort == "rating",
     }
+
+
+RATING_JOIN = (
+    " JOIN catalog_listing l ON l.id = d.listing_id"
+    " LEFT JOIN catalog_supplierrating r ON r.member_id = l.supplier_id"
+)
+RATING_ORDER = "coalesce(rating, 0) DESC, coalesce(ratings, 0) DESC, pos"
+
+
+def order_sql(f: PriceFilters) -> str:
+    """The ORDER BY of `kept`, the same on both backends."""
+    if f["by_price"]:
+        return f"price {'DESC' if f['descending'] else 'ASC'}, pos"
+    if f["by_rating"]:
+        return RATING_ORDER
+    return "pos"
 
 
 def hits_from_window(plan: Plan, backend: Backend) -> Hits:

@@ -37,7 +37,14 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import TIERS, Plan, price_filters, ranked_window
+from tradepost.catalog.search.plan import (
+    RATING_JOIN,
+    TIERS,
+    Plan,
+    order_sql,
+    price_filters,
+    ranked_window,
+)
 
 DOC = "catalog_search_doc"
 SEQ = "catalog_search_seq"
@@ -417,7 +424,7 @@ def window(plan: Plan) -> list[int]:
 
 
 def kept(plan: Plan, docids: list[int]) -> list[int]:
-    """The window's docids that pass the price, MOQ and currency filters, in order."""
+    """The window's docids that pass the price, MOQ, currency and rating filters, in order."""
     f = price_filters(plan)
     price, params = "d.price", list[Any]()
     if plan.qty is not None:
@@ -434,20 +441,30 @@ def kept(plan: Plan, docids: list[int]) -> list[int]:
     if f["currency"] is not None:
         preds.append("d.currency = %s")
         params.append(f["currency"])
+    if f["min_rating"] is not None:
+        preds.append("r.average >= %s")
+        params.append(f["min_rating"])
     price_preds = ["price IS NOT NULL"] if f["priced"] else ["TRUE"]
     for bound, op in ((f["min_price"], ">="), (f["max_price"], "<=")):
         if bound is not None:
             price_preds.append(f"price {op} %s")
             params.append(bound)
-    order = f"price {'DESC' if f['descending'] else 'ASC'}, pos" if f["by_price"] else "pos"
+    rating, join = (
+        ("r.average AS rating, r.count AS ratings", RATING_JOIN)
+        if f["rated"]
+        else (
+            "NULL::numeric AS rating, NULL::integer AS ratings",
+            "",
+        )
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT docid FROM (
-                SELECT w.pos, d.docid, {price} AS price
+                SELECT w.pos, d.docid, {price} AS price, {rating}
                 FROM unnest(%s::bigint[]) WITH ORDINALITY AS w(docid, pos)
-                JOIN {DOC} d ON d.docid = w.docid
+                JOIN {DOC} d ON d.docid = w.docid{join}
                 WHERE {" AND ".join(preds)}
-            ) r WHERE {" AND ".join(price_preds)} ORDER BY {order}""",
+            ) k WHERE {" AND ".join(price_preds)} ORDER BY {order_sql(f)}""",
             params,
         )
         return [docid for (docid,) in cursor.fetchall()]

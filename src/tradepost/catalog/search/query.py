@@ -19,7 +19,8 @@ from tradepost.errors import InvalidInput
 from tradepost.policy import COUNTRY_CODES
 from tradepost.text import clean_text
 
-SORTS = ("relevance", "newest", "price", "-price")
+SORTS = ("relevance", "newest", "price", "-price", "rating")
+MIN_RATINGS = (1, 2, 3, 4, 5)
 MAX_TEXT = 200
 MAX_TERMS = 12
 MAX_PRICE = Decimal("1e10")
@@ -50,6 +51,7 @@ class SearchQuery:
     verified: bool | None = None
     sample: bool | None = None
     currency: str | None = None
+    min_rating: int | None = None  # the supplier's average rating at least this (1-5)
     sort: str = "relevance"
     page: int = 1
     terms: tuple[Term, ...] = field(default=(), compare=False)
@@ -112,6 +114,12 @@ def _price(raw: str) -> Decimal:
     return value
 
 
+def _rating(raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or int(raw) not in MIN_RATINGS:
+        raise ValueError("Give a whole number from 1 to 5.")
+    return int(raw)
+
+
 def _flag(raw: str) -> bool:
     if raw.lower() in _TRUE:
         return True
@@ -160,6 +168,7 @@ def parse_search_params(params: Mapping[str, object]) -> SearchQuery:
         "verified": _flag,
         "sample": _flag,
         "currency": _currency,
+        "min_rating": _rating,
         "page": lambda raw: _integer(raw, 1, 10**6),
     }
     values: dict[str, object] = {}

@@ -36,6 +36,8 @@ class ListingHit:
     published_at: datetime | None
     price_tiers: tuple[tuple[int, Decimal], ...]
     price_at_qty: Decimal | None = None
+    supplier_rating: Decimal | None = None  # clause 3.6: average of counted feedback, 1-5
+    supplier_rating_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,14 @@ def price_at(tiers: tuple[tuple[int, Decimal], ...], qty: int) -> Decimal | None
 _HYDRATE = """SELECT d.docid, l.id, l.status, m.status, m.is_supplier, l.title, c.slug, c.name,
     m.member_id, m.company_name, l.supplier_country, p.verified, l.currency, {price},
     l.moq, l.unit, l.sample_available, l.published_at,
-    (SELECT {ladder} FROM catalog_pricetier t WHERE t.listing_id = l.id)
+    (SELECT {ladder} FROM catalog_pricetier t WHERE t.listing_id = l.id),
+    {rating}, r.count
 FROM catalog_search_doc d
 JOIN catalog_listing l ON l.id = d.listing_id
 JOIN members_member m ON m.id = l.supplier_id
 JOIN catalog_category c ON c.id = l.category_id
 LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
+LEFT JOIN catalog_supplierrating r ON r.member_id = l.supplier_id
 WHERE d.docid IN ({marks})"""
 _LADDER = {
     "sqlite": "group_concat(t.min_qty || ':' || t.unit_price, ' ')",  # in index order
@@ -95,6 +99,12 @@ def _decimal(value: object) -> Decimal | None:
     if value is None or isinstance(value, Decimal):
         return value
     return Decimal(str(value))
+
+
+def _average(value: object) -> Decimal | None:
+    """A stored average as one decimal place (SQLite hands back 5 for 5.0)."""
+    number = _decimal(value)
+    return None if number is None else number.quantize(Decimal("0.1"))
 
 
 def _ladder(text: str | None) -> tuple[tuple[int, Decimal], ...]:
@@ -117,10 +127,10 @@ def hydrate(docids: list[int], *, qty: int | None) -> list[ListingHit]:
     (without ANALYZE statistics) scans every published listing instead of twenty keys."""
     if not docids:
         return []
+    sqlite = connection.vendor == "sqlite"
     sql = _HYDRATE.format(
-        price="CAST(l.min_unit_price AS TEXT)"
-        if connection.vendor == "sqlite"
-        else "l.min_unit_price",
+        price="CAST(l.min_unit_price AS TEXT)" if sqlite else "l.min_unit_price",
+        rating="CAST(r.average AS TEXT)" if sqlite else "r.average",
         ladder=_LADDER[connection.vendor],
         marks=",".join(["%s"] * len(docids)),
     )
@@ -134,7 +144,7 @@ def hydrate(docids: list[int], *, qty: int | None) -> list[ListingHit]:
             continue
         pk = row[0]
         title, slug, name, member_id, company, country, verified, currency, price = row[4:13]
-        moq, unit, sample, published_at, ladder_text = row[13:]
+        moq, unit, sample, published_at, ladder_text, rating, ratings = row[13:]
         if isinstance(published_at, str):
             published_at = parse_datetime(published_at)
         if published_at is not None and published_at.tzinfo is None:
@@ -158,6 +168,8 @@ def hydrate(docids: list[int], *, qty: int | None) -> list[ListingHit]:
                 published_at=published_at,
                 price_tiers=ladder,
                 price_at_qty=price_at(ladder, qty) if qty is not None else None,
+                supplier_rating=_average(rating),
+                supplier_rating_count=ratings or 0,
             )
         )
     return hits

@@ -24,7 +24,13 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from tradepost.catalog.search import keys
-from tradepost.catalog.search.plan import Plan, price_filters, ranked_window
+from tradepost.catalog.search.plan import (
+    RATING_JOIN,
+    Plan,
+    order_sql,
+    price_filters,
+    ranked_window,
+)
 from tradepost.catalog.search.query import Term
 
 FTS = "catalog_search_fts"
@@ -376,7 +382,7 @@ def window(plan: Plan) -> list[int]:
 
 
 def kept(plan: Plan, docids: list[int]) -> list[int]:
-    """The window's docids that pass the price, MOQ and currency filters, in order."""
+    """The window's docids that pass the price, MOQ, currency and rating filters, in order."""
     f = price_filters(plan)
     price, params = "d.price", list[str | int | Decimal]()
     if plan.qty is not None:
@@ -393,22 +399,32 @@ def kept(plan: Plan, docids: list[int]) -> list[int]:
     if f["currency"] is not None:
         listing_preds.append("d.currency = %s")
         params.append(f["currency"])
+    if f["min_rating"] is not None:
+        listing_preds.append("r.average >= %s")
+        params.append(f["min_rating"])
     if f["priced"]:
         price_preds.append("price IS NOT NULL")
     for bound, op in ((f["min_price"], ">="), (f["max_price"], "<=")):
         if bound is not None:
             price_preds.append(f"price {op} %s")
             params.append(float(bound))  # type: ignore[arg-type]
-    order = f"price {'DESC' if f['descending'] else 'ASC'}, pos" if f["by_price"] else "pos"
+    rating, join = (
+        ("r.average AS rating, r.count AS ratings", RATING_JOIN)
+        if f["rated"]
+        else (
+            "NULL AS rating, NULL AS ratings",
+            "",
+        )
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""WITH w AS MATERIALIZED (
-                SELECT j.key AS pos, d.docid, {price} AS price
-                FROM json_each(%s) j JOIN {DOC} d ON d.docid = j.value
+                SELECT j.key AS pos, d.docid, {price} AS price, {rating}
+                FROM json_each(%s) j JOIN {DOC} d ON d.docid = j.value{join}
                 WHERE {" AND ".join(listing_preds)}
             )
             SELECT group_concat(docid) FROM (
-                SELECT docid FROM w WHERE {" AND ".join(price_preds)} ORDER BY {order}
+                SELECT docid FROM w WHERE {" AND ".join(price_preds)} ORDER BY {order_sql(f)}
             )""",
             params,
         )

@@ -8,6 +8,7 @@
 - `enforcement`: a disciplinary action's removal of a member's listings (6.2 iii).
 - `caps`: the listings over a disciplinary action's cap, hidden and shown again (6.2 iii).
 - `holds`: listings held while a rights claim runs (5.4), released or removed (6.1 iv).
+- `ratings`: the members' ratings (clause 3.6) as trade reports them, for search.
 - `operator`: console-managed Product Listing Policy versions, the category tree.
 """
 
@@ -55,6 +56,7 @@ from tradepost.catalog.services.profiles import (
     supplier_profile_staff_update,
     supplier_profile_update,
 )
+from tradepost.catalog.services.ratings import supplier_rating_record, supplier_ratings_replace
 from tradepost.catalog.services.workspace import (
     favourite_listing_add,
     favourite_listing_remove,
@@ -119,5 +121,7 @@ __all__ = [
     "supplier_images_update",
     "supplier_profile_staff_update",
     "supplier_profile_update",
+    "supplier_rating_record",
+    "supplier_ratings_replace",
     "supplier_require",
 ]

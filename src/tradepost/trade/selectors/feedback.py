@@ -3,6 +3,7 @@ not), with the recent entries shown publicly."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,15 +19,32 @@ class Rating:
     count: int
 
 
+def _rating(avg: object, n: int) -> Rating:
+    if not n:
+        return Rating(None, 0)
+    average = Decimal(str(avg)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Rating(average, n)
+
+
 def member_rating(member: Member | int) -> Rating:
     member_pk = member.pk if isinstance(member, Member) else member
     row = Feedback.objects.filter(ratee_id=member_pk, status=FeedbackStatus.COUNTED).aggregate(
         avg=Avg("rating"), n=Count("id")
     )
-    if not row["n"]:
-        return Rating(None, 0)
-    average = Decimal(str(row["avg"])).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return Rating(average, row["n"])
+    return _rating(row["avg"], row["n"])
+
+
+def ratings_of_all() -> Iterator[tuple[int, Rating]]:
+    """(member pk, rating) of every member with counted feedback, as `member_rating` counts."""
+    rows = (
+        Feedback.objects.filter(status=FeedbackStatus.COUNTED)
+        .order_by()
+        .values("ratee_id")
+        .annotate(avg=Avg("rating"), n=Count("id"))
+        .values_list("ratee_id", "avg", "n")
+    )
+    for member_pk, avg, n in rows.iterator():
+        yield member_pk, _rating(avg, n)
 
 
 def member_feedback_recent(member: Member, *, limit: int = 10) -> QuerySet[Feedback]:

@@ -3,6 +3,11 @@ staff release held feedback and void feedback with a reason.
 
 A second `POST /orders/{id}/feedback` by the same party edits its feedback while it is
 editable (`feedback.editable_days`, 7 by default); there is no separate PATCH.
+
+Every change that can move a member's rating (give, edit, release, void) ends by telling the
+catalog the ratee's rating afresh (`_rating_refresh`), so search shows, filters and sorts by
+the same numbers as `selectors.feedback.member_rating`; `feedback_ratings_rebuild` recounts
+them all (the migration's backfill does the same).
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tradepost.audit.services import audit_record
+from tradepost.catalog.services.ratings import supplier_rating_record, supplier_ratings_replace
 from tradepost.errors import Conflict, InvalidInput, PermissionDeniedError
 from tradepost.members.models import Member
 from tradepost.policy.trade import FeedbackPolicy, load_trade_policy
 from tradepost.trade.models.feedback import Feedback, FeedbackStatus
 from tradepost.trade.models.orders import Order, OrderStatus
+from tradepost.trade.selectors.feedback import member_rating, ratings_of_all
 from tradepost.trust.selectors.links import cluster_member_pks
 
 MAX_COMMENT = 2000
@@ -57,6 +64,22 @@ def _audit(feedback: Feedback, action: str, *, by: Any, member_id: str, after: d
         member_id=member_id,
         clause="3.6",
         after=after,
+    )
+
+
+def _rating_refresh(member_pk: int) -> None:
+    """Clause 3.6: the ratee's rating as search shows it, recounted from counted feedback."""
+    rating = member_rating(member_pk)
+    supplier_rating_record(member_pk=member_pk, average=rating.average, count=rating.count)
+
+
+@transaction.atomic
+def feedback_ratings_rebuild() -> int:
+    """Recount every member's rating for search (a backfill); returns the members rated."""
+    return supplier_ratings_replace(
+        (member_pk, rating.average, rating.count)
+        for member_pk, rating in ratings_of_all()
+        if rating.average is not None
     )
 
 
@@ -115,6 +138,7 @@ def feedback_give(
             member_id=member.member_id,
             after={"before": before, "rating": rating},
         )
+        _rating_refresh(existing.ratee_id)
         return existing, False
     recent = Feedback.objects.filter(
         rater=member, created_at__gte=now - timedelta(hours=policy.burst_window_hours)
@@ -153,6 +177,8 @@ def feedback_give(
             "rule": hold.rule,
         },
     )
+    if feedback.status == FeedbackStatus.COUNTED:
+        _rating_refresh(feedback.ratee_id)
     return feedback, True
 
 
@@ -178,6 +204,7 @@ def feedback_void(*, feedback: Feedback, by: Any, reason: str) -> Feedback:
         member_id=feedback.rater.member_id,
         after={"before": before, "reason": feedback.void_reason},
     )
+    _rating_refresh(feedback.ratee_id)
     return feedback
 
 
@@ -197,4 +224,5 @@ def feedback_release(*, feedback: Feedback, by: Any) -> Feedback:
         member_id=feedback.rater.member_id,
         after={"status": feedback.status},
     )
+    _rating_refresh(feedback.ratee_id)
     return feedback
