@@ -64,17 +64,20 @@ class LiveServer:
         return self.log.stat().st_size
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _listening_socket() -> socket.socket:
+    """A loopback socket bound to the first free port of PORTS (else any free port) and
+    listening; gunicorn inherits it, so two test workers never race for one port."""
+    for port in [*PORTS, 0]:
+        sock = socket.socket()
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            sock.close()
+            continue
+        sock.listen(128)
+        sock.set_inheritable(True)
+        return sock
+    raise AssertionError("no free loopback port")
 
 
 def _database_url() -> str:
@@ -106,7 +109,8 @@ def live_server_process(django_db_setup, django_db_blocker) -> Iterator[LiveServ
     with django_db_blocker.unblock():
         database_url = _database_url()
         connection.close()
-    port = _free_port()
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
     log = Path(tempfile.mkstemp(prefix="tradepost-live-", suffix=".log")[1])
     env = {
         **os.environ,
@@ -120,7 +124,7 @@ def live_server_process(django_db_setup, django_db_blocker) -> Iterator[LiveServ
     }
     command = [
         *(sys.executable, "-m", "gunicorn", "tests.trade.live_wsgi:application"),
-        *("--bind", f"127.0.0.1:{port}", "--preload"),
+        *("--bind", f"fd://{sock.fileno()}", "--preload"),
         *("--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS)),
         *("--timeout", "60", "--graceful-timeout", "2", "--log-level", "warning"),
         *("--error-logfile", "-"),
@@ -133,7 +137,9 @@ def live_server_process(django_db_setup, django_db_blocker) -> Iterator[LiveServ
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            pass_fds=(sock.fileno(),),
         )
+    sock.close()
     server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log=log)
     started = time.monotonic()
     try:
