@@ -1,8 +1,26 @@
 import json
+import os
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file (one per xdist worker) under TRADEPOST_DATA_DIR,
+    in WAL mode like production, never pytest-django's shared in-memory database: the
+    concurrency tests run threads against it (on a shared in-memory database they lock tables
+    instead of waiting) and tests/trade/test_orders_live_server.py serves it from a separate
+    gunicorn process. Defined here, once for the whole suite, because whichever test first
+    needs the database decides how the session's test database is made."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and not db.get("TEST", {}).get("NAME"):
+        worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+        name = os.path.join(str(settings.DATA_DIR), f"test-{worker}.sqlite3")
+        db.setdefault("TEST", {})["NAME"] = name
 
 
 @pytest.fixture(autouse=True)
