@@ -231,7 +231,7 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/v1/terms/versions")
+                conn.request("GET", "/api/v1/categories")
                 conn.getresponse().read()
                 return
             except OSError:
@@ -509,6 +509,8 @@ def table(rows: dict, check: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # A SIGTERM (timeout, Ctrl-C in make) still stops the server and the cluster.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     root = Path(tempfile.mkdtemp(prefix="bench-orders-"))
     pg = None
     try:
