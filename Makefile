@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search bench-pages bench-trust messages
+.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search bench-pages bench-trust bench-orders messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -93,3 +93,21 @@ TRUST_MEMBERS ?= 1000000
 TRUST_SIGNALS ?= 3000000
 bench-trust: install
 	$(BIN)/python bench/bench_trust.py --members $(TRUST_MEMBERS) --signals $(TRUST_SIGNALS)
+
+## make bench-orders: orders placed, accepted and paid (Idempotency-Key) through the API by
+## ORDERS_CLIENTS keep-alive clients against gunicorn (ORDERS_WORKERS x ORDERS_THREADS gthread)
+## on a throw-away database per backend in ORDERS_BACKENDS (PostgreSQL: a throw-away cluster
+## on ORDERS_PG_PORT): per step p50/p99 and server CPU per request beside the floor (an
+## authenticated GET /api/v1/members/me), peak complete orders/s, p99 at half the peak rate,
+## the ledger check; writes bench/results/orders-<backend>.json, prints a table (issue 11).
+ORDERS_BACKENDS ?= sqlite postgres
+ORDERS_WORKERS ?= 2
+ORDERS_THREADS ?= 2
+ORDERS_CLIENTS ?= 4
+ORDERS_PG_PORT ?= 55442
+bench-orders: install
+	for backend in $(ORDERS_BACKENDS); do \
+	  $(BIN)/python bench/orders_bench.py --backend $$backend --workers $(ORDERS_WORKERS) \
+	    --threads $(ORDERS_THREADS) --clients $(ORDERS_CLIENTS) --pg-port $(ORDERS_PG_PORT) \
+	    $(BENCH_ARGS) || exit 1; \
+	done

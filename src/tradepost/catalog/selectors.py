@@ -50,18 +50,21 @@ def listing_for_member(*, member: Member, listing_id: int) -> Listing:
     return listing
 
 
-def listing_published(*, listing_id: int) -> Listing:
-    """A listing buyers may see: published, by an active supplier."""
-    listing = (
-        _listing_detail_qs()
-        .filter(
-            pk=listing_id,
-            status=ListingStatus.PUBLISHED,
-            supplier__status=MemberStatus.ACTIVE,
-            supplier__is_supplier=True,
-        )
-        .first()
+def listing_published(*, listing_id: int, for_order: bool = False) -> Listing:
+    """A listing buyers may see: published, by an active supplier. `for_order` loads only
+    what an order takes from it (the supplier and the price tiers), not its page's images
+    and history."""
+    qs = (
+        Listing.objects.select_related("supplier").prefetch_related("price_tiers")
+        if for_order
+        else _listing_detail_qs()
     )
+    listing = qs.filter(
+        pk=listing_id,
+        status=ListingStatus.PUBLISHED,
+        supplier__status=MemberStatus.ACTIVE,
+        supplier__is_supplier=True,
+    ).first()
     if listing is None:
         raise NotFound(LISTING_NOT_FOUND)
     return listing

@@ -245,12 +245,12 @@ def _step(
 ) -> HttpResponse:
     """Run one lifecycle step under the Idempotency-Key rules and answer the order. Overdue
     timers are applied (and committed) first, so a refused step does not undo them."""
-    member, _ = _order(request, order_id)
+    member, order = _order(request, order_id)
 
     def run() -> tuple[int, Any]:
-        order = selectors.order_for_party(member=member, order_id=order_id)
+        # The step's conditional UPDATE re-checks the status, and the services keep `order`
+        # current as they write it: no second read of the order, before or after.
         do(order, member)
-        order.refresh_from_db()
         return 200, order_out(order, member)
 
     return _answer(

@@ -108,13 +108,16 @@ def _claim(
         "created_at": now,
         "expires_at": now + timedelta(hours=policy.idempotency_retention_hours),
     }
-    # A key past its retention is gone: forget it (conditionally) before claiming afresh.
-    IdempotencyKey.objects.filter(user=user, key=key, expires_at__lte=now).delete()
-    try:
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(user=user, key=key, **fields)
-    except IntegrityError:
-        pass
+    # A key past its retention is gone: forget it (conditionally) before claiming afresh,
+    # in the claim's own transaction (one write transaction, not two; the savepoint keeps
+    # the forgetting when the claim finds the key taken).
+    with transaction.atomic():
+        IdempotencyKey.objects.filter(user=user, key=key, expires_at__lte=now).delete()
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(user=user, key=key, **fields)
+        except IntegrityError:
+            pass
     row = IdempotencyKey.objects.filter(user=user, key=key).first()
     if row is None:
         raise IdempotencyKeyInProgress("A request with this Idempotency-Key is being handled.")

@@ -174,7 +174,16 @@ def _move(
     if not moved:
         current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
         raise _refuse(rules.transition_decide(current or "", action, actor))
-    order.refresh_from_db()
+    # The row now holds what the UPDATE wrote: set it on the instance rather than read it
+    # back (a read would also drop the loaded buyer and supplier); only expressions such as
+    # F("n") + 1 are read back.
+    order.status, order.updated_at = decision.to_status, now
+    computed = [name for name, value in fields.items() if hasattr(value, "resolve_expression")]
+    for name, value in fields.items():
+        if name not in computed:
+            setattr(order, name, value)
+    if computed:
+        order.refresh_from_db(fields=computed)
     OrderEvent.objects.create(
         order=order,
         action=action.value,
@@ -289,12 +298,15 @@ def order_create(
     deliver_by: date | None = None,
     place: bool = True,
     now: datetime | None = None,
+    guarded: bool = False,
 ) -> Order:
     """Clause 7.1: an order between one buyer and one supplier, created as a draft and
     (unless `place` is false, e.g. a quotation's draft) placed at once. Clause 7.4: the
-    parties' terms are stored exactly as written."""
+    parties' terms are stored exactly as written. `guarded`: the caller has just run
+    `order_member_guard` on the buyer in this transaction."""
     now = now or timezone.now()
-    order_member_guard(buyer, step=_("place"))
+    if not guarded:
+        order_member_guard(buyer, step=_("place"))
     if buyer.pk == supplier.pk:
         raise InvalidInput(_("You cannot order from yourself."), code="order_own_listing")
     if not buyer.is_buyer:
@@ -344,15 +356,19 @@ def order_create(
         data={"total": str(total), "currency": currency, "quotation_id": quotation_id},
     )
     if place:
-        order_place(order=order, member=buyer, by=by, now=now)
+        order_place(order=order, member=buyer, by=by, now=now, guarded=True)
     return order
 
 
 @transaction.atomic
-def order_place(*, order: Order, member: Member, by: Any, now: datetime | None = None) -> Order:
-    """draft -> placed; the unpaid timer starts (unpaid orders close after 5 days)."""
+def order_place(
+    *, order: Order, member: Member, by: Any, now: datetime | None = None, guarded: bool = False
+) -> Order:
+    """draft -> placed; the unpaid timer starts (unpaid orders close after 5 days).
+    `guarded`: as in `order_create`."""
     now = now or timezone.now()
-    order_member_guard(member, step=_("place"))
+    if not guarded:
+        order_member_guard(member, step=_("place"))
     pay_by = rules.pay_deadline(now, _policy())
     _move(
         order,
@@ -380,9 +396,10 @@ def order_place_from_listing(
 ) -> Order:
     """Clause 7.1: order from a published listing at its tier price (MOQ enforced)."""
     order_member_guard(buyer, step=_("place"))
-    listing = listing_published(listing_id=listing_id)
+    listing = listing_published(listing_id=listing_id, for_order=True)
     line = order_line_from_listing(listing=listing, quantity=quantity)
     return order_create(
+        guarded=True,
         buyer=buyer,
         supplier=listing.supplier,
         currency=listing.currency,
