@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tradepost.notices",
     "tradepost.trust",
     "tradepost.trade",
+    "tradepost.compliance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,90 @@
+"""`tradepost sanctions ...`: the sanctions lists screening uses (clauses 5.6 k, 5.13).
+
+- `import --format ofac-csv|ofac-xml|un-xml|ftm PATH...`: read one list's published files
+  (no network) and apply them as a new version, a diff against the version in force. The same
+  files twice change nothing. Progress goes to stderr, the result to stdout.
+- `lists [--json]`: the version in force of each list.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from tradepost.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Sanctions lists: import a list's published files as a new version; show the lists."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        from tradepost.compliance.services import READERS
+
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        imp = sub.add_parser("import", help="Import one list's files as a new version (a diff).")
+        imp.add_argument("--format", dest="fmt", required=True, choices=sorted(READERS))
+        imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+        lists = sub.add_parser("lists", help="The version in force of each list.")
+        lists.add_argument("--json", action="store_true", help="Print JSON.")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        try:
+            getattr(self, "_" + action)(**options)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+
+    def _import(self, *, fmt: str, paths: list[Path], **_options: Any) -> None:
+        from tradepost.compliance.services import sanctions_import
+
+        def progress(message: str) -> None:
+            print(message, file=sys.stderr, flush=True)
+
+        result = sanctions_import(fmt=fmt, paths=paths, progress=progress)
+        skipped = ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())) or "0"
+        status = _("unchanged") if result.unchanged else _("new version")
+        self.stdout.write(
+            _(
+                "%(source)s version %(version)d (%(status)s): published %(published)s, "
+                "%(entries)d entries, %(aliases)d aliases; %(added)d added, %(changed)d "
+                "changed, %(removed)d removed; skipped: %(skipped)s"
+            )
+            % {
+                "source": result.source,
+                "version": result.version,
+                "status": status,
+                "published": result.published.isoformat() if result.published else "-",
+                "entries": result.entries,
+                "aliases": result.aliases,
+                "added": result.added,
+                "changed": result.changed,
+                "removed": result.removed,
+                "skipped": skipped,
+            }
+        )
+
+    def _lists(self, *, json: bool = False, **_options: Any) -> None:
+        from tradepost.compliance.selectors import lists_current
+
+        rows = lists_current()
+        if json:
+            self.stdout.write(_dumps(rows))
+            return
+        if not rows:
+            self.stdout.write(_("No sanctions list imported yet."))
+        for row in rows:
+            self.stdout.write(
+                _(
+                    "%(source)s v%(version)d published %(published)s: %(entries)d entries, "
+                    "%(aliases)d aliases"
+                )
+                % {**row, "published": row["published"] or "-"}
+            )
+
+
+def _dumps(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2)

@@ -1,0 +1,63 @@
+"""Pure decisions about sanctions-list versions (clauses 5.6 k, 5.13): what an entry's
+content is for change detection, and how a new version differs from the one in force."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tradepost.compliance.importers import ParsedEntry
+
+
+def entry_fingerprint(entry: ParsedEntry) -> str:
+    """A hash of everything an entry says: a change in any name, alias, date, country,
+    identifier, programme or remark makes it a changed entry in the next version."""
+    body = {
+        "kind": entry.kind,
+        "name": entry.name,
+        "aliases": sorted(a.as_tuple() for a in entry.aliases),
+        "programs": entry.programs,
+        "remarks": entry.remarks,
+        "data": entry.data,
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def files_fingerprint(paths: list[Path]) -> str:
+    """A hash of the input files' bytes, by file name: the same files give the same hash
+    whatever order they are named in."""
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=lambda p: p.name):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class DiffPlan:
+    """Source ids added, changed and removed between the version in force and a new one."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+
+def diff_plan(*, current: dict[str, str], incoming: dict[str, str]) -> DiffPlan:
+    """`current` and `incoming` map source id to content hash; `current` holds only the entries
+    in force (not removed). An id removed earlier that comes back counts as added."""
+    plan = DiffPlan()
+    for source_id, content_hash in incoming.items():
+        before = current.get(source_id)
+        if before is None:
+            plan.added.append(source_id)
+        elif before != content_hash:
+            plan.changed.append(source_id)
+    plan.removed = [source_id for source_id in current if source_id not in incoming]
+    return plan
