@@ -19,9 +19,17 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.checks import axe_problems
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.site import session_cookie
+from tests.factories import PASSWORD, listing_create, member_create, staff_create
+from tests.trade.disputes_helpers import age_dispute, shipped_order_due
+from tests.trade.rfq_factories import restrict
+from tradepost.trade.models.disputes import Dispute
+from tradepost.trade.models.messaging import Conversation, Message
 from tradepost.trade.models.orders import Order
 from tradepost.trade.selectors.ledger import ledger_check
 from tradepost.trade.selectors.orders import order_ledger_entries, order_money
+from tradepost.trust.services.actions import action_take
+from tradepost.trust.services.status import member_suspend
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -227,3 +235,174 @@ def test_inquiry_rfq_quotation_order_pay_ship_confirm_feedback(context_for, seed
     staff.goto(f"/console/trade/order/{order.pk}/change/")
     expect(staff.get_by_role("main")).to_contain_text(f"supplier_payable:{seeded.supplier.pk}:")
     expect(staff.get_by_role("main")).to_contain_text("paid 9900")
+
+
+# --- A dispute refunded by staff, and a suspended member ----------------------------------
+
+
+def logged_in(browser, live_server, user) -> Page:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    context.add_cookies([session_cookie(user, live_server.url)])
+    return context.new_page()
+
+
+@pytest.fixture
+def parties(bundled_terms):
+    """A buyer, a supplier with a published listing (no images: quicker than `seeded`)."""
+    buyer = member_create(country="US", company_name="Lakeshore Retail Inc.", roles=["buyer"])
+    supplier = member_create(
+        country="CN", company_name="Ningbo Harbour Valves Co., Ltd.", roles=["supplier"]
+    )
+    return buyer, supplier, listing_create(supplier)
+
+
+def test_a_disputed_order_is_refunded_by_a_staff_decision(browser, live_server, parties):
+    buyer, supplier, listing = parties
+    order = shipped_order_due(buyer, supplier, listing)  # shipped; the delivery date passed
+    paid = order_money(order).paid
+    agent = staff_create(username="tsa-disputes", role="Trust & safety agent")
+    bp = logged_in(browser, live_server, buyer.user)
+    sp = logged_in(browser, live_server, supplier.user)
+    url = f"/my/orders/{order.pk}/"
+
+    # The buyer opens a dispute: reason, refund asked, statement.
+    bp.goto(url)
+    order_status(bp, "Shipped")
+    form = bp.get_by_role("region", name="Open a dispute")
+    form.get_by_label("Reason").select_option("not_received")
+    form.get_by_label("Refund asked (USD)").fill("400")
+    form.get_by_label("What happened").fill("Nothing arrived by the agreed delivery date.")
+    accessible(bp)
+    form.get_by_role("button", name="Open a dispute").click()
+    step_done(bp)
+    panel = bp.get_by_role("region", name=re.compile("^Dispute"))
+    expect(panel.locator(".badge")).to_have_text(re.compile("^Open"))
+    expect(panel).to_contain_text("Nothing arrived by the agreed delivery date.")
+    expect(panel).to_contain_text("no funds are released")
+    shot(bp, "10-buyer-dispute-opened")
+    dispute = Dispute.objects.get(order=order)
+    assert dispute.refund_requested == Decimal("400")
+
+    # The supplier responds without accepting the refund.
+    sp.goto(url)
+    panel = sp.get_by_role("region", name=re.compile("^Dispute"))
+    panel.get_by_label("Your response").fill("Shipped on time with COSCO; tracking shows transit.")
+    accessible(sp)
+    panel.get_by_role("button", name="Respond").click()
+    step_done(sp)
+    expect(sp.get_by_role("region", name=re.compile("^Dispute"))).to_contain_text(
+        "tracking shows transit"
+    )
+
+    # Four days on, the buyer may escalate to staff.
+    age_dispute(dispute.pk, days=4)
+    bp.reload()
+    panel = bp.get_by_role("region", name=re.compile("^Dispute"))
+    panel.get_by_role("button", name="Escalate to Tradepost staff").click()
+    step_done(bp)
+    expect(bp.get_by_role("region", name=re.compile("^Dispute")).locator(".badge")).to_have_text(
+        re.compile("Escalated")
+    )
+
+    # A trust & safety agent decides in the console: a refund of 250.
+    staff = logged_in(browser, live_server, agent)
+    staff.goto("/console/trade/dispute/")
+    staff.get_by_role("link", name="Decide…").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text(f"Decide dispute {dispute.pk}")
+    staff.get_by_label("Refund amount").fill("250")
+    staff.get_by_label("Reason").fill("Tracking shows a loss in transit of part of the goods.")
+    accessible(staff)
+    shot(staff, "11-staff-decides")
+    staff.get_by_role("button", name="Decide").click()
+    expect(staff.get_by_text(f"Dispute {dispute.pk} decided.")).to_be_visible()
+
+    # The buyer sees the refund on the order; the ledger balances.
+    bp.reload()
+    panel = bp.get_by_role("region", name=re.compile("^Dispute"))
+    expect(panel).to_contain_text(re.compile(r"Refunded\s*\$250\.00"))
+    expect(panel).to_contain_text("Tracking shows a loss in transit")
+    expect(bp.get_by_role("main").locator("dl.facts").first).to_contain_text("Refunded")
+    accessible(bp)
+    shot(bp, "12-buyer-refunded")
+    money = order_money(Order.objects.get(pk=order.pk))
+    assert money.refunded == Decimal("250")
+    assert money.refunded <= money.paid == paid
+    assert money.held == 0
+    assert ledger_check()["balanced"] is True
+
+
+def test_a_suspended_member_cannot_order_or_message(browser, live_server, parties):
+    buyer, _, listing = parties
+    bp = logged_in(browser, live_server, buyer.user)
+    bp.goto(f"/listings/{listing.pk}/")
+    order_link = bp.get_by_role("main").get_by_role("link", name=re.compile(r"^Order"))
+    expect(order_link).to_be_visible()
+
+    # Staff suspend the buyer while it has the listing open (clause 6.2 (i)).
+    member_suspend(member=buyer, reason="Breach of clause 6.1.", by=staff_create(superuser=True))
+
+    # Its session ended: ordering asks it to log in, and logging in says it is suspended.
+    order_link.click()
+    expect(bp).to_have_url(re.compile(r"/login/"))
+    bp.get_by_label("Member ID or email").fill(buyer.email)
+    bp.get_by_label("Password").fill(PASSWORD)
+    bp.get_by_role("button", name="Log in").click()
+    expect(bp.get_by_role("main")).to_contain_text("suspended")
+    expect(bp).to_have_url(re.compile(r"/login/"))
+    accessible(bp)
+    shot(bp, "20-suspended-login")
+    bp.goto(f"/messages/new/?listing={listing.pk}")
+    expect(bp).to_have_url(re.compile(r"/login/"))
+    expect(bp.get_by_role("button", name="Send inquiry")).to_have_count(0)
+
+    # Nothing was created.
+    assert Order.objects.filter(buyer=buyer).count() == 0
+    assert Conversation.objects.count() == 0
+    assert Message.objects.count() == 0
+
+
+def test_a_member_restricted_from_orders_and_messaging_is_refused_on_the_pages(
+    browser, live_server, parties
+):
+    buyer, _, listing = parties
+    restrict(buyer, feature="orders")
+    action_take(
+        member=buyer,
+        kind="restrict_feature",
+        clause="6.2 (iv)",
+        reason="Spam inquiries.",
+        by=staff_create(username="tsa-messaging", role="Trust & safety agent"),
+        feature="messaging",
+    )
+    bp = logged_in(browser, live_server, buyer.user)
+
+    # The listing page offers no order, contact or RFQ, and says why.
+    bp.goto(f"/listings/{listing.pk}/")
+    main = bp.get_by_role("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text(listing.title)
+    expect(main).to_contain_text("A disciplinary action restricts orders on your account.")
+    expect(main).to_contain_text("A disciplinary action restricts messaging on your account.")
+    expect(main.get_by_role("link", name=re.compile(r"^Order"))).to_have_count(0)
+    expect(main.get_by_role("link", name="Contact supplier")).to_have_count(0)
+    expect(main.get_by_role("link", name="Request a quotation")).to_have_count(0)
+    accessible(bp)
+    shot(bp, "21-restricted-listing")
+
+    # Going to the forms directly: refused on the page, with no form to send.
+    response = bp.goto(f"/listings/{listing.pk}/order/")
+    assert response is not None and response.status == 403
+    expect(bp.get_by_role("alert")).to_contain_text("restricts orders on your account")
+    expect(bp.get_by_role("button", name="Place order")).to_have_count(0)
+    accessible(bp)
+    shot(bp, "22-restricted-order")
+    response = bp.goto(f"/messages/new/?listing={listing.pk}")
+    assert response is not None and response.status == 403
+    expect(bp.get_by_role("alert")).to_contain_text("restricts messaging on your account")
+    expect(bp.get_by_role("button", name="Send inquiry")).to_have_count(0)
+    accessible(bp)
+    shot(bp, "23-restricted-inquiry")
+
+    assert Order.objects.filter(buyer=buyer).count() == 0
+    assert Conversation.objects.count() == 0
+    assert Message.objects.count() == 0
