@@ -6,9 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.factories import image_bytes, listing_create, pdf_bytes, staff_create
+from tests.factories import image_bytes, listing_create, member_create, pdf_bytes, staff_create
+from tests.trade.orders_helpers import order_at
 from tradepost.catalog import services
 from tradepost.catalog.models import Certification
+from tradepost.trade.services.feedback import feedback_give
+from tradepost.trade.services.orders import order_confirm_receipt
 
 
 def _jpeg(size=(800, 400)):
@@ -92,8 +95,9 @@ def test_the_storefront_runs_a_constant_number_of_queries(
         services.listing_image_add(member=supplier, listing_id=listing.pk, upload=upload)
     _cert(supplier, "ISO 9001")
 
-    # Two of them are trade's: the supplier's response rate and its feedback rating.
-    with django_assert_max_num_queries(11):
+    # Three of them are trade's: the supplier's response rate, its feedback rating and the
+    # recent feedback.
+    with django_assert_max_num_queries(12):
         response = client.get(f"/suppliers/{supplier.member_id}/")
 
     assert response.status_code == 200
@@ -121,3 +125,17 @@ def test_a_logo_that_is_not_an_image_is_refused_on_the_form(supplier_client, sup
     assert response.context["form"].errors["logo"] == [
         "The file is not a readable JPEG, PNG or WebP image."
     ]
+
+
+def test_the_storefront_lists_recent_counted_feedback_without_rater_names(client, supplier):
+    buyer = member_create(country="US", company_name="Quiet Buyer Ltd", roles=["buyer"])
+    order = order_at("shipped", buyer, supplier, listing_create(supplier))
+    order = order_confirm_receipt(order=order, member=buyer, by=buyer.user)
+    feedback_give(order=order, member=buyer, rating=4, comment="Solid flanges.", by=buyer.user)
+
+    response = client.get(f"/suppliers/{supplier.member_id}/")
+
+    page = response.content.decode()
+    assert "Solid flanges." in page
+    assert "4 / 5" in page
+    assert "Quiet Buyer Ltd" not in page

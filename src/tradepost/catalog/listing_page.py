@@ -9,16 +9,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from tradepost import gates
 from tradepost.catalog.cards import country_name as cards_country_name
 from tradepost.catalog.cards import money_code as money_display
 from tradepost.catalog.cards import price_range_text, quantity_text, unit_name
 from tradepost.catalog.models import PriceTier
+from tradepost.members.models import MemberStatus
 
 QTY_MAX = 1_000_000_000
 
@@ -143,3 +146,24 @@ def price_at(
         "total": money_display(total.quantize(Decimal("0.01")), currency),
     }
     return PriceAt(qty, message, True, tier.min_qty)
+
+
+def trade_refusals(member: Any) -> dict[str, str]:
+    """Clause 6.2: why the signed-in member may not order from or message a supplier now,
+    by feature ({} when it may), so the listing page offers no button that would only be
+    refused. The services refuse the same on their own; this is what the page says."""
+    if member is None:
+        return {}
+    if member.status != MemberStatus.ACTIVE:
+        text = gettext("Your account is %(status)s: you cannot order or message suppliers.") % {
+            "status": member.get_status_display().lower()
+        }
+        return {"orders": text, "messaging": text}
+    refused = {}
+    for feature, text in (
+        ("orders", gettext("A disciplinary action restricts orders on your account.")),
+        ("messaging", gettext("A disciplinary action restricts messaging on your account.")),
+    ):
+        if not gates.feature_allowed(member, feature):
+            refused[feature] = text
+    return refused

@@ -663,6 +663,9 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
         "price": price,
         "qty": request.GET.get("qty", "").strip()[:12],
         "tiers": listing_page.tier_rows(tiers, unit=listing.unit, currency=listing.currency),
+        "refused": listing_page.trade_refusals(
+            member_for_user(request.user) if request.user.is_authenticated else None
+        ),
     }
     if request.headers.get("HX-Request") == "true":
         context["oob"] = True  # the tier table comes along to mark the tier that applies

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from tradepost.console import ReadOnlyAdmin, form_add_domain_error
 from tradepost.errors import DomainError
 from tradepost.members.requests import request_user
+from tradepost.money import decimal_str
 from tradepost.trade.models.disputes import Dispute, DisputeStatus
 from tradepost.trade.models.feedback import Feedback, FeedbackStatus
 from tradepost.trade.services import disputes as dispute_services
@@ -122,7 +123,7 @@ class DisputeAdmin(ReadOnlyAdmin):
             "original": dispute,
             "title": (
                 f"Decide dispute {dispute.pk} ({dispute.get_reason_display()}): the buyer asks "
-                f"{dispute.refund_requested} {dispute.order.currency}; decide by "
+                f"{decimal_str(dispute.refund_requested)} {dispute.order.currency}; decide by "
                 f"{dispute.decide_by:%Y-%m-%d %H:%M}"
                 if dispute.decide_by
                 else f"Decide dispute {dispute.pk}"

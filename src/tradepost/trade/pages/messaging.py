@@ -297,6 +297,17 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
     (?supplier=MEMBER_ID)."""
     member = _member(request)
     listing, supplier = _inquiry_target(request)
+    context: dict[str, Any] = {
+        "listing": listing,
+        "supplier": supplier,
+        "action": request.get_full_path(),
+        "inbox_url": reverse("trade:inbox"),
+    }
+    try:
+        services.sender_guard(member)
+    except DomainError as exc:
+        context["refused"] = exc.message
+        return render(request, "trade/messaging/inquiry_form.html", context, status=403)
     if request.method == "POST":
         form = InquiryForm(request.POST, request.FILES)
         if form.is_valid():
@@ -321,13 +332,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
             initial["quantity"] = int(request.GET["qty"])
         form = InquiryForm(initial=initial)
         status = 200
-    context = {
-        "form": form,
-        "listing": listing,
-        "supplier": supplier,
-        "action": request.get_full_path(),
-        "inbox_url": reverse("trade:inbox"),
-    }
+    context["form"] = form
     return render(request, "trade/messaging/inquiry_form.html", context, status=status)
 
 

@@ -79,6 +79,11 @@ def order_new(request: HttpRequest, member: Member, listing_id: int) -> HttpResp
     initial = {"quantity": request.GET.get("qty", "").strip()[:12] or listing.moq}
     form = OrderForm(request.POST or None, initial=initial)
     status = 200
+    try:
+        services.order_member_guard(member, step="place")
+    except DomainError as exc:
+        context = {"listing": listing, "refused": exc.message, "tiers": []}
+        return render(request, "trade/orders/new.html", context, status=403)
     if request.method == "POST":
         if form.is_valid():
             try:

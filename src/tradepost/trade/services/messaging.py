@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tradepost import gates, ratelimit
 from tradepost.audit.services import audit_record
@@ -94,14 +95,18 @@ def sender_guard(member: Member) -> None:
     does one whose messaging a disciplinary action in force restricts."""
     if member.status != MemberStatus.ACTIVE:
         raise AccountNotActive(
-            f"Your account is {member.get_status_display().lower()}: it cannot send messages.",
+            _("Your account is %(status)s: it cannot send messages.")
+            % {"status": member.get_status_display().lower()},
             extra={"status": member.status},
         )
     decision = gates.feature_allowed(member, "messaging")
     if not decision.allowed:
         raise FeatureRestricted(
-            f"A disciplinary action (#{decision.action_id}, clause {decision.clause}) "
-            "restricts messaging on your account.",
+            _(
+                "A disciplinary action (#%(id)s, clause %(clause)s) restricts messaging on your "
+                "account."
+            )
+            % {"id": decision.action_id, "clause": decision.clause},
             extra={
                 "feature": "messaging",
                 "action_id": decision.action_id,

@@ -1,6 +1,7 @@
 """Template tags of trade for other apps' pages and the order page (issue 11):
 `{% supplier_rating member %}` (the rating on storefronts and listing supplier cards, so
-catalog templates need not import trade), and the dispute and feedback panels of an order."""
+catalog templates need not import trade), `{% supplier_feedback member %}` (the recent
+comments on the storefront), and the dispute and feedback panels of an order."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from tradepost.trade.models.orders import OrderStatus
 from tradepost.trade.rules import disputes as dispute_rules
 from tradepost.trade.rules.orders import Actor
 from tradepost.trade.selectors.disputes import dispute_of_order
-from tradepost.trade.selectors.feedback import feedback_of_order, member_rating
+from tradepost.trade.selectors.feedback import (
+    feedback_of_order,
+    member_feedback_recent,
+    member_rating,
+)
 from tradepost.trade.services.disputes import dispute_timers_run
 
 register = template.Library()
@@ -27,6 +32,13 @@ def supplier_rating(member: Any) -> dict[str, Any]:
     """Clause 3.6: the average of counted feedback and how many."""
     rating = member_rating(member) if member is not None else None
     return {"rating": rating}
+
+
+@register.inclusion_tag("trade/feedback/_recent.html")
+def supplier_feedback(member: Any) -> dict[str, Any]:
+    """Clause 3.6: the recent counted feedback, as the public API lists it (no rater names)."""
+    limit = load_trade_policy().feedback.recent_entries
+    return {"entries": list(member_feedback_recent(member, limit=limit)) if member else []}
 
 
 @register.inclusion_tag("trade/disputes/_panel.html", takes_context=True)
