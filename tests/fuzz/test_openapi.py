@@ -15,6 +15,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -54,6 +56,22 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
+def callers(identities):
+    """The identities' headers, with the database connection kept open across calls.
+
+    Schemathesis calls the WSGI application directly, so Django's request signals close the
+    database connection around each call, as they should in a server. Inside a test's
+    transaction that would close the test database (a file on SQLite, see tests/conftest.py).
+    Django's own test client disconnects the same handler around each of its requests and
+    connects it again afterwards, so this runs after `identities` has used that client."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield identities
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def identities(db) -> dict[str, dict[str, str]]:
     """Demo-like data in the test database: a supplier with a published listing and a notice,
     and a buyer; the headers to call the API as each of them."""
@@ -86,5 +104,5 @@ def identities(db) -> dict[str, dict[str, str]]:
     phases=[Phase.explicit, Phase.generate],
 )
 @pytest.mark.parametrize("who", ["anonymous", "supplier", "buyer"])
-def test_api_operation(case, who, identities):
-    case.call_and_validate(headers=identities[who], checks=CHECKS)
+def test_api_operation(case, who, callers):
+    case.call_and_validate(headers=callers[who], checks=CHECKS)
