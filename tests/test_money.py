@@ -30,15 +30,15 @@ def test_decimal_str_is_a_plain_decimal_never_an_exponent(value, text):
 @pytest.mark.parametrize(
     ("value", "currency", "locale", "text"),
     [
-        ("100", "USD", "en", "$100.00"),
-        ("1000", "USD", "en", "$1,000.00"),
-        ("0.5", "USD", "en", "$0.50"),
-        ("12.50", "USD", "en", "$12.50"),
-        ("0.0125", "USD", "en", "$0.0125"),
-        ("1000", "EUR", "de", "1.000,00\xa0€"),
-        ("12.50", "EUR", "fr", "12,50\xa0€"),
-        ("1000", "JPY", "en", "¥1,000"),
-        ("100", "USD", "xx-unknown", "$100.00"),
+        ("100", "USD", "en", "USD\xa0100.00"),
+        ("1000", "USD", "en", "USD\xa01,000.00"),
+        ("0.5", "USD", "en", "USD\xa00.50"),
+        ("12.50", "USD", "en", "USD\xa012.50"),
+        ("0.0125", "USD", "en", "USD\xa00.0125"),
+        ("1000", "EUR", "de", "EUR\xa01.000,00"),
+        ("12.50", "EUR", "fr", "EUR\xa012,50"),
+        ("1000", "JPY", "en", "JPY\xa01,000"),
+        ("100", "USD", "xx-unknown", "USD\xa0100.00"),
     ],
 )
 def test_money_display_follows_the_locale(value, currency, locale, text):
@@ -53,4 +53,4 @@ def test_the_money_filter_uses_the_active_language():
     with translation.override("en"):
         english = template.render(Context({"price": Decimal("1000.0000")}))
 
-    assert (german, english) == ("1.000,00\xa0€", "€1,000.00")
+    assert (german, english) == ("EUR\xa01.000,00", "EUR\xa01,000.00")

@@ -2,8 +2,10 @@
 
 Two forms only: `decimal_str` for machines and form fields (a plain decimal, never exponent
 notation: `str(Decimal("1E+2"))` is "1E+2"), and `money_display` for people (the currency's
-symbol and the locale's grouping and separators, through Babel's CLDR data). Templates use
-the `money` filter: `{% load money %}{{ tier.unit_price|money:listing.currency }}`.
+ISO code, "USD 9,900.00", with the locale's grouping and separators through Babel's CLDR data:
+in trade between countries "$" is also CAD, AUD, HKD...). Templates use the `money` filter:
+`{% load money %}{{ tier.unit_price|money:listing.currency }}`; the catalog's cards and price
+ranges use the same `amount_text`, so a price reads the same on a listing and an order.
 """
 
 from __future__ import annotations
@@ -28,17 +30,24 @@ def decimal_str(value: Decimal | None) -> str | None:
     return "0" if text in ("-0", "") else text
 
 
-def money_display(value: Decimal, currency: str, *, locale: str | None = None) -> str:
-    """`value` in `currency` as a reader of `locale` (default: the active language) writes it.
-
-    At least the currency's usual decimals ("$12.50"), and never fewer than the price has:
-    a unit price of 0.0125 USD shows as "$0.0125", not rounded to "$0.01".
-    """
+def amount_text(value: Decimal, currency: str, *, locale: str | None = None) -> str:
+    """The amount alone ("9,900.00", "9.900,00" in German), in the currency's usual decimals
+    and never fewer than it has: a unit price of 0.0125 USD is "0.0125", not "0.01"."""
     language = translation.to_locale(locale or translation.get_language() or "en")
-    try:
-        return format_currency(value, currency, locale=language, decimal_quantization=False)
-    except (UnknownLocaleError, ValueError):
-        return format_currency(value, currency, locale="en", decimal_quantization=False)
+    for candidate in (language, "en"):
+        try:
+            return format_currency(
+                value, currency, format="#,##0.00", locale=candidate, decimal_quantization=False
+            )
+        except (UnknownLocaleError, ValueError):
+            continue
+    return decimal_str(value) or "0"
+
+
+def money_display(value: Decimal, currency: str, *, locale: str | None = None) -> str:
+    """`value` in `currency` as a reader of `locale` (default: the active language) writes
+    it, after the ISO code: "USD 9,900.00", "EUR 1.000,00", "JPY 1,000"."""
+    return f"{currency}\xa0{amount_text(value, currency, locale=locale)}"
 
 
 @register.filter(name="money")

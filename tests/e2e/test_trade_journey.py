@@ -320,7 +320,7 @@ def test_a_disputed_order_is_refunded_by_a_staff_decision(browser, live_server, 
     # The buyer sees the refund on the order; the ledger balances.
     bp.reload()
     panel = bp.get_by_role("region", name=re.compile("^Dispute"))
-    expect(panel).to_contain_text(re.compile(r"Refunded\s*\$250\.00"))
+    expect(panel).to_contain_text(re.compile(r"Refunded\s*USD\s250\.00"))
     expect(panel).to_contain_text("Tracking shows a loss in transit")
     expect(bp.get_by_role("main").locator("dl.facts").first).to_contain_text("Refunded")
     accessible(bp)

@@ -223,8 +223,8 @@ def test_the_buyer_compares_quotations_side_by_side(buyer, rfq, supplier):
     html = got.content.decode()
     assert [q.supplier_id for q in got.context["quotations"]] == [cheaper.pk, supplier.pk]
     assert html.index(cheaper.company_name) < html.index(supplier.company_name)
-    assert "$3.99" in html and "$4.05" in html
-    assert "$3,990.00" in html  # the total for the RFQ's 1,000 pieces
+    assert "USD\xa03.99" in html and "USD\xa04.05" in html
+    assert "USD\xa03,990.00" in html  # the total for the RFQ's 1,000 pieces
     assert "45 days" in html
     assert html.count('action="/quotations/') == 2
 
@@ -248,8 +248,8 @@ def test_the_comparison_prices_each_quotation_at_its_tier_for_the_rfqs_quantity(
 
     html = got.content.decode()
     assert [q.supplier_id for q in got.context["quotations"]] == [tiered.pk, flat.pk]
-    assert "$3,600.00" in html and "$3,700.00" in html
-    assert "$3,900.00" not in html
+    assert "USD\xa03,600.00" in html and "USD\xa03,700.00" in html
+    assert "USD\xa03,900.00" not in html
 
 
 def test_a_supplier_sees_its_own_quotation_not_the_others(rfq, supplier):

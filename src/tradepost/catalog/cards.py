@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from tradepost.catalog.models import Listing, ListingImage, PriceTier, SupplierProfile
 from tradepost.catalog.search.results import ListingHit, price_at
 from tradepost.members.models import Member
+from tradepost.money import amount_text, money_display
 
 
 @dataclass(frozen=True)
@@ -79,31 +80,14 @@ def country_name(code: str) -> str:
     return names.get(code.upper()) or code.upper()
 
 
-def _number(value: Decimal, currency: str, locale: str) -> str:
-    """The amount with the currency's usual decimals (never fewer than it has), no symbol."""
-    try:
-        return format_currency(
-            value, currency, format="#,##0.00", locale=locale, decimal_quantization=False
-        )
-    except ValueError:
-        return format_currency(
-            value, currency, format="#,##0.00", locale="en", decimal_quantization=False
-        )
-
-
-def money_code(value: Decimal, currency: str) -> str:
-    """ "USD 6.20": the ISO code, not a symbol ("$" is also CAD, AUD, ...) in trade between
-    countries, with the reader's separators."""
-    return f"{currency}\xa0{_number(value, currency, _locale())}"
-
-
 def price_range_text(low: Decimal | None, high: Decimal | None, currency: str) -> str:
     if low is None or high is None:
         return ""
     if low == high:
-        return money_code(low, currency)
+        return money_display(low, currency)
     locale = _locale()
-    low_text, high_text = _number(low, currency, locale), _number(high, currency, locale)
+    low_text = amount_text(low, currency, locale=locale)
+    high_text = amount_text(high, currency, locale=locale)
     return f"{currency}\xa0{low_text}\u2009–\u2009{high_text}"
 
 
@@ -268,7 +252,7 @@ def _card(
         qty=qty,
         qty_text=quantity_text(qty, unit) if qty is not None else "",
         price_at_qty=at_qty,
-        price_at_qty_text=money_code(at_qty, currency) if at_qty is not None else "",
+        price_at_qty_text=money_display(at_qty, currency) if at_qty is not None else "",
         qty_tier_min=tier_min,
         moq=moq,
         unit=unit,

@@ -18,10 +18,10 @@ from django.utils.translation import gettext, ngettext
 
 from tradepost import gates
 from tradepost.catalog.cards import country_name as cards_country_name
-from tradepost.catalog.cards import money_code as money_display
 from tradepost.catalog.cards import price_range_text, quantity_text, unit_name
 from tradepost.catalog.models import PriceTier
 from tradepost.members.models import MemberStatus
+from tradepost.money import money_display
 
 QTY_MAX = 1_000_000_000
 
