@@ -50,11 +50,13 @@ FeatureGate = Callable[[Any, str, datetime | None], Decision]
 CapGate = Callable[[Any, datetime | None], CapLimit | None]
 SearchGate = Callable[[], set[int]]
 ExpiryHook = Callable[[Any], bool]
+ReviewGate = Callable[[Any], bool]
 
 _feature_gates: list[FeatureGate] = []
 _cap_gates: list[CapGate] = []
 _search_gates: list[SearchGate] = []
 _expiry_hooks: list[ExpiryHook] = []
+_review_gates: list[ReviewGate] = []
 
 
 def register(
@@ -63,6 +65,7 @@ def register(
     listing_cap: CapGate | None = None,
     search_hidden: SearchGate | None = None,
     expire_due: ExpiryHook | None = None,
+    compliance_review: ReviewGate | None = None,
 ) -> None:
     """Called once from an AppConfig.ready(); registering the same callable twice is a no-op."""
     if feature is not None and feature not in _feature_gates:
@@ -73,6 +76,8 @@ def register(
         _search_gates.append(search_hidden)
     if expire_due is not None and expire_due not in _expiry_hooks:
         _expiry_hooks.append(expire_due)
+    if compliance_review is not None and compliance_review not in _review_gates:
+        _review_gates.append(compliance_review)
 
 
 def feature_allowed(member: Any, feature: str, now: datetime | None = None) -> Decision:
@@ -105,3 +110,9 @@ def expire_due(member: Any = None) -> bool:
     for hook in _expiry_hooks:
         changed = hook(member) or changed
     return changed
+
+
+def compliance_review_pending(member: Any) -> bool:
+    """Clause 5.13: whether the member is restricted pending a compliance review (answered by
+    `compliance`, which sits above members). Says nothing of what the review is about."""
+    return any(gate(member) for gate in _review_gates)

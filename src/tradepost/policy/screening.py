@@ -50,3 +50,13 @@ def parse_screening_policy(data: dict) -> ScreeningPolicy:
 @cache
 def load_screening_policy() -> ScreeningPolicy:
     return parse_screening_policy(load_toml(POLICY_DIR / "screening.toml"))
+
+
+def review_score() -> float:
+    """Clause 5.13: the score from which a hit is queued for compliance review."""
+    return load_screening_policy().review_score
+
+
+def hold_score() -> float:
+    """Clause 5.13: the score from which a hit also restricts the member pending review."""
+    return load_screening_policy().hold_score
