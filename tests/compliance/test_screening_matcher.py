@@ -22,7 +22,9 @@ def sdn():
 def test_a_listed_company_name_hits_its_entry(sdn):
     hits = screen_name("Northwind Regions Trading LLC", kind="company")
 
-    assert [(h.list_source, h.list_version, h.entry_id) for h in hits[:1]] == [("ofac-sdn", 1, "1002")]
+    assert [(h.list_source, h.list_version, h.entry_id) for h in hits[:1]] == [
+        ("ofac-sdn", 1, "1002")
+    ]
     assert hits[0].name == "NORTHWIND REGIONS TRADING LLC"
     assert hits[0].score >= hold_score()
     assert len(hits[0].reasons) >= 1
