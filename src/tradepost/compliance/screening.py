@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case as SqlCase, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -341,7 +341,8 @@ def hits_for_review(*, member_id: str = "", status: str = "") -> QuerySet[Screen
         hits = hits.filter(member__member_id=member_id)
     if status:
         hits = hits.filter(status=status)
-    return hits.order_by("status", "-created_at", "-id")
+    open_first = SqlCase(When(status=HitStatus.OPEN, then=Value(0)), default=Value(1))
+    return hits.order_by(open_first, "-created_at", "-id")
 
 
 def members_rescreen(
