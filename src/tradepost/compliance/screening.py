@@ -23,7 +23,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case as SqlCase, QuerySet, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models import QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
