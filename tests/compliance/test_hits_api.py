@@ -107,3 +107,27 @@ def test_the_rescreen_command_resumes_from_its_cursor(listed_member):
     assert "paused" in first.getvalue() and "1 members screened" in first.getvalue()
     assert "finished" in second.getvalue() and "2 members screened" in second.getvalue()
     assert list(ScreeningHit.objects.values_list("member", flat=True)) == [listed_member.pk]
+
+
+def test_the_console_queue_lists_open_hits_and_clears_one_with_a_reason(listed_member):
+    from django.test import Client
+
+    officer = staff_create(username="officer", role="Compliance officer")
+    client = Client()
+    client.force_login(officer, backend="tradepost.members.backends.MemberLoginBackend")
+    hit = ScreeningHit.objects.get(member=listed_member)
+    url = "/console/compliance/screeninghit/"
+
+    page = client.get(url)
+    asked = client.post(url, {"action": "clear", "_selected_action": [hit.pk]})
+    done = client.post(
+        url,
+        {"action": "clear", "_selected_action": [hit.pk], "apply": "1", "reason": "A bakery."},
+        follow=True,
+    )
+
+    assert page.status_code == 200 and NOISY in page.content.decode()
+    assert asked.status_code == 200 and "reason" in asked.content.decode().lower()
+    assert done.status_code == 200 and "Clear done" in done.content.decode()
+    hit.refresh_from_db()
+    assert (hit.status, hit.decision_reason, hit.decided_by) == ("cleared", "A bakery.", officer)

@@ -28,8 +28,11 @@ from django.db.models import QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tradepost import gates
 from tradepost.audit.services import audit_record
-from tradepost.compliance import matching
+from tradepost.catalog.cards import country_name
+from tradepost.catalog.selectors import listing_policy_in_force
+from tradepost.compliance import matching, rules
 from tradepost.compliance.models import (
     Entry,
     HitStatus,
@@ -387,3 +390,36 @@ def members_rescreen(
         if progress is not None:
             progress(cursor.screened, total)
     return cursor
+
+
+def trade_refusal(buyer: Any, supplier: Any, destination: str) -> gates.TradeRefusal | None:
+    """Clause 5.13 (b), (d): the gate trade asks before an order or an RFQ. A party held
+    pending a compliance review stops it (the reason names no list entry); so does an
+    embargoed destination or party country (the listing policy's `embargoed` set)."""
+    policy = listing_policy_in_force()
+    embargoed = policy.destinations.get("embargoed")
+    parties = [p for p in (buyer, supplier) if p is not None]
+    decision = rules.trade_screen(
+        destination=destination or "",
+        party_countries=tuple(p.country for p in parties if p.country),
+        # The buyer's own hold already stops it as a restriction of `orders` (6.2 iv).
+        counterparty_held=supplier is not None and compliance_review_pending(supplier),
+        embargoed=frozenset(embargoed.codes) if embargoed else frozenset(),
+    )
+    if decision.allowed:
+        return None
+    if decision.rule == "counterparty_under_review":
+        reason = _(
+            "A party to this trade is under a compliance review (clause 5.13): it cannot go "
+            "ahead until the review is complete."
+        )
+    elif decision.rule == "embargoed_destination":
+        reason = _(
+            "Trade to %(country)s is stopped: it is under a comprehensive embargo (clause 5.13)."
+        ) % {"country": country_name(decision.country)}
+    else:
+        reason = _(
+            "Trade with a member in %(country)s is stopped: it is under a comprehensive "
+            "embargo (clause 5.13)."
+        ) % {"country": country_name(decision.country)}
+    return gates.TradeRefusal(reason=reason, rule=decision.rule, clause=decision.clause)
