@@ -131,3 +131,23 @@ def test_the_console_queue_lists_open_hits_and_clears_one_with_a_reason(listed_m
     assert done.status_code == 200 and "Clear done" in done.content.decode()
     hit.refresh_from_db()
     assert (hit.status, hit.decision_reason, hit.decided_by) == ("cleared", "A bakery.", officer)
+
+
+def test_a_new_list_version_queues_a_rescreen_that_finds_an_existing_member(
+    django_capture_on_commit_callbacks,
+):
+    from django_tasks_db.models import DBTaskResult
+
+    member = member_create(company_name=NOISY)  # registered before the list exists
+    assert ScreeningHit.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sanctions_import(fmt="ofac-csv", paths=sorted((SAMPLES / "ofac-sdn").glob("*.csv")))
+    [queued] = DBTaskResult.objects.filter(status="READY")
+
+    from tradepost.compliance.tasks import rescreen_members
+
+    result = rescreen_members.call()
+    assert queued.task_path.endswith("rescreen_members")
+    assert result["finished"] is True and result["screened"] >= 1
+    assert ScreeningHit.objects.get().member == member
