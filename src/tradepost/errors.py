@@ -56,6 +56,13 @@ class AccountNotActive(PermissionDeniedError):
     code = "account_not_active"
 
 
+class TradeRestricted(PermissionDeniedError):
+    """Clause 5.13: compliance screening stops this order or RFQ; `extra` names the rule and
+    the clause (never a sanctions-list entry)."""
+
+    code = "trade_restricted"
+
+
 class FeatureRestricted(PermissionDeniedError):
     """A disciplinary action in force takes this feature away from the member (clause 6.2 ii,
     iv); `extra` names the feature, the action and its clause."""

@@ -50,11 +50,27 @@ FeatureGate = Callable[[Any, str, datetime | None], Decision]
 CapGate = Callable[[Any, datetime | None], CapLimit | None]
 SearchGate = Callable[[], set[int]]
 ExpiryHook = Callable[[Any], bool]
+ReviewGate = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class TradeRefusal:
+    """Clause 5.13: why a trade between two members (to a destination) is stopped, in words
+    the member may read (never the list entry behind it), and the rule that decided."""
+
+    reason: str
+    rule: str
+    clause: str = "5.13"
+
+
+TradeGate = Callable[[Any, Any, str], TradeRefusal | None]
 
 _feature_gates: list[FeatureGate] = []
 _cap_gates: list[CapGate] = []
 _search_gates: list[SearchGate] = []
 _expiry_hooks: list[ExpiryHook] = []
+_review_gates: list[ReviewGate] = []
+_trade_gates: list[TradeGate] = []
 
 
 def register(
@@ -63,6 +79,8 @@ def register(
     listing_cap: CapGate | None = None,
     search_hidden: SearchGate | None = None,
     expire_due: ExpiryHook | None = None,
+    compliance_review: ReviewGate | None = None,
+    trade: TradeGate | None = None,
 ) -> None:
     """Called once from an AppConfig.ready(); registering the same callable twice is a no-op."""
     if feature is not None and feature not in _feature_gates:
@@ -73,6 +91,10 @@ def register(
         _search_gates.append(search_hidden)
     if expire_due is not None and expire_due not in _expiry_hooks:
         _expiry_hooks.append(expire_due)
+    if compliance_review is not None and compliance_review not in _review_gates:
+        _review_gates.append(compliance_review)
+    if trade is not None and trade not in _trade_gates:
+        _trade_gates.append(trade)
 
 
 def feature_allowed(member: Any, feature: str, now: datetime | None = None) -> Decision:
@@ -105,3 +127,19 @@ def expire_due(member: Any = None) -> bool:
     for hook in _expiry_hooks:
         changed = hook(member) or changed
     return changed
+
+
+def compliance_review_pending(member: Any) -> bool:
+    """Clause 5.13: whether the member is restricted pending a compliance review (answered by
+    `compliance`, which sits above members). Says nothing of what the review is about."""
+    return any(gate(member) for gate in _review_gates)
+
+
+def trade_refusal(buyer: Any, supplier: Any, destination: str) -> TradeRefusal | None:
+    """Clause 5.13: the first gate that stops an order or RFQ between `buyer` and `supplier`
+    (None for an RFQ not yet sent to a supplier) to `destination` (ISO 3166 code)."""
+    for gate in _trade_gates:
+        refusal = gate(buyer, supplier, destination)
+        if refusal is not None:
+            return refusal
+    return None

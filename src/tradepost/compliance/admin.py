@@ -1,10 +1,20 @@
 """Operator console for the sanctions lists: lists, their versions and entries, read-only.
-Lists change only by `tradepost sanctions import`, which applies a version as a diff."""
+Lists change only by `tradepost sanctions import`, which applies a version as a diff. The
+screening hits are the compliance review queue: read-only but for the decisions."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from tradepost.compliance.models import Alias, Entry, ListVersion, SanctionsList
-from tradepost.console import ReadOnlyAdmin, ReadOnlyInline
+from tradepost.compliance.models import Alias, Entry, ListVersion, SanctionsList, ScreeningHit
+from tradepost.compliance.screening import hit_clear, hit_confirm, hits_for_review
+from tradepost.console import ReadOnlyAdmin, ReadOnlyInline, ReasonForm
+from tradepost.members.requests import request_user
+from tradepost.trust.admin.actions import _each as each_with_messages
+from tradepost.trust.admin.actions import _reason_page as reason_page
 
 
 class VersionInline(ReadOnlyInline):
@@ -58,3 +68,88 @@ class EntryAdmin(ReadOnlyAdmin):
     list_select_related = ("sanctions_list", "last_changed", "removed_in")
     raw_id_fields = ("first_seen", "last_changed", "removed_in")
     inlines = [AliasInline]
+
+
+def _hit_row(hit: ScreeningHit) -> list[Any]:
+    return [
+        f"#{hit.pk}",
+        hit.member.member_id,
+        f"{hit.get_subject_display()}: {hit.subject_value}",
+        f"{hit.list_source} v{hit.list_version} {hit.entry_source_id}",
+        f"{hit.score:.2f}",
+        "; ".join(hit.reasons),
+    ]
+
+
+HIT_HEADERS = ["Hit", "Member", "Screened", "Entry", "Score", "Reasons"]
+
+
+@admin.register(ScreeningHit)
+class ScreeningHitAdmin(ReadOnlyAdmin):
+    """Clause 5.13: the compliance review queue, open hits first. A compliance officer
+    confirms a hit (a true match: a case on ground 5.13 proposing termination) or clears it
+    (a false positive, remembered); both through the services, with a reason."""
+
+    list_display = (
+        "id",
+        "status",
+        "member",
+        "subject",
+        "subject_value",
+        "list_source",
+        "entry_source_id",
+        "entry_name",
+        "score",
+        "holds",
+        "created_at",
+    )
+    list_filter = ("status", "holds", "list_source", "subject")
+    search_fields = ("member__member_id", "member__company_name", "subject_value", "entry_name")
+    list_select_related = ("member", "decided_by")
+    actions = ["confirm", "clear"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ScreeningHit]:
+        return hits_for_review()
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("compliance.decide_screeninghit")
+
+    @admin.action(description="Confirm (a true match)…", permissions=["decide"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet[ScreeningHit]) -> Any:
+        return self._decide(request, queryset, "confirm", "Confirm", hit_confirm)
+
+    @admin.action(description="Clear (a false positive)…", permissions=["decide"])
+    def clear(self, request: HttpRequest, queryset: QuerySet[ScreeningHit]) -> Any:
+        return self._decide(request, queryset, "clear", "Clear", hit_clear)
+
+    def _decide(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[ScreeningHit],
+        name: str,
+        title: str,
+        service: Callable[..., Any],
+    ) -> Any:
+        hits = list(queryset.select_related("member").order_by("pk"))
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid() and form.cleaned_data["reason"].strip():
+            by = request_user(request)
+            reason = form.cleaned_data["reason"]
+            each_with_messages(
+                request, hits, lambda h: service(hit=h, by=by, reason=reason), f"{title} done"
+            )
+            return None
+        if form.is_bound:
+            form.add_error("reason", "A reason is required.")
+        return reason_page(
+            self,
+            request,
+            hits,
+            form,
+            action=name,
+            title=title,
+            intro="Clause 5.13. The reason is kept with the decision in the audit trail; the "
+            "member is never told which list entry was matched.",
+            headers=HIT_HEADERS,
+            row=_hit_row,
+        )

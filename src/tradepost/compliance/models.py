@@ -4,6 +4,7 @@ marks it removed, so a screening result can always name the list version it used
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -147,3 +148,117 @@ class Alias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScreenedSubject(models.TextChoices):
+    COMPANY = "company", _("Company name")
+    CONTACT = "contact", _("Contact person")
+    REFEREE = "referee", _("Business referee")
+
+
+class HitStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CLEARED = "cleared", _("Cleared")
+
+
+class ScreeningHit(models.Model):
+    """Clause 5.13: a member's name (company, contact person or a business referee) matched a
+    list entry closely enough for compliance staff to review it.
+
+    What the hit rests on is kept as it was: the screened value and its fingerprint, the list
+    version, the entry's content hash, the score and the matcher's reasons. A cleared hit is the
+    false-positive memory: the same member, subject and entry do not alert again while both
+    fingerprints stay the same."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="screening_hits"
+    )
+    subject = models.CharField(_("subject"), max_length=10, choices=ScreenedSubject.choices)
+    subject_key = models.CharField(
+        _("subject key"),
+        max_length=32,
+        blank=True,
+        help_text=_("Which referee, for a referee; empty otherwise."),
+    )
+    subject_value = models.CharField(_("screened value"), max_length=500)
+    subject_fingerprint = models.CharField(_("fingerprint of the screened value"), max_length=64)
+    list_source = models.CharField(_("list"), max_length=100)
+    list_version = models.PositiveIntegerField(_("list version"))
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="screening_hits")
+    entry_source_id = models.CharField(_("entry source id"), max_length=100)
+    entry_hash = models.CharField(_("entry content hash"), max_length=64)
+    entry_name = models.CharField(_("entry name"), max_length=500)
+    matched_alias = models.CharField(_("matched name"), max_length=500)
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    holds = models.BooleanField(
+        _("holds the member"),
+        default=False,
+        help_text=_("The score reached the hold score: the member is restricted pending review."),
+    )
+    hold_action = models.ForeignKey(
+        "trust.Action",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hold"),
+    )
+    case = models.ForeignKey(
+        "trust.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=HitStatus.choices, default=HitStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("screening hit")
+        verbose_name_plural = _("screening hits")
+        ordering = ["-created_at", "-id"]
+        permissions = [("decide_screeninghit", "Can confirm or clear a screening hit")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "entry", "subject", "subject_key"],
+                condition=models.Q(status="open"),
+                name="compliance_hit_unique_open",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject} {self.entry_source_id} ({self.status})"
+
+
+class RescreenCursor(models.Model):
+    """Where `tradepost sanctions rescreen` got to, so an interrupted run resumes."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    last_member_pk = models.PositiveBigIntegerField(_("last member screened"), default=0)
+    screened = models.PositiveIntegerField(_("members screened"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rescreen cursor")
+        verbose_name_plural = _("rescreen cursors")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_member_pk}"

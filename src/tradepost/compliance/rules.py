@@ -61,3 +61,36 @@ def diff_plan(*, current: dict[str, str], incoming: dict[str, str]) -> DiffPlan:
             plan.changed.append(source_id)
     plan.removed = [source_id for source_id in current if source_id not in incoming]
     return plan
+
+
+@dataclass(frozen=True)
+class TradeDecision:
+    """What trade screening decided, and the rule and clause that decided it."""
+
+    allowed: bool
+    rule: str = ""
+    clause: str = "5.13"
+    country: str = ""
+
+
+def trade_screen(
+    *,
+    destination: str,
+    party_countries: tuple[str, ...],
+    counterparty_held: bool,
+    embargoed: frozenset[str],
+) -> TradeDecision:
+    """Clause 5.13 (b), (d): an order or RFQ is stopped when a party is held pending a
+    compliance review (a possible sanctioned counterparty), or when its destination or a
+    party's country is under a comprehensive embargo (the listing policy's `embargoed`
+    destination set, `src/tradepost/policy/listing_policy.toml`)."""
+    if counterparty_held:
+        return TradeDecision(allowed=False, rule="counterparty_under_review")
+    if destination.upper() in embargoed:
+        return TradeDecision(
+            allowed=False, rule="embargoed_destination", country=destination.upper()
+        )
+    for country in party_countries:
+        if country.upper() in embargoed:
+            return TradeDecision(allowed=False, rule="embargoed_party", country=country.upper())
+    return TradeDecision(allowed=True)

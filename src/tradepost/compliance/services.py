@@ -90,7 +90,8 @@ def sanctions_import(
 ) -> ImportResult:
     """Import one list's files as a new version, applied as a diff against the version in
     force. The same files again change nothing (the result says `unchanged`). A malformed file
-    raises `ImportFileError` naming the file and the line or element, and nothing is written."""
+    raises `ImportFileError` naming the file and the line or element, and nothing is written.
+    A new version queues a rescreen of every member (`tasks.rescreen_members`)."""
     say: Callable[[str], None] = progress or _quiet
     reader = READERS.get(fmt)
     if reader is None:
@@ -106,7 +107,18 @@ def sanctions_import(
     files_hash = rules.files_fingerprint(paths)
     say(_("reading %(n)d file(s) as %(fmt)s") % {"n": len(paths), "fmt": fmt})
     parsed: ParsedList = reader.read(paths, say)
-    return _apply(parsed, files_hash=files_hash, file_names=[p.name for p in paths], say=say)
+    result = _apply(parsed, files_hash=files_hash, file_names=[p.name for p in paths], say=say)
+    if not result.unchanged:
+        # Clause 5.13: members screened against the old version are screened again, in the
+        # background, once the new version is committed.
+        transaction.on_commit(_enqueue_rescreen, robust=True)
+    return result
+
+
+def _enqueue_rescreen() -> None:
+    from tradepost.compliance import tasks
+
+    tasks.rescreen_members.enqueue()
 
 
 @transaction.atomic

@@ -263,6 +263,7 @@ def _mount() -> None:
     from tradepost.catalog.api import router as catalog_router
     from tradepost.catalog.member_api import router as member_account_router
     from tradepost.catalog.search_api import router as search_router
+    from tradepost.compliance.api import router as compliance_staff_router
     from tradepost.members.api import auth_router
     from tradepost.members.api import router as members_router
     from tradepost.notices.api import router as notices_router
@@ -285,6 +286,7 @@ def _mount() -> None:
     api.add_router("/", trust_member_router, tags=["trust"])
     api.add_router("/", trade_member_router, tags=["trade"])
     api.add_router("/staff", trade_staff_router, tags=["staff"])
+    api.add_router("/staff", compliance_staff_router, tags=["staff"])
 
 
 _mount()

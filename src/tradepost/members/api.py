@@ -108,6 +108,10 @@ class MemberOut(Schema):
     registration_number: str
     roles: list[str]
     created_at: datetime
+    compliance_review: bool = Field(
+        False,
+        description="Restricted pending compliance review (clause 5.13); lifted once reviewed.",
+    )
     contracting_entity: ContractingEntityOut
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from tradepost import gates
 from tradepost.members.models import ApiToken, Member, ProfileRevision, User
 from tradepost.policy import ContractingEntity, load_contracting_policy
 
@@ -38,6 +39,7 @@ def member_profile(member: Member) -> dict:
         "registration_number": member.registration_number,
         "roles": member.roles,
         "created_at": member.created_at,
+        "compliance_review": gates.compliance_review_pending(member),
         "contracting_entity": {
             "name": entity.name,
             "registration_number": entity.registration_number,

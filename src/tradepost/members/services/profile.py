@@ -23,6 +23,7 @@ from tradepost.members.services.common import (
     REGISTRATION_NUMBER_MAX_LENGTH,
     duplicate_error,
 )
+from tradepost.members.signals import member_names_changed
 from tradepost.members.validation import (
     Cleaned,
     choice,
@@ -137,6 +138,8 @@ def member_update_profile(
     if "email" in diff:
         User.objects.filter(pk=member.user_id).update(email=member.email)
     ProfileRevision.objects.create(member=member, changed_by=by, changes=diff, ip=ip)
+    if "company_name" in diff or "contact_name" in diff:
+        member_names_changed.send(sender=Member, member=member)
     return member
 
 
@@ -168,7 +171,7 @@ def referee_add(
     Member.objects.select_for_update().filter(pk=member.pk).first()  # serialise the count
     if member.referees.count() >= 20:
         raise Conflict("A member can list at most 20 business referees.")
-    return BusinessReferee.objects.create(
+    referee = BusinessReferee.objects.create(
         member=member,
         name=c.values["name"],
         company=c.values.get("company", ""),
@@ -178,6 +181,8 @@ def referee_add(
         consent_given=consent_given,
         consent_recorded_at=timezone.now() if consent_given else None,
     )
+    member_names_changed.send(sender=Member, member=member)
+    return referee
 
 
 @transaction.atomic
@@ -185,3 +190,4 @@ def referee_remove(*, member: Member, referee_id: int) -> None:
     deleted, _ = BusinessReferee.objects.filter(pk=referee_id, member=member).delete()
     if not deleted:
         raise NotFound("No such referee.")
+    member_names_changed.send(sender=Member, member=member)

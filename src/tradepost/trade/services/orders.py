@@ -33,6 +33,7 @@ from tradepost.errors import (
     DomainError,
     FeatureRestricted,
     InvalidInput,
+    TradeRestricted,
 )
 from tradepost.members.models import Member, MemberStatus
 from tradepost.policy.trade import OrdersPolicy, load_trade_policy
@@ -120,6 +121,17 @@ def order_member_guard(member: Member, *, step: str) -> None:
                 "clause": decision.clause,
                 "ends_at": decision.ends_at.isoformat() if decision.ends_at else None,
             },
+        )
+
+
+def trade_screen_require(buyer: Member, supplier: Member | None, destination: str) -> None:
+    """Clause 5.13: compliance screening of a trade (registered by `compliance` through
+    `tradepost.gates`): a counterparty held pending review or an embargoed destination stops
+    the order or RFQ with the reason (403 `trade_restricted`)."""
+    refusal = gates.trade_refusal(buyer, supplier, destination)
+    if refusal is not None:
+        raise TradeRestricted(
+            refusal.reason, extra={"rule": refusal.rule, "clause": refusal.clause}
         )
 
 
@@ -313,6 +325,8 @@ def order_create(
         raise InvalidInput(_("Only members with the buyer role can order."), code="not_a_buyer")
     if not lines:
         raise InvalidInput(_("An order has at least one line."), code="order_no_lines")
+    # Orders carry no ship-to address of their own: the destination is the buyer's country.
+    trade_screen_require(buyer, supplier, buyer.country)
     amounts = [rules.money_round(line.unit_price * line.quantity, currency) for line in lines]
     total = sum(amounts, Decimal(0))
     order = Order.objects.create(

@@ -52,7 +52,7 @@ from tradepost.trade.models.rfq import (
     RfqStatus,
 )
 from tradepost.trade.rules import rfq as rules
-from tradepost.trade.services.orders import LineSpec, order_create
+from tradepost.trade.services.orders import LineSpec, order_create, trade_screen_require
 from tradepost.trust.selectors.links import cluster_member_pks
 from tradepost.trust.services.uploads import CheckedFile, files_check, files_store
 
@@ -292,6 +292,7 @@ def rfq_create(
     now = now or timezone.now()
     trade_member_require(buyer, role="buyer")
     fields = _rfq_fields(data, now=now)
+    trade_screen_require(buyer, None, fields["destination_country"])
     checked: list[CheckedFile] = files_check(
         list(attachments),
         field="attachments",

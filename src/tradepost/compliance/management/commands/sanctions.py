@@ -4,6 +4,8 @@
   (no network) and apply them as a new version, a diff against the version in force. The same
   files twice change nothing. Progress goes to stderr, the result to stdout.
 - `lists [--json]`: the version in force of each list.
+- `rescreen [--batch N] [--limit N] [--restart]`: screen every member again against the lists
+  in force, in batches, with progress; an interrupted run continues from its cursor.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class Command(BaseCommand):
         imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
         lists = sub.add_parser("lists", help="The version in force of each list.")
         lists.add_argument("--json", action="store_true", help="Print JSON.")
+        again = sub.add_parser("rescreen", help="Screen every member again (resumable).")
+        again.add_argument("--batch", type=int, default=200, help="Members per transaction.")
+        again.add_argument("--limit", type=int, default=None, help="Stop after N members.")
+        again.add_argument("--restart", action="store_true", help="Start over, not resume.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -84,6 +90,26 @@ class Command(BaseCommand):
                 )
                 % {**row, "published": row["published"] or "-"}
             )
+
+    def _rescreen(self, *, batch: int, limit: int | None, restart: bool, **_options: Any) -> None:
+        from tradepost.compliance.screening import members_rescreen
+
+        if batch < 1 or (limit is not None and limit < 1):
+            raise CommandError(_("--batch and --limit must be at least 1."))
+
+        def progress(done: int, total: int) -> None:
+            print(
+                _("screened %(done)d of %(total)d members") % {"done": done, "total": total},
+                file=sys.stderr,
+                flush=True,
+            )
+
+        cursor = members_rescreen(batch=batch, restart=restart, limit=limit, progress=progress)
+        state = _("finished") if cursor.finished_at else _("paused; run again to continue")
+        self.stdout.write(
+            _("Rescreen %(state)s: %(screened)d members screened.")
+            % {"state": state, "screened": cursor.screened}
+        )
 
 
 def _dumps(rows: list[dict[str, Any]]) -> str:

@@ -1,0 +1,18 @@
+"""Background tasks of the compliance app (django-tasks). Thin: each calls one service.
+
+The cursor row is the source of truth, not the queue: a rescreen task that is lost or fails
+leaves the cursor where it stopped, and `tradepost sanctions rescreen` continues from there.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def rescreen_members() -> dict:
+    """Clause 5.13: after a new list version, screen every member again from the start."""
+    from tradepost.compliance.screening import members_rescreen
+
+    cursor = members_rescreen(restart=True)
+    return {"screened": cursor.screened, "finished": cursor.finished_at is not None}
