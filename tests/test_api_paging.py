@@ -43,6 +43,7 @@ def test_every_paged_list_publishes_the_shared_bounds():
             "GET /api/v1/rfqs",
             "GET /api/v1/rfqs/board",
             "GET /api/v1/orders",
+            "GET /api/v1/staff/screening/hits",
         ]
     )
     for params in paged.values():

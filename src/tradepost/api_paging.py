@@ -7,8 +7,10 @@ tells clients the real bounds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Field
 from ninja.pagination import LimitOffsetPagination
 
@@ -33,3 +35,21 @@ class LimitOffsetPaging(LimitOffsetPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
+class LazyRows:
+    """A queryset shaped row by row, sliced and counted by the paginator without loading
+    every row: `return LazyRows(queryset, row_out)` from a `@paginate` operation."""
+
+    def __init__(self, rows: QuerySet[Any], shape: Callable[[Any], dict[str, Any]]) -> None:
+        self.rows = rows
+        self.shape = shape
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
+        return [self.shape(row) for row in self.rows[key]]

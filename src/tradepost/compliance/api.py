@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from tradepost.api_paging import LimitOffsetPaging
+from tradepost.api_paging import LazyRows, LimitOffsetPaging
 from tradepost.compliance import screening
 from tradepost.compliance.matching import screen_name
 from tradepost.compliance.models import ScreeningHit
@@ -106,7 +106,7 @@ class HitOut(Schema):
     decision_reason: str
 
 
-class DecisionIn(Schema):
+class HitDecisionIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
@@ -145,12 +145,12 @@ def _hit(hit_id: int) -> ScreeningHit:
 def hit_list(request: HttpRequest, filters: Query[HitQuery]) -> list[dict[str, Any]]:
     """Clause 5.13: the compliance review queue, open hits first, then newest first."""
     rows = screening.hits_for_review(member_id=filters.member_id, status=filters.status)
-    return [hit_out(h) for h in rows]
+    return LazyRows(rows, hit_out)  # type: ignore[return-value]
 
 
 @router.post("/screening/hits/{hit_id}/confirm", response=HitOut)
 @staff_permission("compliance.decide_screeninghit")
-def hit_confirm(request: HttpRequest, hit_id: int, payload: DecisionIn) -> dict[str, Any]:
+def hit_confirm(request: HttpRequest, hit_id: int, payload: HitDecisionIn) -> dict[str, Any]:
     """Clause 5.13: a true match: a case on ground 5.13 proposing termination (four eyes)."""
     by = staff_user(request, "compliance.decide_screeninghit")
     hit = screening.hit_confirm(hit=_hit(hit_id), by=by, reason=payload.reason)
@@ -159,7 +159,7 @@ def hit_confirm(request: HttpRequest, hit_id: int, payload: DecisionIn) -> dict[
 
 @router.post("/screening/hits/{hit_id}/clear", response=HitOut)
 @staff_permission("compliance.decide_screeninghit")
-def hit_clear(request: HttpRequest, hit_id: int, payload: DecisionIn) -> dict[str, Any]:
+def hit_clear(request: HttpRequest, hit_id: int, payload: HitDecisionIn) -> dict[str, Any]:
     """Clause 5.13: a false positive, remembered for this member and entry."""
     by = staff_user(request, "compliance.decide_screeninghit")
     hit = screening.hit_clear(hit=_hit(hit_id), by=by, reason=payload.reason)

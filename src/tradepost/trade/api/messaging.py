@@ -13,17 +13,15 @@ release held messages (`POST /staff/messages/{id}/release`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from tradepost.api_paging import LimitOffsetPaging
+from tradepost.api_paging import LazyRows, LimitOffsetPaging
 from tradepost.errors import NotFound
 from tradepost.members.models import Member
 from tradepost.members.requests import request_user
@@ -214,29 +212,12 @@ def inquiry_create_with_attachments(
     return Status(201, {"id": inquiry.pk, "conversation_id": inquiry.conversation_id})
 
 
-class _LazyRows:
-    """A queryset shaped row by row, sliced and counted by the paginator."""
-
-    def __init__(self, rows: QuerySet[Any], shape: Callable[[Any], dict[str, Any]]) -> None:
-        self.rows = rows
-        self.shape = shape
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [self.shape(row) for row in self.rows[key]]
-
-
 @router.get("/conversations", response=list[ConversationSummaryOut])
 @paginate(LimitOffsetPaging)
 def conversations_list(request: HttpRequest) -> Any:
     """Your conversations (`items`, `count`), newest activity first, each with its unread
     count."""
-    return _LazyRows(
+    return LazyRows(
         selectors.conversations_of(_member(request)),
         lambda c: conversation_summary_out(c, c.unread),
     )

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from tradepost.api_paging import LimitOffsetPaging
+from tradepost.api_paging import LazyRows, LimitOffsetPaging
 from tradepost.errors import InvalidInput, NotFound
 from tradepost.members.models import Member
 from tradepost.members.selectors import member_for_user
@@ -285,7 +284,7 @@ def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> list[dict[
     rows = selectors.actions_for_staff(
         member_id=filters.member_id, status=filters.status, kind=filters.kind
     )
-    return _LazyRows(rows, action_out)  # type: ignore[return-value]
+    return LazyRows(rows, action_out)  # type: ignore[return-value]
 
 
 @router.get("/actions/statements", response=list[dict[str, Any]])
@@ -294,7 +293,7 @@ def action_list(request: HttpRequest, filters: Query[ActionQuery]) -> list[dict[
 def statement_list(request: HttpRequest, filters: Query[StatementQuery]) -> list[dict[str, Any]]:
     """DSA Art. 17 and 24(5): every statement of reasons since `since` (by application
     date, oldest first), in the DSA Transparency Database statement API's fields and values."""
-    return _LazyRows(selectors.statements_since(filters.since), selectors.statement_export)  # type: ignore[return-value]
+    return LazyRows(selectors.statements_since(filters.since), selectors.statement_export)  # type: ignore[return-value]
 
 
 @router.get("/actions/{action_id}", response=ActionOut)
@@ -333,7 +332,7 @@ def action_lift(request: HttpRequest, action_id: int, payload: ReasonIn) -> dict
 @paginate(LimitOffsetPaging)
 @staff_permission("trust.view_appeal")
 def appeal_list(request: HttpRequest, filters: Query[AppealQuery]) -> list[dict[str, Any]]:
-    return _LazyRows(selectors.appeals_for_staff(pending=filters.pending), appeal_out)  # type: ignore[return-value]
+    return LazyRows(selectors.appeals_for_staff(pending=filters.pending), appeal_out)  # type: ignore[return-value]
 
 
 @router.post("/appeals/{appeal_id}/decide", response=AppealOut)
@@ -366,7 +365,7 @@ def _member(request: HttpRequest) -> Member:
 @paginate(LimitOffsetPaging)
 def my_actions(request: HttpRequest) -> list[dict[str, Any]]:
     """The disciplinary actions on your account, each with its statement of reasons."""
-    return _LazyRows(selectors.actions_of_member(_member(request)), member_action_out)  # type: ignore[return-value]
+    return LazyRows(selectors.actions_of_member(_member(request)), member_action_out)  # type: ignore[return-value]
 
 
 @member_router.post("/members/me/appeals", response={201: AppealOut})
@@ -377,21 +376,3 @@ def my_appeal(request: HttpRequest, payload: AppealIn) -> Status[dict[str, Any]]
     )
     appeal = Appeal.objects.select_related("member", "decided_by").get(pk=appeal.pk)
     return Status(201, appeal_out(appeal))
-
-
-class _LazyRows:
-    """A queryset shaped row by row, sliced and counted by the paginator without loading
-    every row."""
-
-    def __init__(self, rows: QuerySet[Any], shape: Any) -> None:
-        self.rows = rows
-        self.shape = shape
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [self.shape(row) for row in self.rows[key]]
