@@ -63,7 +63,7 @@ class TradeRefusal:
     clause: str = "5.13"
 
 
-TradeGate = Callable[[Any, Any, str], TradeRefusal | None]
+TradeGate = Callable[[Any, Any, str, tuple[int, ...]], TradeRefusal | None]
 
 _feature_gates: list[FeatureGate] = []
 _cap_gates: list[CapGate] = []
@@ -135,11 +135,14 @@ def compliance_review_pending(member: Any) -> bool:
     return any(gate(member) for gate in _review_gates)
 
 
-def trade_refusal(buyer: Any, supplier: Any, destination: str) -> TradeRefusal | None:
+def trade_refusal(
+    buyer: Any, supplier: Any, destination: str, goods: tuple[int, ...] = ()
+) -> TradeRefusal | None:
     """Clause 5.13: the first gate that stops an order or RFQ between `buyer` and `supplier`
-    (None for an RFQ not yet sent to a supplier) to `destination` (ISO 3166 code)."""
+    (None for an RFQ not yet sent to a supplier) to `destination` (ISO 3166 code) of goods in
+    the categories `goods` (catalog category ids)."""
     for gate in _trade_gates:
-        refusal = gate(buyer, supplier, destination)
+        refusal = gate(buyer, supplier, destination, goods)
         if refusal is not None:
             return refusal
     return None

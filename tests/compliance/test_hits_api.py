@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ApiClient
 from tests.factories import member_create, staff_create
 from tests.members.conftest import login_token
-from tradepost.compliance.models import ScreeningHit
+from tradepost.compliance.models import ListVersion, ScreeningHit
 from tradepost.compliance.services import sanctions_import
 from tradepost.members.services import api_token_create
 from tradepost.trust.models.cases import Case
@@ -147,7 +147,9 @@ def test_a_new_list_version_queues_a_rescreen_that_finds_an_existing_member(
 
     from tradepost.compliance.tasks import rescreen_members
 
-    result = rescreen_members.call()
+    kwargs = queued.args_kwargs["kwargs"]
+    result = rescreen_members.call(**kwargs)
     assert queued.task_path.endswith("rescreen_members")
+    assert kwargs == {"versions": [ListVersion.objects.get().pk]}  # against what it changed
     assert result["finished"] is True and result["screened"] >= 1
     assert ScreeningHit.objects.get().member == member

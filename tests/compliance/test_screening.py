@@ -142,3 +142,44 @@ def test_rescreen_resumes_from_its_cursor(sdn):
     assert second.screened == 3
     assert second.finished_at is not None
     assert RescreenCursor.objects.get().last_member_pk == members[2].pk
+
+
+def test_a_delta_rescreen_screens_only_against_what_a_version_changed(sdn, tmp_path):
+    """Clause 5.13: after a new version, members are screened against its new and changed
+    entries only; an entry the version left alone raises nothing again."""
+    from tradepost.compliance.models import ListVersion
+
+    member = member_create(company_name=LISTED)
+    hit = ScreeningHit.objects.get(member=member)
+    hit_clear(hit=hit, by=staff_create(username="o2", role="Compliance officer"), reason="Bakery.")
+    other = member_create(company_name="Quayside Lantern Exports")
+    assert not ScreeningHit.objects.filter(member=other).exists()
+
+    # The next version adds an entry named like `other`, and leaves 1002 as it was.
+    import shutil
+
+    directory = tmp_path / "v2"
+    shutil.copytree(SAMPLES / "ofac-sdn", directory)
+    sdn_csv = directory / "sdn.csv"
+    row = '9901,"QUAYSIDE LANTERN EXPORTS LTD",-0- ,"SDGT"' + ",-0- " * 8 + "\r\n"
+    sdn_csv.write_bytes(sdn_csv.read_bytes().rstrip(b"\x1a") + row.encode())
+    result = sanctions_import(fmt="ofac-csv", paths=sorted(directory.glob("*.csv")))
+    assert (result.version, result.added, result.changed) == (2, 1, 0)
+    version = ListVersion.objects.get(number=2)
+
+    cursor = members_rescreen(versions=[version.pk])
+
+    assert cursor.versions == [version.pk] and cursor.finished_at is not None
+    new = ScreeningHit.objects.get(member=other)
+    assert (new.entry_source_id, new.list_version) == ("9901", 2)
+    assert ScreeningHit.objects.filter(member=member).count() == 1  # the cleared one only
+
+
+def test_a_delta_request_during_a_full_run_keeps_the_run_full(sdn):
+    members = [member_create(company_name=f"Harbour Goods {n}") for n in range(3)]
+    members_rescreen(batch=1, limit=1, restart=True)
+
+    cursor = members_rescreen(versions=[999], batch=1, limit=1)
+
+    assert cursor.versions == []  # the full run covers any version
+    assert cursor.last_member_pk == members[0].pk

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -187,3 +188,46 @@ def test_command_reports_a_malformed_file_as_an_error():
             stdout=StringIO(),
             stderr=StringIO(),
         )
+
+
+def test_a_dated_file_over_an_undated_version_needs_the_operator(tmp_path):
+    """OFAC's CSV set carries no date: the XML of another year is not silently applied."""
+    sanctions_import(fmt="ofac-csv", paths=_sdn_set(SAMPLES / "ofac-sdn"))
+
+    with pytest.raises(InvalidInput, match="cannot tell whether these files"):
+        sanctions_import(fmt="ofac-xml", paths=[SAMPLES / "sdn.xml"])
+    assert ListVersion.objects.count() == 1
+
+    result = sanctions_import(fmt="ofac-xml", paths=[SAMPLES / "sdn.xml"], allow_older=True)
+    assert (result.version, str(result.published)) == (2, "2024-03-15")
+
+
+def test_an_undated_set_given_its_date_is_ordered_like_any_other(tmp_path):
+    sanctions_import(
+        fmt="ofac-csv", paths=_sdn_set(SAMPLES / "ofac-sdn"), published=date(2025, 6, 1)
+    )
+    assert str(ListVersion.objects.get().published) == "2025-06-01"
+
+    with pytest.raises(InvalidInput, match="before version 1 in force"):
+        sanctions_import(fmt="ofac-xml", paths=[SAMPLES / "sdn.xml"])  # 2024-03-15
+    newer = tmp_path / "sdn.xml"
+    newer.write_text((SAMPLES / "sdn.xml").read_text().replace("03/15/2024", "07/01/2025"))
+    assert sanctions_import(fmt="ofac-xml", paths=[newer]).version == 2
+
+
+def test_command_takes_the_publication_date_and_refuses_a_bad_one():
+    out = StringIO()
+    paths = [str(p) for p in _sdn_set(SAMPLES / "ofac-sdn")]
+    call_command(
+        "sanctions",
+        "import",
+        "--format",
+        "ofac-csv",
+        "--published",
+        "2025-06-01",
+        *paths,
+        stdout=out,
+    )
+    assert "published 2025-06-01" in out.getvalue()
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("sanctions", "import", "--format", "ofac-csv", "--published", "June", *paths)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import listing_create, member_create
 from tests.trade.orders_helpers import client_for, make_parties
 from tests.trade.rfq_factories import buyer_create, rfq_payload
 from tradepost.compliance import rules
@@ -78,3 +79,92 @@ def test_an_rfq_to_an_embargoed_destination_is_stopped():
     assert refused.value.extra == {"rule": "embargoed_destination", "clause": "5.13"}
     assert "Cuba" in refused.value.message
     assert Rfq.objects.count() == 0
+
+
+DUAL_USE = rules.GoodsRule(
+    id="sanctions.dual_use_licence",
+    title="Dual-use goods to a destination that requires an export licence",
+    clause="5.13 (c), (e)",
+    categories=frozenset({"drones-uav"}),
+    codes=frozenset({"RU", "BY"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("destination", "path", "rule"),
+    [
+        ("RU", ("consumer-electronics", "drones-uav"), "sanctions.dual_use_licence"),
+        ("ru", ("consumer-electronics", "drones-uav"), "sanctions.dual_use_licence"),
+        ("DE", ("consumer-electronics", "drones-uav"), ""),
+        ("RU", ("industrial-machinery", "pumps-valves"), ""),
+    ],
+)
+def test_goods_screening_matches_a_category_by_destination(destination, path, rule):
+    decision, matched = rules.goods_screen(
+        destination=destination, category_paths=(path,), goods_rules=(DUAL_USE,)
+    )
+
+    assert (decision.allowed, decision.rule) == (rule == "", rule)
+    assert (matched is DUAL_USE) == bool(rule)
+    if rule:
+        assert (decision.clause, decision.country) == ("5.13 (c), (e)", "RU")
+
+
+def test_a_rule_on_a_parent_category_covers_its_children():
+    parent = rules.GoodsRule(
+        id="r",
+        title="t",
+        clause="5.13 (c)",
+        categories=frozenset({"industrial-machinery"}),
+        codes=frozenset({"BY"}),
+    )
+    decision, _rule = rules.goods_screen(
+        destination="BY",
+        category_paths=(("industrial-machinery", "cnc-machines"),),
+        goods_rules=(parent,),
+    )
+    assert decision.rule == "r"
+
+
+@pytest.mark.django_db
+def test_an_order_of_dual_use_goods_to_a_licence_destination_is_stopped():
+    """Clause 5.13 (c): the listing policy's rule `sanctions.dual_use_licence` (drones to RU)."""
+    buyer = member_create(country="RU", roles=["buyer"])
+    supplier = member_create(country="CN", roles=["supplier"])
+    drones = listing_create(supplier, category="drones-uav", title="Survey quadcopter X4")
+    valves = listing_create(supplier)
+
+    refused = client_for(buyer).post(
+        "/orders", {"listing_id": drones.pk, "quantity": drones.moq, "terms": ""}
+    )
+    allowed = client_for(buyer).post(
+        "/orders", {"listing_id": valves.pk, "quantity": valves.moq, "terms": ""}
+    )
+
+    assert refused.status_code == 403, refused.content
+    error = refused.json()["error"]
+    assert (error["code"], error["rule"], error["clause"]) == (
+        "trade_restricted",
+        "sanctions.dual_use_licence",
+        "5.13 (c), (e)",
+    )
+    assert "Russia" in error["message"] and "export licence" in error["message"].lower()
+    assert allowed.status_code == 201, allowed.content
+    assert list(Order.objects.values_list("listing_id", flat=True)) == [valves.pk]
+
+
+@pytest.mark.django_db
+def test_an_rfq_for_dual_use_goods_to_an_embargoed_or_licence_destination_is_stopped():
+    buyer = buyer_create()
+
+    with pytest.raises(TradeRestricted) as refused:
+        rfq_services.rfq_create(
+            buyer=buyer, data=rfq_payload(category="cnc-machines", destination_country="BY")
+        )
+    assert refused.value.extra == {"rule": "sanctions.dual_use_licence", "clause": "5.13 (c), (e)"}
+    assert Rfq.objects.count() == 0
+
+    rfq = rfq_services.rfq_create(
+        buyer=buyer, data=rfq_payload(category="cnc-machines", destination_country="DE")
+    )
+    assert rfq.pk

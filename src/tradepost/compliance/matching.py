@@ -329,20 +329,24 @@ def _index_key() -> tuple[tuple[int, str], ...]:
     return tuple(sorted((pk, at.isoformat()) for pk, at in rows))
 
 
-def build_index(*, policy: ScreeningPolicy | None = None) -> NameIndex:
-    """Read every live entry and alias once and index their names."""
+def build_index(
+    *, policy: ScreeningPolicy | None = None, versions: Sequence[int] = ()
+) -> NameIndex:
+    """Read every live entry and alias once and index their names; with `versions` (list
+    version ids), only the entries those versions added or changed (a delta rescreen)."""
     policy = policy or load_screening_policy()
     latest = {
         r["sanctions_list"]: r["number"]
         for r in ListVersion.objects.values("sanctions_list").annotate(number=Max("number"))
     }
+    live = Entry.objects.filter(removed_in__isnull=True)
+    if versions:
+        live = live.filter(last_changed_id__in=list(versions))
     aliases: dict[int, list[str]] = defaultdict(list)
-    for entry_id, alias in Alias.objects.filter(entry__removed_in__isnull=True).values_list(
-        "entry_id", "name"
-    ):
+    for entry_id, alias in Alias.objects.filter(entry__in=live).values_list("entry_id", "name"):
         aliases[entry_id].append(alias)
     index = NameIndex()
-    entries = Entry.objects.filter(removed_in__isnull=True).values(
+    entries = live.values(
         "id", "sanctions_list_id", "sanctions_list__source", "source_id", "kind", "name", "data"
     )
     for row in entries.iterator(chunk_size=2000):
@@ -389,11 +393,13 @@ def screen_name(
     identifiers: Sequence[str] = (),
     limit: int = 10,
     min_score: float | None = None,
+    index: NameIndex | None = None,
 ) -> list[Hit]:
     """Clause 5.13 (b): the list entries `name` may be, best first, scored 0..1 with the
     reasons; `min_score` defaults to the policy's `review_score`. Raises ValueError for an
-    unknown `kind` or a `birth_date` that is not a date or a year."""
-    return current_index().search(
+    unknown `kind` or a `birth_date` that is not a date or a year. `index`: search that index
+    (a delta of some list versions) instead of every list in force."""
+    return (index or current_index()).search(
         name,
         kind=kind,
         country=country,

@@ -255,6 +255,9 @@ class RescreenCursor(models.Model):
     screened = models.PositiveIntegerField(_("members screened"), default=0)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The list versions (ids) this run screens against, only what they added or changed;
+    # empty: every entry in force (a full rescreen).
+    versions = models.JSONField(_("list versions screened against"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("rescreen cursor")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from tradepost.compliance.importers import ParsedEntry
@@ -34,6 +35,19 @@ def files_fingerprint(paths: list[Path]) -> str:
         digest.update(path.name.encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def publication_order(current: date | None, incoming: date | None) -> str:
+    """Whether a list's incoming files are newer than the version in force, by their
+    publication dates: "newer" (or the same day), "older", or "unknown" when exactly one of
+    the two is dated (an OFAC CSV set carries no date; the XML of an older year must not
+    silently replace it). Two undated versions are "undated": the routine CSV update, where
+    only the operator knows the order. Clause 5.13: screening uses the list in force."""
+    if current is None or incoming is None:
+        if current is None and incoming is None:
+            return "undated"
+        return "unknown"
+    return "older" if incoming < current else "newer"
 
 
 @dataclass
@@ -94,3 +108,38 @@ def trade_screen(
         if country.upper() in embargoed:
             return TradeDecision(allowed=False, rule="embargoed_party", country=country.upper())
     return TradeDecision(allowed=True)
+
+
+@dataclass(frozen=True)
+class GoodsRule:
+    """A listing-policy sanctions rule as order screening reads it: goods of `categories`
+    ("*" for any) to the destinations in `codes`."""
+
+    id: str
+    title: str
+    clause: str
+    categories: frozenset[str]
+    codes: frozenset[str]
+    documents: tuple[str, ...] = ()
+
+
+def goods_screen(
+    *,
+    destination: str,
+    category_paths: tuple[tuple[str, ...], ...],
+    goods_rules: tuple[GoodsRule, ...],
+) -> tuple[TradeDecision, GoodsRule | None]:
+    """Clause 5.13 (c), (e): an order or RFQ whose goods fall in a category the listing
+    policy restricts for its destination (dual-use goods to an embargoed destination, or to one
+    that needs an export licence) is stopped: the platform cannot check a licence online. The
+    first rule that matches decides; a category matches through any of its ancestors."""
+    code = destination.upper()
+    for rule in goods_rules:
+        if code not in rule.codes:
+            continue
+        for path in category_paths:
+            if "*" in rule.categories or rule.categories.intersection(path):
+                return TradeDecision(
+                    allowed=False, rule=rule.id, clause=rule.clause, country=code
+                ), rule
+    return TradeDecision(allowed=True), None

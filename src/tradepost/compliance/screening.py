@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,7 +32,9 @@ from django.utils.translation import gettext as _
 from tradepost import gates
 from tradepost.audit.services import audit_record
 from tradepost.catalog.cards import country_name
-from tradepost.catalog.selectors import listing_policy_in_force
+from tradepost.catalog.models import Category
+from tradepost.catalog.policy import SanctionsRule
+from tradepost.catalog.selectors import category_path, listing_policy_in_force
 from tradepost.compliance import matching, rules
 from tradepost.compliance.models import (
     Entry,
@@ -162,9 +165,13 @@ def _remembered(member: Member, entry: Entry, subject: Subject, print_: str) -> 
 
 
 @transaction.atomic
-def member_screen(*, member: Member, now: datetime | None = None) -> list[ScreeningHit]:
+def member_screen(
+    *, member: Member, now: datetime | None = None, index: matching.NameIndex | None = None
+) -> list[ScreeningHit]:
     """Clause 5.13: screen the member's names; queue the hits that reach `review_score` and
-    hold the member when one reaches `hold_score`. Answers the hits raised by this run."""
+    hold the member when one reaches `hold_score`. Answers the hits raised by this run.
+    `index`: screen against that index only (a rescreen against what a list version
+    changed) rather than every list in force."""
     now = now or timezone.now()
     review, hold = review_score(), hold_score()
     member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
@@ -172,7 +179,7 @@ def member_screen(*, member: Member, now: datetime | None = None) -> list[Screen
     for subject in member_subjects(member):
         print_ = fingerprint(subject)
         hits = matching.screen_name(
-            subject.value, kind=subject.kind, country=member.country, min_score=review
+            subject.value, kind=subject.kind, country=member.country, min_score=review, index=index
         )
         for found in hits:
             if found.score < review:
@@ -355,11 +362,27 @@ def members_rescreen(
     restart: bool = False,
     limit: int | None = None,
     progress: Any = None,
+    versions: Sequence[int] | None = None,
 ) -> RescreenCursor:
     """Clause 5.13: screen every member again, in batches of `batch`, each batch in its own
     transaction and the cursor moved after it, so an interrupted run continues where it
-    stopped. `restart` starts over; `limit` stops after that many members (a run in slices)."""
+    stopped. `restart` starts over; `limit` stops after that many members (a run in slices).
+
+    `versions` (list version ids) starts a run against only what those versions added or
+    changed: members' names did not change, so a new match can only come from a new or
+    changed entry. A run still going against other versions starts over against all of them;
+    a full run still going stays full. `versions=None` with `restart` is a full rescreen."""
     cursor, _created = RescreenCursor.objects.get_or_create(name=RESCREEN_CURSOR)
+    if versions is not None:
+        unfinished = cursor.started_at is not None and cursor.finished_at is None
+        if unfinished and not cursor.versions:
+            targets: list[int] = []  # a full run is under way: it covers these versions too
+        else:
+            targets = sorted({*versions, *(cursor.versions if unfinished else [])})
+        cursor.versions = targets
+        restart = True
+    elif restart:
+        cursor.versions = []
     if restart or cursor.finished_at is not None:
         cursor.last_member_pk, cursor.screened = 0, 0
         cursor.started_at, cursor.finished_at = timezone.now(), None
@@ -367,6 +390,7 @@ def members_rescreen(
     elif cursor.started_at is None:
         cursor.started_at = timezone.now()
         cursor.save(update_fields=["started_at"])
+    index = matching.build_index(versions=cursor.versions) if cursor.versions else None
     done = 0
     total = Member.objects.count()
     while limit is None or done < limit:
@@ -382,7 +406,7 @@ def members_rescreen(
             break
         with transaction.atomic():
             for member in Member.objects.filter(pk__in=pks).order_by("pk"):
-                member_screen(member=member)
+                member_screen(member=member, index=index)
             cursor.last_member_pk = pks[-1]
             cursor.screened += len(pks)
             cursor.save(update_fields=["last_member_pk", "screened"])
@@ -392,10 +416,54 @@ def members_rescreen(
     return cursor
 
 
-def trade_refusal(buyer: Any, supplier: Any, destination: str) -> gates.TradeRefusal | None:
+def _goods_rules(policy: Any) -> tuple[rules.GoodsRule, ...]:
+    return tuple(
+        rules.GoodsRule(
+            id=rule.id,
+            title=rule.title,
+            clause=rule.clause,
+            categories=frozenset(rule.categories),
+            codes=frozenset(policy.destinations[rule.destinations].codes),
+            documents=tuple(rule.documents),
+        )
+        for rule in policy.rules
+        if isinstance(rule, SanctionsRule)
+    )
+
+
+def _goods_refusal(
+    policy: Any, destination: str, goods: tuple[int, ...]
+) -> gates.TradeRefusal | None:
+    """Clause 5.13 (c): restricted goods categories by destination (the listing policy's
+    sanctions rules). The categories are read only when the destination is one a rule names."""
+    goods_rules = tuple(r for r in _goods_rules(policy) if destination.upper() in r.codes)
+    if not goods or not goods_rules:
+        return None
+    paths = tuple(category_path(c) for c in Category.objects.filter(pk__in=goods))
+    decision, rule = rules.goods_screen(
+        destination=destination, category_paths=paths, goods_rules=goods_rules
+    )
+    if decision.allowed or rule is None:
+        return None
+    reason = _(
+        "These goods cannot be traded online for delivery to %(country)s: %(title)s (clause "
+        "%(clause)s)."
+    ) % {"country": country_name(decision.country), "title": rule.title, "clause": rule.clause}
+    if rule.documents:
+        reason += " " + _("Contact the platform's compliance team with: %(documents)s.") % {
+            "documents": "; ".join(rule.documents)
+        }
+    return gates.TradeRefusal(reason=reason, rule=decision.rule, clause=decision.clause)
+
+
+def trade_refusal(
+    buyer: Any, supplier: Any, destination: str, goods: tuple[int, ...] = ()
+) -> gates.TradeRefusal | None:
     """Clause 5.13 (b), (d): the gate trade asks before an order or an RFQ. A party held
     pending a compliance review stops it (the reason names no list entry); so does an
-    embargoed destination or party country (the listing policy's `embargoed` set)."""
+    embargoed destination or party country (the listing policy's `embargoed` set). Clause
+    5.13 (c): so do goods (`goods`: category ids) the listing policy restricts for the
+    destination."""
     policy = listing_policy_in_force()
     embargoed = policy.destinations.get("embargoed")
     parties = [p for p in (buyer, supplier) if p is not None]
@@ -407,7 +475,7 @@ def trade_refusal(buyer: Any, supplier: Any, destination: str) -> gates.TradeRef
         embargoed=frozenset(embargoed.codes) if embargoed else frozenset(),
     )
     if decision.allowed:
-        return None
+        return _goods_refusal(policy, destination or "", goods)
     if decision.rule == "counterparty_under_review":
         reason = _(
             "A party to this trade is under a compliance review (clause 5.13): it cannot go "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 
@@ -86,12 +87,21 @@ def _aliases(entry_id: int, parsed: ParsedEntry) -> list[Alias]:
 
 
 def sanctions_import(
-    *, fmt: str, paths: list[Path], progress: Progress | None = None
+    *,
+    fmt: str,
+    paths: list[Path],
+    progress: Progress | None = None,
+    published: date | None = None,
+    allow_older: bool = False,
 ) -> ImportResult:
     """Import one list's files as a new version, applied as a diff against the version in
     force. The same files again change nothing (the result says `unchanged`). A malformed file
     raises `ImportFileError` naming the file and the line or element, and nothing is written.
-    A new version queues a rescreen of every member (`tasks.rescreen_members`)."""
+    A new version queues a rescreen of every member (`tasks.rescreen_members`).
+
+    `published` gives the publication date of files that carry none (OFAC's CSV set). Files
+    older than the version in force, or whose order against it cannot be told (one of the two
+    is undated), are refused unless `allow_older` says the operator means it."""
     say: Callable[[str], None] = progress or _quiet
     reader = READERS.get(fmt)
     if reader is None:
@@ -107,23 +117,68 @@ def sanctions_import(
     files_hash = rules.files_fingerprint(paths)
     say(_("reading %(n)d file(s) as %(fmt)s") % {"n": len(paths), "fmt": fmt})
     parsed: ParsedList = reader.read(paths, say)
-    result = _apply(parsed, files_hash=files_hash, file_names=[p.name for p in paths], say=say)
+    if published is not None:
+        parsed.published = published
+    result = _apply(
+        parsed,
+        files_hash=files_hash,
+        file_names=[p.name for p in paths],
+        say=say,
+        allow_older=allow_older,
+    )
     if not result.unchanged:
         # Clause 5.13: members screened against the old version are screened again, in the
         # background, once the new version is committed.
-        transaction.on_commit(_enqueue_rescreen, robust=True)
+        version_id = ListVersion.objects.get(
+            sanctions_list__source=result.source, number=result.version
+        ).pk
+        transaction.on_commit(partial(_enqueue_rescreen, version_id), robust=True)
     return result
 
 
-def _enqueue_rescreen() -> None:
+def _enqueue_rescreen(version_id: int) -> None:
     from tradepost.compliance import tasks
 
-    tasks.rescreen_members.enqueue()
+    tasks.rescreen_members.enqueue(versions=[version_id])
+
+
+def _refuse_out_of_order(parsed: ParsedList, current: ListVersion) -> None:
+    order = rules.publication_order(current.published, parsed.published)
+    values = {
+        "source": parsed.source,
+        "number": current.number,
+        "new": parsed.published or "-",
+        "old": current.published or "-",
+    }
+    if order == "older":
+        raise InvalidInput(
+            _(
+                "%(source)s: these files were published %(new)s, before version %(number)d in "
+                "force (%(old)s); an older list is not applied over a newer one. Pass "
+                "--allow-older if that is what you mean."
+            )
+            % values
+        )
+    if order == "unknown":
+        raise InvalidInput(
+            _(
+                "%(source)s: cannot tell whether these files (published %(new)s) are newer "
+                "than version %(number)d in force (published %(old)s): one of them carries no "
+                "publication date. Give the date of the undated files with --published "
+                "YYYY-MM-DD, or pass --allow-older to apply them anyway."
+            )
+            % values
+        )
 
 
 @transaction.atomic
 def _apply(
-    parsed: ParsedList, *, files_hash: str, file_names: list[str], say: Callable[[str], None]
+    parsed: ParsedList,
+    *,
+    files_hash: str,
+    file_names: list[str],
+    say: Callable[[str], None],
+    allow_older: bool,
 ) -> ImportResult:
     sanctions_list, _created = SanctionsList.objects.get_or_create(
         source=parsed.source, defaults={"title": parsed.title}
@@ -133,19 +188,8 @@ def _apply(
     if current is not None and current.content_hash == files_hash:
         return _result(current, unchanged=True)
 
-    if (
-        current is not None
-        and current.published
-        and parsed.published
-        and parsed.published < current.published
-    ):
-        raise InvalidInput(
-            _(
-                "%(source)s: these files were published %(new)s, before the version in force "
-                "(%(old)s); an older list is not applied over a newer one."
-            )
-            % {"source": parsed.source, "new": parsed.published, "old": current.published}
-        )
+    if current is not None and not allow_older:
+        _refuse_out_of_order(parsed, current)
     incoming = {e.source_id: e for e in parsed.entries}
     hashes = {source_id: rules.entry_fingerprint(e) for source_id, e in incoming.items()}
     stored: dict[str, tuple[int, str, int | None]] = {

@@ -10,9 +10,15 @@ from django_tasks import task
 
 
 @task()
-def rescreen_members() -> dict:
-    """Clause 5.13: after a new list version, screen every member again from the start."""
+def rescreen_members(versions: list[int] | None = None) -> dict:
+    """Clause 5.13: after a new list version, screen every member again from the start,
+    against what `versions` (list version ids) added or changed; with none, against
+    everything in force."""
     from tradepost.compliance.screening import members_rescreen
 
-    cursor = members_rescreen(restart=True)
-    return {"screened": cursor.screened, "finished": cursor.finished_at is not None}
+    cursor = members_rescreen(versions=versions or None, restart=not versions)
+    return {
+        "screened": cursor.screened,
+        "finished": cursor.finished_at is not None,
+        "versions": cursor.versions,
+    }

@@ -124,11 +124,14 @@ def order_member_guard(member: Member, *, step: str) -> None:
         )
 
 
-def trade_screen_require(buyer: Member, supplier: Member | None, destination: str) -> None:
+def trade_screen_require(
+    buyer: Member, supplier: Member | None, destination: str, goods: tuple[int, ...] = ()
+) -> None:
     """Clause 5.13: compliance screening of a trade (registered by `compliance` through
-    `tradepost.gates`): a counterparty held pending review or an embargoed destination stops
-    the order or RFQ with the reason (403 `trade_restricted`)."""
-    refusal = gates.trade_refusal(buyer, supplier, destination)
+    `tradepost.gates`): a counterparty held pending review, an embargoed destination, or goods
+    (category ids) restricted for the destination stop the order or RFQ with the reason (403
+    `trade_restricted`)."""
+    refusal = gates.trade_refusal(buyer, supplier, destination, goods)
     if refusal is not None:
         raise TradeRestricted(
             refusal.reason, extra={"rule": refusal.rule, "clause": refusal.clause}
@@ -311,11 +314,13 @@ def order_create(
     place: bool = True,
     now: datetime | None = None,
     guarded: bool = False,
+    goods: tuple[int, ...] = (),
 ) -> Order:
     """Clause 7.1: an order between one buyer and one supplier, created as a draft and
     (unless `place` is false, e.g. a quotation's draft) placed at once. Clause 7.4: the
     parties' terms are stored exactly as written. `guarded`: the caller has just run
-    `order_member_guard` on the buyer in this transaction."""
+    `order_member_guard` on the buyer in this transaction. `goods`: the catalog categories
+    of what is ordered, for compliance screening (5.13 c)."""
     now = now or timezone.now()
     if not guarded:
         order_member_guard(buyer, step=_("place"))
@@ -326,7 +331,7 @@ def order_create(
     if not lines:
         raise InvalidInput(_("An order has at least one line."), code="order_no_lines")
     # Orders carry no ship-to address of their own: the destination is the buyer's country.
-    trade_screen_require(buyer, supplier, buyer.country)
+    trade_screen_require(buyer, supplier, buyer.country, goods)
     amounts = [rules.money_round(line.unit_price * line.quantity, currency) for line in lines]
     total = sum(amounts, Decimal(0))
     order = Order.objects.create(
@@ -423,6 +428,7 @@ def order_place_from_listing(
         buyer_terms=terms,
         incoterm=listing.incoterm,
         now=now,
+        goods=(listing.category_id,),
     )
 
 

@@ -292,7 +292,7 @@ def rfq_create(
     now = now or timezone.now()
     trade_member_require(buyer, role="buyer")
     fields = _rfq_fields(data, now=now)
-    trade_screen_require(buyer, None, fields["destination_country"])
+    trade_screen_require(buyer, None, fields["destination_country"], (fields["category"].pk,))
     checked: list[CheckedFile] = files_check(
         list(attachments),
         field="attachments",
@@ -523,6 +523,7 @@ def _order_draft_from_quotation(quotation: Quotation, *, actor: Member, now: dat
         incoterm=rfq.incoterm,
         place=False,
         now=now,
+        goods=(rfq.category_id,),
     )
     return order.pk
 

@@ -1,8 +1,11 @@
 """`tradepost sanctions ...`: the sanctions lists screening uses (clauses 5.6 k, 5.13).
 
-- `import --format ofac-csv|ofac-xml|un-xml|ftm PATH...`: read one list's published files
-  (no network) and apply them as a new version, a diff against the version in force. The same
-  files twice change nothing. Progress goes to stderr, the result to stdout.
+- `import --format ofac-csv|ofac-xml|un-xml|ftm [--published DATE] [--allow-older] PATH...`:
+  read one list's published files (no network) and apply them as a new version, a diff against
+  the version in force. The same files twice change nothing. Files older than the version in
+  force, or of unknown order (one side undated), are refused unless `--allow-older`; an OFAC
+  CSV set can be given its date with `--published`. Progress goes to stderr, the result to
+  stdout.
 - `lists [--json]`: the version in force of each list.
 - `rescreen [--batch N] [--limit N] [--restart]`: screen every member again against the lists
   in force, in batches, with progress; an interrupted run continues from its cursor.
@@ -10,8 +13,10 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +35,18 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         imp = sub.add_parser("import", help="Import one list's files as a new version (a diff).")
         imp.add_argument("--format", dest="fmt", required=True, choices=sorted(READERS))
+        imp.add_argument(
+            "--published",
+            type=_date,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="Publication date of files that carry none (OFAC's CSV set).",
+        )
+        imp.add_argument(
+            "--allow-older",
+            action="store_true",
+            help="Apply files older than the version in force, or of unknown order.",
+        )
         imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
         lists = sub.add_parser("lists", help="The version in force of each list.")
         lists.add_argument("--json", action="store_true", help="Print JSON.")
@@ -44,13 +61,23 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
 
-    def _import(self, *, fmt: str, paths: list[Path], **_options: Any) -> None:
+    def _import(
+        self,
+        *,
+        fmt: str,
+        paths: list[Path],
+        published: date | None = None,
+        allow_older: bool = False,
+        **_options: Any,
+    ) -> None:
         from tradepost.compliance.services import sanctions_import
 
         def progress(message: str) -> None:
             print(message, file=sys.stderr, flush=True)
 
-        result = sanctions_import(fmt=fmt, paths=paths, progress=progress)
+        result = sanctions_import(
+            fmt=fmt, paths=paths, progress=progress, published=published, allow_older=allow_older
+        )
         skipped = ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())) or "0"
         status = _("unchanged") if result.unchanged else _("new version")
         self.stdout.write(
@@ -110,6 +137,15 @@ class Command(BaseCommand):
             _("Rescreen %(state)s: %(screened)d members screened.")
             % {"state": state, "screened": cursor.screened}
         )
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a date YYYY-MM-DD") % {"value": value}
+        ) from exc
 
 
 def _dumps(rows: list[dict[str, Any]]) -> str:
