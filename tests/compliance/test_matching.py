@@ -209,3 +209,33 @@ def test_name_score_forgives_a_missing_middle_name_but_not_a_shared_word():
 
     assert name_score(short, full) >= 0.9
     assert name_score(("trading",), normalise_name("Northwind Regions Trading").tokens) < 0.6
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Korea, North", "KP"),
+        ("Iran (Islamic Republic of)", "IR"),
+        ("Burma", "MM"),
+        ("Turkey", "TR"),
+        ("ru", "RU"),
+        ("Germany", "DE"),
+        ("Kosovo", None),  # no ISO code: no guess
+        ("undetermined", None),
+    ],
+)
+def test_country_names_as_the_lists_write_them(written, code):
+    from tradepost.compliance.matching import country_code
+
+    assert country_code(written) == code
+
+
+def test_country_names_in_policy_must_be_casefolded_iso_codes():
+    from tradepost.policy import PolicyError
+    from tradepost.policy.screening import parse_screening_policy
+
+    base = {"review_score": 0.8, "hold_score": 0.9}
+    with pytest.raises(PolicyError, match="not an ISO 3166"):
+        parse_screening_policy({**base, "country_names": {"atlantis": "QQ"}})
+    with pytest.raises(PolicyError, match="casefolded"):
+        parse_screening_policy({**base, "country_names": {"Burma": "MM"}})

@@ -281,6 +281,8 @@ def test_usage_counts_sent_and_received_messages(buyer, supplier, listing):
 
 def test_over_the_send_limit_answers_429_with_retry_after(monkeypatch, buyer, supplier, listing):
     with_messaging(monkeypatch, send_rates=["2/60"])
+    # One instant for the whole test: a slow machine must not cross a window boundary.
+    monkeypatch.setattr("tradepost.ratelimit._clock", lambda: 1_800_000_010.0)
     inquiry = inquire(buyer, listing)
     api = client_for(buyer)
     path = f"/conversations/{inquiry.conversation_id}/messages"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import pycountry
 from pydantic import Field, model_validator
 
 from tradepost.policy import POLICY_DIR, PolicyError, _Strict, load_toml
@@ -28,6 +29,9 @@ class ScreeningPolicy(_Strict):
     titles: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
     weights: ScreeningWeights = ScreeningWeights()
+    # Country names as the lists write them that ISO 3166 does not know ("Korea, North",
+    # "Burma"), casefolded, to their alpha-2 code.
+    country_names: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _ordered_scores(self) -> ScreeningPolicy:
@@ -37,6 +41,11 @@ class ScreeningPolicy(_Strict):
             for word in getattr(self, name):
                 if not word or word != word.casefold() or not word.isalnum():
                     raise ValueError(f"{name}: {word!r} must be one lower-case word")
+        for written, code in self.country_names.items():
+            if written != written.casefold().strip():
+                raise ValueError(f"country_names: {written!r} must be written casefolded")
+            if pycountry.countries.get(alpha_2=code) is None:
+                raise ValueError(f"country_names: {code!r} is not an ISO 3166 alpha-2 code")
         return self
 
 
