@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from tradepost.compliance.demo import COMPLIANCE_DEMO_MEMBERS
 from tradepost.members.models import Member, MemberStatus, StaffRole, User
 from tradepost.terms.models import TermsAcceptance
 from tradepost.trade.management.commands.demo_data import (
@@ -17,7 +18,7 @@ from tradepost.trade.management.commands.demo_data import (
 )
 from tradepost.trust.demo import TRUST_DEMO_MEMBERS
 
-ALL_MEMBERS = len(DEMO_MEMBERS) + len(TRUST_DEMO_MEMBERS)
+ALL_MEMBERS = len(DEMO_MEMBERS) + len(TRUST_DEMO_MEMBERS) + len(COMPLIANCE_DEMO_MEMBERS)
 TOUR_EMAILS = [spec.email for spec in DEMO_MEMBERS]
 
 
@@ -51,7 +52,8 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
     password = stored_password(tmp_path / CREDENTIALS_FILE)
     assert first.splitlines()[0] == (
         f"Demo data loaded: 7 demo members, the staff user {STAFF_USERNAME} (Administrator), "
-        "the Trust & Safety demo (4 members, 6 staff logins) and the trade demo (9 parts)."
+        "the Trust & Safety demo (4 members, 6 staff logins), the trade demo (9 parts) and the "
+        "compliance demo (2 parts)."
     )
     assert second.splitlines()[0] == "Demo data already loaded: nothing changed."
     for output in (first, second):
@@ -62,10 +64,10 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
         for member_id in members_after_first:
             assert member_id in output
     assert len(DEMO_MEMBERS) == 7
-    assert Member.objects.count() == ALL_MEMBERS == 11
+    assert Member.objects.count() == ALL_MEMBERS == 12
     assert sorted(Member.objects.values_list("member_id", flat=True)) == members_after_first
     assert User.objects.filter(username=STAFF_USERNAME).count() == 1
-    assert TermsAcceptance.objects.count() == 11
+    assert TermsAcceptance.objects.count() == ALL_MEMBERS
 
 
 def test_credentials_file_is_private(db, demo_settings, tmp_path):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tradepost.audit.models import AuditEntry
 from tradepost.catalog.models import Listing
+from tradepost.compliance.demo import COMPLIANCE_DEMO_MEMBERS
 from tradepost.members.models import Member, MemberStatus, StaffRole, User
 from tradepost.notices.models import Notice
 from tradepost.trade.management.commands import demo_data
@@ -109,7 +110,8 @@ def test_running_demo_data_twice_changes_no_trust_object(demo_whole):
     assert counts() == first
     assert sorted(IdentitySignal.objects.values_list("pk", "last_seen")) == signals_seen
     assert first["Case"] == 2  # the 6.3 c case and the rights claim's
-    assert first["Action"] == 5  # warning, restriction, the cluster suspension (3 members)
+    # warning, restriction, the cluster suspension (3 members); and the compliance demo's hold
+    assert first["Action"] == 6
 
 
 def test_the_cluster_is_linked_by_a_shared_device_and_a_shared_phone(demo):
@@ -230,7 +232,7 @@ def test_the_other_tours_members_are_never_restricted(demo):
     assert tour.count() == len(DEMO_MEMBERS)
     assert restricted.count() == 0
     assert {m.email for m in Member.objects.filter(disciplinary_actions__isnull=False)} <= {
-        spec.email for spec in TRUST_DEMO_MEMBERS
+        spec.email for spec in (*TRUST_DEMO_MEMBERS, *COMPLIANCE_DEMO_MEMBERS)
     }
 
 

@@ -29,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from tradepost import demo
 from tradepost.catalog.demo import demo_images_load, demo_listings_load
 from tradepost.members.models import Member, StaffRole, User
 from tradepost.trade.demo import demo_trade_load, trade_tour
@@ -222,6 +223,8 @@ class Command(BaseCommand):
             ]
             trust_parts = demo_trust_load()
             trade_parts = demo_trade_load()
+            # The apps above trade (compliance ...) add their parts through tradepost.demo.
+            extra = [(part, part.load()) for part in demo.parts()]
         if listings:
             notes.append(f"{listings} demo listings posted and screened: see /search/.")
         if listings or images:
@@ -238,10 +241,17 @@ class Command(BaseCommand):
             )
         if trade_parts:
             loaded.append(f"the trade demo ({trade_parts} parts)")
+        for part, count in extra:
+            if count:
+                loaded.append(f"the {part.name} demo ({count} parts)")
         base = base_url.rstrip("/")
         self._report(loaded, password, path, base, notes)
         self._trust_report(base)
         self._trade_report(base)
+        for part, _count in extra:
+            self.stdout.write("")
+            for line in part.report(base):
+                self.stdout.write(line)
 
     def _staff_user(self, group: Group, password: str, path: Path, notes: list[str]) -> bool:
         user = User.objects.filter(username=STAFF_USERNAME).first()
