@@ -183,3 +183,17 @@ def test_a_delta_request_during_a_full_run_keeps_the_run_full(sdn):
 
     assert cursor.versions == []  # the full run covers any version
     assert cursor.last_member_pk == members[0].pk
+
+
+def test_the_account_page_tells_a_held_member_why(sdn, client):
+    held = member_create(company_name=LISTED)
+    free = member_create(company_name="Quayside Lantern Exports")
+
+    client.force_login(held.user)
+    page = client.get("/account/").content.decode()
+    client.force_login(free.user)
+    other = client.get("/account/").content.decode()
+
+    assert "restricted pending a compliance review" in page
+    assert "1002" not in page and "ofac" not in page.lower()  # never the list entry
+    assert "restricted pending a compliance review" not in other
