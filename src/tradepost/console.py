@@ -14,6 +14,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -256,3 +258,53 @@ def form_add_domain_error(
             problems = problems_for(key, list(problems))
         for problem in problems:
             form.add_error(targets[key], problem)
+
+
+def each_with_messages(
+    request: HttpRequest, objects: list[Any], call: Callable[[Any], Any], done: str
+) -> None:
+    """Call the service per object; one message for what worked, one per kind of refusal."""
+    ok: list[str] = []
+    failures: dict[str, list[str]] = {}
+    for obj in objects:
+        try:
+            call(obj)
+        except DomainError as exc:
+            failures.setdefault(exc.message, []).append(f"#{obj.pk}")
+        else:
+            ok.append(f"#{obj.pk}")
+    if ok:
+        messages.success(request, f"{done}: {', '.join(ok)}.")
+    grouped_errors(request, failures)
+
+
+def reason_page(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: list[Any],
+    form: forms.Form,
+    *,
+    action: str,
+    title: str,
+    intro: str,
+    headers: list[str],
+    row: Callable[[Any], list[Any]],
+) -> TemplateResponse:
+    """The page a changelist action shows to ask for a reason (and more) before it acts: the
+    selected objects as a table, the form, and the way back to the changelist."""
+    opts = model_admin.opts
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": opts,
+        "title": title,
+        "intro": intro,
+        **table_rows(headers, (row(o) for o in objects)),
+        "form": form,
+        "action": action,
+        "selected": [o.pk for o in objects],
+        "single": None,
+        "submit_label": title,
+        "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, REASON_TEMPLATE, context)

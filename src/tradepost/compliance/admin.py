@@ -11,10 +11,14 @@ from django.http import HttpRequest
 
 from tradepost.compliance.models import Alias, Entry, ListVersion, SanctionsList, ScreeningHit
 from tradepost.compliance.screening import hit_clear, hit_confirm, hits_for_review
-from tradepost.console import ReadOnlyAdmin, ReadOnlyInline, ReasonForm
+from tradepost.console import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ReasonForm,
+    each_with_messages,
+    reason_page,
+)
 from tradepost.members.requests import request_user
-from tradepost.trust.admin.actions import _each as each_with_messages
-from tradepost.trust.admin.actions import _reason_page as reason_page
 
 
 class VersionInline(ReadOnlyInline):

@@ -16,18 +16,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from tradepost.console import (
-    REASON_TEMPLATE,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ReasonForm,
+    each_with_messages,
     form_add_domain_error,
-    grouped_errors,
-    table_rows,
+    reason_page,
 )
 from tradepost.errors import DomainError
 from tradepost.members.requests import request_user
@@ -40,52 +38,6 @@ from tradepost.trust.services import actions as services
 class OutcomeForm(ReasonForm):
     outcome = forms.ChoiceField(choices=AppealOutcome.choices, widget=forms.RadioSelect)
     field_order = ["outcome", "reason"]
-
-
-def _each(request: HttpRequest, objects: list[Any], call: Callable[[Any], Any], done: str) -> None:
-    """Call the service per object; one message for what worked, one per kind of refusal."""
-    ok: list[str] = []
-    failures: dict[str, list[str]] = {}
-    for obj in objects:
-        try:
-            call(obj)
-        except DomainError as exc:
-            failures.setdefault(exc.message, []).append(f"#{obj.pk}")
-        else:
-            ok.append(f"#{obj.pk}")
-    if ok:
-        messages.success(request, f"{done}: {', '.join(ok)}.")
-    grouped_errors(request, failures)
-
-
-def _reason_page(
-    model_admin: admin.ModelAdmin,
-    request: HttpRequest,
-    objects: list[Any],
-    form: forms.Form,
-    *,
-    action: str,
-    title: str,
-    intro: str,
-    headers: list[str],
-    row: Callable[[Any], list[Any]],
-) -> TemplateResponse:
-    opts = model_admin.opts
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": opts,
-        "title": title,
-        "intro": intro,
-        **table_rows(headers, (row(o) for o in objects)),
-        "form": form,
-        "action": action,
-        "selected": [o.pk for o in objects],
-        "single": None,
-        "submit_label": title,
-        "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-        "media": model_admin.media + form.media,
-    }
-    return TemplateResponse(request, REASON_TEMPLATE, context)
 
 
 def _action_row(action: Action) -> list[Any]:
@@ -208,7 +160,7 @@ class ActionAdmin(ReadOnlyAdmin):
     @admin.action(description="Approve (four eyes: not your own proposal)", permissions=["approve"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Action]) -> None:
         by = request_user(request)
-        _each(
+        each_with_messages(
             request,
             list(queryset.order_by("pk")),
             lambda a: services.action_approve(action=a, by=by),
@@ -236,7 +188,7 @@ class ActionAdmin(ReadOnlyAdmin):
         if form.is_bound and form.is_valid() and form.cleaned_data["reason"].strip():
             by = request_user(request)
             reason = form.cleaned_data["reason"]
-            _each(
+            each_with_messages(
                 request,
                 actions,
                 lambda a: service(action=a, by=by, reason=reason),
@@ -245,7 +197,7 @@ class ActionAdmin(ReadOnlyAdmin):
             return None
         if form.is_bound:
             form.add_error("reason", "A reason is required.")
-        return _reason_page(
+        return reason_page(
             self,
             request,
             actions,
@@ -313,7 +265,7 @@ class AppealAdmin(ReadOnlyAdmin):
         if form.is_bound and form.is_valid() and form.cleaned_data["reason"].strip():
             by = request_user(request)
             outcome, reason = form.cleaned_data["outcome"], form.cleaned_data["reason"]
-            _each(
+            each_with_messages(
                 request,
                 appeals,
                 lambda a: services.appeal_decide(appeal=a, outcome=outcome, reason=reason, by=by),
@@ -322,7 +274,7 @@ class AppealAdmin(ReadOnlyAdmin):
             return None
         if form.is_bound and not form.errors:
             form.add_error("reason", "A reason is required.")
-        return _reason_page(
+        return reason_page(
             self,
             request,
             appeals,
