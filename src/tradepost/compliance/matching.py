@@ -120,6 +120,35 @@ class NameIndex:
             for gram in _grams(norm.tokens):
                 self.postings[gram].append(name_id)
 
+    def add_entry(
+        self,
+        *,
+        list_source: str,
+        list_version: int,
+        entry_id: str,
+        name: str,
+        kind: str,
+        data: dict[str, Any],
+        aliases: Sequence[str],
+        policy: ScreeningPolicy,
+    ) -> None:
+        """Index one list entry (as stored: its `data` as the importers write it) and its
+        aliases."""
+        countries = frozenset(
+            c for c in (country_code(str(v)) for v in data.get("countries", [])) if c
+        )
+        party = _Party(
+            list_source=list_source,
+            list_version=list_version,
+            entry_id=entry_id,
+            name=name,
+            kind=kind,
+            countries=countries,
+            dates=_entry_dates(data),
+            identifiers=_entry_identifiers(data),
+        )
+        self.add(party, [(name, False)] + [(a, True) for a in aliases], policy)
+
     def candidates(self, tokens: Sequence[str], *, limit: int = CANDIDATES) -> list[int]:
         """The names sharing the most token trigrams with `tokens`."""
         counts: Counter[int] = Counter()
@@ -346,22 +375,16 @@ def build_index(*, policy: ScreeningPolicy | None = None) -> NameIndex:
         "id", "sanctions_list_id", "sanctions_list__source", "source_id", "kind", "name", "data"
     )
     for row in entries.iterator(chunk_size=2000):
-        data = row["data"] or {}
-        countries = frozenset(
-            c for c in (country_code(str(v)) for v in data.get("countries", [])) if c
-        )
-        party = _Party(
+        index.add_entry(
             list_source=row["sanctions_list__source"],
             list_version=latest.get(row["sanctions_list_id"], 0),
             entry_id=row["source_id"],
             name=row["name"],
             kind=row["kind"],
-            countries=countries,
-            dates=_entry_dates(data),
-            identifiers=_entry_identifiers(data),
+            data=row["data"] or {},
+            aliases=aliases.get(row["id"], []),
+            policy=policy,
         )
-        texts = [(row["name"], False)] + [(a, True) for a in aliases.get(row["id"], [])]
-        index.add(party, texts, policy)
     return index
 
 
