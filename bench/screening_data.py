@@ -89,11 +89,34 @@ MEMBER_LAST = ["Smith", "Miller", "Schmidt", "Müller", "Meyer", "Weber", "Wagne
                "Tanaka", "Suzuki", "Sato", "Nguyen", "Tran", "Singh", "Patel", "Sharma",
                "Kowalski", "Nowak", "Jansen", "de Vries", "Andersson", "Nielsen", "Silva",
                "Santos", "Garcia", "Lopez", "Ivanova", "Chen", "Wang", "Li", "Kim", "Park"]
+# Syllables (Latin, Cyrillic) of made-up surnames, so the list's 12,000 persons are not a few
+# thousand combinations of the common names above, listed over and over.
+SYLLABLES = [("ka", "ка"), ("ra", "ра"), ("to", "то"), ("mi", "ми"), ("sa", "са"),
+             ("ta", "та"), ("vo", "во"), ("ri", "ри"), ("zha", "жа"), ("ko", "ко"),
+             ("lu", "лу"), ("pa", "па"), ("de", "де"), ("ni", "ни"), ("go", "го"),
+             ("bu", "бу"), ("sha", "ша"), ("ve", "ве"), ("li", "ли"), ("mo", "мо"),
+             ("char", "чар"), ("dim", "дим"), ("gor", "гор"), ("tel", "тель"), ("bar", "бар")]
+SUFFIXES = [("ov", "ов"), ("ev", "ев"), ("in", "ин"), ("enko", "енко"), ("sky", "ский"),
+            ("yan", "ян"), ("idze", "идзе"), ("ets", "ец")]
+SURNAME_HEAD = ["Berg", "Lind", "Holm", "Ek", "Stein", "Wald", "Ash", "Brook", "Fair", "Green",
+                "Hart", "Kirk", "Mor", "North", "Old", "West", "Rich", "Lang", "Ros", "Sand"]
+SURNAME_TAIL = ["man", "son", "ley", "ton", "field", "ford", "wood", "er", "feld", "strom",
+                "hurst", "well"]
 # fmt: on
 
 
+def made_up_surname(rng: random.Random) -> tuple[str, str, str]:
+    parts = [rng.choice(SYLLABLES) for _ in range(rng.choice((1, 2, 2, 3)))]
+    suffix = rng.choice(SUFFIXES)
+    latin = "".join(p[0] for p in parts) + suffix[0]
+    cyrillic = "".join(p[1] for p in parts) + suffix[1]
+    other = latin.replace("ov", "off").replace("sky", "ski").replace("zh", "j")
+    return cyrillic.capitalize(), latin.capitalize(), other.capitalize()
+
+
 def _person(rng: random.Random) -> tuple[str, list[str]]:
-    first, last = rng.choice(FIRST), rng.choice(LAST)
+    first = rng.choice(FIRST)
+    last = rng.choice(LAST) if rng.random() < 0.3 else made_up_surname(rng)
     middle = rng.choice(PATRONYMIC) if rng.random() < 0.4 else rng.choice(FIRST)[1]
     name = f"{last[1].upper()}, {first[1]} {middle}"
     aliases = [
@@ -169,5 +192,8 @@ def member_names(n: int, seed: int, listed: list[str] | None = None) -> Iterator
             continue
         words = rng.sample(MEMBER_COMPANY, rng.choice((1, 2, 2, 3)))
         company = " ".join(words) + " " + rng.choice(LEGAL)
-        contact = f"{rng.choice(MEMBER_FIRST)} {rng.choice(MEMBER_LAST)}"
-        yield company, contact
+        if rng.random() < 0.5:
+            last = rng.choice(MEMBER_LAST)
+        else:
+            last = rng.choice(SURNAME_HEAD) + rng.choice(SURNAME_TAIL)
+        yield company, f"{rng.choice(MEMBER_FIRST)} {last}"
