@@ -60,6 +60,10 @@ CANDIDATES = 100
 # Blocking keeps a name only if it shares this share of the trigrams of the shorter of it and
 # the query: a name that close in spelling shares most of them, a typo costing three at most.
 MIN_SHARED = 0.4
+# A trigram in more names than this (or a 40th of them) tells names apart too little to be
+# counted, and costs the most to count ("an", "ov "): blocking leaves it out, on both sides of
+# the share, unless the query has fewer than two others.
+COMMON_GRAM = 2000
 # Normalised query names a NameIndex remembers (a rescreen repeats common names).
 QUERY_CACHE = 50_000
 _ID_CHARS = re.compile(r"[^A-Z0-9]")
@@ -279,6 +283,8 @@ class _Frozen:
     name_kind: np.ndarray
     n_tokens: np.ndarray
     n_grams: np.ndarray
+    common: frozenset[str]
+    n_telling: np.ndarray
     token_ids: np.ndarray
     by_length: np.ndarray
     vocabulary: list[str]
@@ -287,6 +293,8 @@ class _Frozen:
     @classmethod
     def of(cls, index: NameIndex) -> _Frozen:
         vocab: dict[str, int] = {}
+        common_at = max(COMMON_GRAM, len(index.names) // 40)
+        common = frozenset(g for g, ids in index.postings.items() if len(ids) > common_at)
         width = max((len(n.tokens) for n in index.names), default=1)
         token_ids = np.full((len(index.names), width), -1, dtype=np.int32)
         by_length = np.zeros((len(index.names), width), dtype=np.int16)
@@ -304,6 +312,10 @@ class _Frozen:
             ),
             n_tokens=np.asarray([len(n.tokens) for n in index.names], dtype=np.int32),
             n_grams=np.asarray([len(_grams(n.tokens)) for n in index.names], dtype=np.int32),
+            common=common,
+            n_telling=np.asarray(
+                [max(1, len(_grams(n.tokens) - common)) for n in index.names], dtype=np.int32
+            ),
             token_ids=token_ids,
             by_length=by_length,
             vocabulary=list(vocab),
@@ -322,12 +334,16 @@ class _Frozen:
         """The ids of the `limit` names sharing the most trigrams with `tokens` (ties: the
         lower id), in id order."""
         grams = _grams(tokens)
-        lists = [p for g in grams if (p := self.postings.get(g)) is not None]
+        telling = grams - self.common
+        n_grams = self.n_telling
+        if len(telling) < 2:
+            telling, n_grams = grams, self.n_grams
+        lists = [p for g in telling if (p := self.postings.get(g)) is not None]
         if not lists:
             return np.zeros(0, dtype=np.int32)
         # Sorting the few thousand postings beats counting into an array of every name.
         hits, counts = np.unique(np.concatenate(lists), return_counts=True)
-        keep = counts / np.minimum(self.n_grams[hits], len(grams)) >= MIN_SHARED
+        keep = counts / np.minimum(n_grams[hits], len(telling)) >= MIN_SHARED
         hits, counts = hits[keep], counts[keep]
         if hits.size > limit:
             # Most shared first, then the lower id: one integer key per name.
