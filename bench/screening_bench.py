@@ -904,7 +904,7 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str]]:
         b = r.get(key)
         if not b:
             continue
-        same = b["blocked"]["recall"] >= b["brute"]["recall"] - 0.005
+        same = b["blocked"]["recall"] >= b["brute"]["recall"]
         rows.append(
             (
                 f"vs brute force ({label}, {b['names']:,} names)",
@@ -946,7 +946,11 @@ def main() -> None:
     parser.add_argument("--brute-queries", type=int, default=200)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--table", metavar="JSON", help="Print the table of a written result.")
     args = parser.parse_args()
+    if args.table:
+        print_table(json.loads(Path(args.table).read_text()))
+        return
     report = run(args)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "screening.json"
