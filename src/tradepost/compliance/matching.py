@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import pycountry
+from django.db import connection
 from django.db.models import Max
 from rapidfuzz import fuzz, process
 
@@ -563,12 +564,15 @@ def _secondary(
     return delta
 
 
-def _index_key() -> tuple[tuple[int, str], ...]:
+def _index_key() -> tuple[tuple[Any, ...], ...]:
     """Every list version, by id and import time, in one small query (a list has a version
     per import): a new version changes it, and the time also tells a restored or rolled-back
-    database, which may hand out an id again, from the one indexed."""
-    rows = ListVersion.objects.order_by("id").values_list("id", "imported_at")
-    return tuple((pk, at.isoformat()) for pk, at in rows)
+    database, which may hand out an id again, from the one indexed. Plain SQL: every
+    `screen_name` asks it, and the queryset machinery cost ten times the query (0.45 ms)."""
+    table = connection.ops.quote_name(ListVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, imported_at FROM {table} ORDER BY id")  # noqa: S608
+        return tuple(tuple(row) for row in cursor.fetchall())
 
 
 def build_index(*, policy: ScreeningPolicy | None = None) -> NameIndex:
