@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search bench-pages bench-trust bench-orders messages
+.PHONY: install run test check fmt clean fuzz-api bench-notify bench-search bench-pages bench-trust bench-orders bench-screening messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -111,3 +111,18 @@ bench-orders: install
 	    --threads $(ORDERS_THREADS) --clients $(ORDERS_CLIENTS) --pg-port $(ORDERS_PG_PORT) \
 	    $(BENCH_ARGS) || exit 1; \
 	done
+
+## make bench-screening: sanctions name screening (issue 12) on the real lists of
+## ../shared/sanctions-data/ (imported through `tradepost sanctions import`; parts whose files
+## are absent are skipped) plus a synthetic list of SCREEN_ENTRIES entries (3 aliases each), in
+## a throw-away SQLite database: screen_name p50/p99 and throughput per core, the matcher-level
+## rescreen of SCREEN_MEMBERS members over every core, the rescreen through the database on
+## SCREEN_DB_MEMBERS member rows, index memory, recall/precision on the yente sets, the
+## acceptance cases, parity with OFAC's scores, and brute force (the same scorer over every
+## name) as the baseline; writes bench/results/screening.json and prints a table.
+SCREEN_MEMBERS ?= 1000000
+SCREEN_DB_MEMBERS ?= 10000
+SCREEN_ENTRIES ?= 20000
+bench-screening: install
+	$(BIN)/python bench/screening_bench.py --members $(SCREEN_MEMBERS) \
+	  --db-members $(SCREEN_DB_MEMBERS) --synthetic-entries $(SCREEN_ENTRIES) $(BENCH_ARGS)

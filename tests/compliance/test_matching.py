@@ -3,6 +3,7 @@
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tradepost.compliance import matching
@@ -239,3 +240,27 @@ def test_country_names_in_policy_must_be_casefolded_iso_codes():
         parse_screening_policy({**base, "country_names": {"atlantis": "QQ"}})
     with pytest.raises(PolicyError, match="casefolded"):
         parse_screening_policy({**base, "country_names": {"Burma": "MM"}})
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Dmitri Khoroshev", "Ivan Sergeyevich Petrov Volkov", "Northwind Trading", "Abu", "王磊"],
+)
+def test_the_index_scores_a_whole_block_as_name_score_does_pair_by_pair(lists, query):
+    index = build_index()
+    tokens = normalise_name(query).tokens
+    every = np.arange(len(index.names), dtype=np.int32)
+
+    scores = index.frozen().scores(tokens, every)
+
+    assert [round(s, 3) for s in scores.tolist()] == [
+        name_score(tokens, name.tokens) for name in index.names
+    ]
+
+
+def test_one_changed_letter_per_word_still_reaches_the_block(lists):
+    index = build_index()
+
+    candidates = index.candidates(normalise_name("Dmitro Khorashev").tokens)
+
+    assert "tp-khoroshev" in {index.parties[index.names[c].party].entry_id for c in candidates}
