@@ -27,8 +27,9 @@ def order_for_party(*, member: Member, order_id: Any) -> Order:
     """The order if `member` is its buyer or its supplier; else 404 (as if it did not exist)."""
     if not isinstance(order_id, int) or isinstance(order_id, bool):
         raise _not_found()
+    # The parties, which every step and answer reads; not the listing (only its id is shown).
     order = (
-        Order.objects.select_related("buyer", "supplier", "listing")
+        Order.objects.select_related("buyer", "supplier")
         .filter(Q(buyer=member) | Q(supplier=member), pk=order_id)
         .first()
     )
