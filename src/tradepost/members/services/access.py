@@ -135,8 +135,9 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     """Bearer auth: a live token of an active account (with its user loaded), or None."""
     if not raw or len(raw) > 200:
         return None
+    # The member row comes in the same read: nearly every API call asks for it next.
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", "user__member")
         .filter(key_hash=ApiToken.hash_key(raw), revoked_at__isnull=True)
         .first()
     )
