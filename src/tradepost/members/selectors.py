@@ -17,7 +17,10 @@ def member_for_user(user: User | AnonymousUser) -> Member | None:
         return None
     if User.member.is_cached(user):
         return getattr(user, "member", None)
-    return Member.objects.filter(user_id=user.pk).first()
+    try:
+        return Member.objects.get(user_id=user.pk)
+    except Member.DoesNotExist:
+        return None
 
 
 def member_contracting_entity(member: Member) -> ContractingEntity:
