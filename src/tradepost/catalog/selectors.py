@@ -205,16 +205,19 @@ def listing_policy_in_force() -> ListingPolicy:
     """The active console version of the listing policy, else the bundled file."""
     row = (
         ListingPolicyVersion.objects.filter(is_active=True)
-        .values_list("document", "sha256", "version")
+        .values_list("pk", "sha256", "version")
         .first()
     )
     if row is None:
         return load_bundled_listing_policy()
-    return _parse_console_policy(row[1], row[0], row[2])
+    return _parse_console_policy(*row)
 
 
 @lru_cache(maxsize=8)
-def _parse_console_policy(sha256: str, document: str, version: str) -> ListingPolicy:
+def _parse_console_policy(pk: int, sha256: str, version: str) -> ListingPolicy:
+    """The version's document is read (and parsed) once per content: every order, message
+    and listing screening reads the policy in force."""
+    document = ListingPolicyVersion.objects.values_list("document", flat=True).get(pk=pk)
     return parse_listing_policy(
         document, source=f"console version {version}", known_categories=load_categories().slugs()
     )

@@ -94,26 +94,27 @@ def member_subjects(member: Member) -> list[Subject]:
     return [s for s in subjects if s.value.strip()]
 
 
-def hold_in_force(member: Member) -> Action | None:
-    """The provisional compliance hold restricting the member now, if any."""
-    return (
-        Action.objects.filter(
-            member=member,
-            kind=ActionKind.RESTRICT,
-            clause=CLAUSE,
-            case_ref=HOLD_REF,
-            status=ActionStatus.IN_FORCE,
-        )
-        .order_by("pk")
-        .first()
+def _holds(member: Member) -> QuerySet[Action]:
+    return Action.objects.filter(
+        member=member,
+        kind=ActionKind.RESTRICT,
+        clause=CLAUSE,
+        case_ref=HOLD_REF,
+        status=ActionStatus.IN_FORCE,
     )
 
 
+def hold_in_force(member: Member) -> Action | None:
+    """The provisional compliance hold restricting the member now, if any."""
+    return _holds(member).order_by("pk").first()
+
+
 def compliance_review_pending(member: Any) -> bool:
-    """The gate members reads for `/members/me`: held pending review, naming no entry."""
+    """The gate members reads for `/members/me` and trade for the counterparty of every
+    order: held pending review, naming no entry (an EXISTS, no action row loaded)."""
     if getattr(member, "pk", None) is None:
         return False
-    return hold_in_force(member) is not None
+    return _holds(member).exists()
 
 
 def _hold(member: Member, *, now: datetime) -> Action:

@@ -11,9 +11,16 @@ from tradepost.policy import ContractingEntity, load_contracting_policy
 
 
 def member_for_user(user: User | AnonymousUser) -> Member | None:
+    """The user's member row (None for staff): the one bearer authentication loaded with
+    the token for this request, else read."""
     if not user.is_authenticated:
         return None
-    return Member.objects.filter(user_id=user.pk).first()
+    if User.member.is_cached(user):
+        return getattr(user, "member", None)
+    try:
+        return Member.objects.get(user_id=user.pk)
+    except Member.DoesNotExist:
+        return None
 
 
 def member_contracting_entity(member: Member) -> ContractingEntity:

@@ -27,14 +27,13 @@ def order_for_party(*, member: Member, order_id: Any) -> Order:
     """The order if `member` is its buyer or its supplier; else 404 (as if it did not exist)."""
     if not isinstance(order_id, int) or isinstance(order_id, bool):
         raise _not_found()
-    order = (
-        Order.objects.select_related("buyer", "supplier", "listing")
-        .filter(Q(buyer=member) | Q(supplier=member), pk=order_id)
-        .first()
-    )
-    if order is None:
-        raise _not_found()
-    return order
+    # The parties, which every step and answer reads; not the listing (only its id is shown).
+    try:
+        return Order.objects.select_related("buyer", "supplier").get(
+            Q(buyer=member) | Q(supplier=member), pk=order_id
+        )
+    except Order.DoesNotExist:
+        raise _not_found() from None
 
 
 def order_party(order: Order, member: Member) -> Actor:

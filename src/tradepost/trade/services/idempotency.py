@@ -108,17 +108,24 @@ def _claim(
         "created_at": now,
         "expires_at": now + timedelta(hours=policy.idempotency_retention_hours),
     }
-    # A key past its retention is gone: forget it (conditionally) before claiming afresh,
-    # in the claim's own transaction (one write transaction, not two; the savepoint keeps
-    # the forgetting when the claim finds the key taken).
-    with transaction.atomic():
-        IdempotencyKey.objects.filter(user=user, key=key, expires_at__lte=now).delete()
-        try:
-            with transaction.atomic():
-                return IdempotencyKey.objects.create(user=user, key=key, **fields)
-        except IntegrityError:
-            pass
+    # A new key is claimed by its INSERT alone (one statement in its own transaction).
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(user=user, key=key, **fields)
+    except IntegrityError:
+        pass
     row = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if row is not None and row.expires_at <= now:
+        # A key past its retention is gone: forget it (conditionally) and claim afresh, in
+        # one transaction (the savepoint keeps the forgetting when another claim wins).
+        with transaction.atomic():
+            IdempotencyKey.objects.filter(pk=row.pk, expires_at__lte=now).delete()
+            try:
+                with transaction.atomic():
+                    return IdempotencyKey.objects.create(user=user, key=key, **fields)
+            except IntegrityError:
+                pass
+        row = IdempotencyKey.objects.filter(user=user, key=key).first()
     if row is None:
         raise IdempotencyKeyInProgress("A request with this Idempotency-Key is being handled.")
     if row.fingerprint != fingerprint:

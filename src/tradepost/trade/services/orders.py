@@ -3,7 +3,8 @@ confirm receipt, extend the receipt deadline, complete, cancel, refund, and the 
 
 Every status change goes through `_move`: the rule table decides (`rules.orders`), one
 conditional UPDATE on the status the order moves from makes it happen (two concurrent
-requests cannot both move it), and an `OrderEvent` plus an audit row record it. Money moves
+requests cannot both move it), and an `OrderEvent` plus an audit row record it (an order
+placed as it is created is inserted placed, its events and audit row the same). Money moves
 only through `ledger_post` with one dedupe key per movement (`order:{id}:payment`,
 `:release`, `:fee`, `:refund`), so an order is paid, released and refunded at most once, and
 refunded at most what escrow holds.
@@ -167,6 +168,27 @@ def _refuse(decision: rules.TransitionDecision) -> OrderInvalidTransition:
     )
 
 
+def _event(
+    order: Order,
+    transition: rules.Transition,
+    actor: Actor,
+    *,
+    by: Any,
+    now: datetime,
+    data: dict[str, Any] | None,
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        action=transition.action.value,
+        from_status=transition.from_status,
+        to_status=transition.to_status,
+        actor=actor.value,
+        by=by if getattr(by, "pk", None) else None,
+        at=now,
+        data=data or {},
+    )
+
+
 def _move(
     order: Order,
     action: Action,
@@ -176,10 +198,13 @@ def _move(
     now: datetime,
     data: dict[str, Any] | None = None,
     extra_filter: dict[str, Any] | None = None,
+    record_event: bool = True,
     **fields: Any,
 ) -> rules.Transition:
     """Decide with the table, then move with one conditional UPDATE (status must still be
-    the one decided on); write the event and the audit row. Refuses with 409."""
+    the one decided on); write the event and the audit row. Refuses with 409.
+    `record_event=False`: the caller writes the event itself, later in the same transaction
+    (once it knows all of its data)."""
     decision = rules.transition_decide(order.status, action, actor)
     if not decision.allowed or decision.transition is None:
         raise _refuse(decision)
@@ -199,28 +224,31 @@ def _move(
             setattr(order, name, value)
     if computed:
         order.refresh_from_db(fields=computed)
-    OrderEvent.objects.create(
-        order=order,
-        action=action.value,
-        from_status=decision.from_status,
-        to_status=decision.to_status,
-        actor=actor.value,
-        by=by if getattr(by, "pk", None) else None,
-        at=now,
-        data=data or {},
-    )
+    if record_event:
+        _event(order, decision.transition, actor, by=by, now=now, data=data)
+    _audit(order, decision.transition, actor, by=by, data=data)
+    return decision.transition
+
+
+def _audit(
+    order: Order,
+    transition: rules.Transition,
+    actor: Actor,
+    *,
+    by: Any,
+    data: dict[str, Any] | None,
+) -> None:
     party = order.buyer if actor == Actor.BUYER else order.supplier
     audit_record(
         actor=by,
-        action=f"order.{action.value}",
+        action=f"order.{transition.action.value}",
         target_type="order",
         target_id=order.pk,
         member_id=party.member_id if actor in (Actor.BUYER, Actor.SUPPLIER) else "",
         clause="7.1",
-        before={"status": decision.from_status},
-        after={"status": decision.to_status, **(data or {})},
+        before={"status": transition.from_status},
+        after={"status": transition.to_status, **(data or {})},
     )
-    return decision.transition
 
 
 def _timer_enqueue(order_id: int, at: datetime | None) -> None:
@@ -334,12 +362,22 @@ def order_create(
     trade_screen_require(buyer, supplier, buyer.country, goods)
     amounts = [rules.money_round(line.unit_price * line.quantity, currency) for line in lines]
     total = sum(amounts, Decimal(0))
+    placing = None
+    if place:
+        # Placed at once: the row is written placed (no one else can see it yet, so there
+        # is nothing for `_move`'s conditional UPDATE to guard), the table still decides,
+        # and both events and the audit row are what `order_place` writes.
+        decision = rules.transition_decide(OrderStatus.DRAFT, Action.PLACE, Actor.BUYER)
+        if not decision.allowed or decision.transition is None:
+            raise _refuse(decision)
+        placing = decision.transition
+    pay_by = rules.pay_deadline(now, _policy()) if placing else None
     order = Order.objects.create(
         buyer=buyer,
         supplier=supplier,
         listing=listing,
         quotation_id=quotation_id,
-        status=OrderStatus.DRAFT,
+        status=placing.to_status if placing else OrderStatus.DRAFT,
         currency=currency,
         total=total,
         incoterm=_text(incoterm, "incoterm", 3),
@@ -350,6 +388,8 @@ def order_create(
         supplier_terms=_text(supplier_terms, "supplier_terms", MAX_TERMS),
         created_at=now,
         updated_at=now,
+        placed_at=now if placing else None,
+        pay_by=pay_by,
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -364,18 +404,37 @@ def order_create(
         )
         for line, amount in zip(lines, amounts, strict=True)
     )
-    OrderEvent.objects.create(
-        order=order,
-        action="create",
-        from_status="",
-        to_status=OrderStatus.DRAFT,
-        actor=Actor.BUYER.value,
-        by=by if getattr(by, "pk", None) else None,
-        at=now,
-        data={"total": str(total), "currency": currency, "quotation_id": quotation_id},
-    )
-    if place:
-        order_place(order=order, member=buyer, by=by, now=now, guarded=True)
+    by_user = by if getattr(by, "pk", None) else None
+    events = [
+        OrderEvent(
+            order=order,
+            action="create",
+            from_status="",
+            to_status=OrderStatus.DRAFT,
+            actor=Actor.BUYER.value,
+            by=by_user,
+            at=now,
+            data={"total": str(total), "currency": currency, "quotation_id": quotation_id},
+        )
+    ]
+    placed_data = {"pay_by": pay_by.isoformat()} if pay_by else {}
+    if placing:
+        events.append(
+            OrderEvent(
+                order=order,
+                action=placing.action.value,
+                from_status=placing.from_status,
+                to_status=placing.to_status,
+                actor=Actor.BUYER.value,
+                by=by_user,
+                at=now,
+                data=placed_data,
+            )
+        )
+    OrderEvent.objects.bulk_create(events)
+    if placing:
+        _audit(order, placing, Actor.BUYER, by=by, data=placed_data)
+        _schedule(order, pay_by)
     return order
 
 
@@ -486,14 +545,17 @@ def order_pay(
         "method": method,
     }
     # Claim the order first: a concurrent second payment waits on the row, then finds it
-    # paid (409) before anything is charged twice.
-    _move(
+    # paid (409) before anything is charged twice. Its event is written once the charge
+    # answered, with the provider's reference (a refused charge rolls all of it back).
+    actor = _party(order, member)
+    transition = _move(
         order,
         Action.PAY,
-        _party(order, member),
+        actor,
         by=by,
         now=now,
         data=data,
+        record_event=False,
         paid_at=now,
         pay_by=None,
         payment_provider=provider.name,
@@ -514,9 +576,7 @@ def order_pay(
         )
     Order.objects.filter(pk=order.pk).update(payment_reference=result.reference)
     order.payment_reference = result.reference
-    OrderEvent.objects.filter(order=order, action=Action.PAY.value).update(
-        data={**data, "reference": result.reference}
-    )
+    _event(order, transition, actor, by=by, now=now, data={**data, "reference": result.reference})
     ledger_post(
         kind=TransactionKind.PAYMENT,
         reference=order.reference,
@@ -532,7 +592,10 @@ def order_pay(
             ),
             Leg(
                 ledger_account(
-                    purpose=AccountPurpose.ESCROW, currency=order.currency, order_ref=order.pk
+                    purpose=AccountPurpose.ESCROW,
+                    currency=order.currency,
+                    order_ref=order.pk,
+                    first_use=True,
                 ),
                 order.total,
             ),
@@ -683,6 +746,7 @@ def order_extend_receipt(
     actor = _party(order, member)
     field = "receipt_extended_by_buyer" if actor == Actor.BUYER else "receipt_extended_by_supplier"
     used = getattr(order, field)
+    counted: dict[str, Any] = {field: F(field) + 1}
     if not rules.extension_allowed(used=used, policy=policy):
         raise Conflict(
             _("You have already extended the receipt deadline of this order."),
@@ -708,7 +772,7 @@ def order_extend_receipt(
                 "receipt_extended_by_supplier": order.receipt_extended_by_supplier,
             },
             receipt_due_at=due,
-            **{field: F(field) + 1},
+            **counted,
         )
     except OrderInvalidTransition:
         order.refresh_from_db()

@@ -47,9 +47,11 @@ def feature_allowed(member: Any, feature: str, now: datetime | None = None) -> D
     if not isinstance(member, Member) or member.pk is None:
         return ALLOWED
     now = now or timezone.now()
-    refusal = rules.feature_refusal(
-        actions_in_force(member, now), feature=feature, now=now, policy=load_actions_policy()
+    # Only the columns the rule reads: every order step and message asks this.
+    actions = actions_in_force(member, now).only(
+        "id", "kind", "feature", "status", "ends_at", "clause"
     )
+    refusal = rules.feature_refusal(actions, feature=feature, now=now, policy=load_actions_policy())
     if refusal is None:
         return ALLOWED
     return Decision(
