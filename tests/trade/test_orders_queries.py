@@ -65,8 +65,11 @@ def measured(django_capture_on_commit_callbacks):
 @pytest.mark.parametrize("step", sorted(BUDGETS))
 def test_each_order_step_stays_within_its_query_budget(measured, step):
     statements = measured[step]
+    # PostgreSQL locks the ledger accounts a posting touches (SELECT ... FOR UPDATE); on
+    # SQLite, BEGIN IMMEDIATE already holds the one write lock.
+    locks = int(step == "pay" and connection.features.has_select_for_update)
 
-    assert len(statements) <= BUDGETS[step], "\n".join(statements)
+    assert len(statements) <= BUDGETS[step] + locks, "\n".join(statements)
 
 
 def test_pay_reads_no_ledger_account_a_committed_payment_already_opened(measured):
