@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "tradepost.trust",
     "tradepost.trade",
     "tradepost.compliance",
+    "tradepost.billing",
 ]
 
 MIDDLEWARE = [

@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("tradepost.catalog.urls")),
     path("", include("tradepost.trust.urls")),
     path("", include("tradepost.trade.urls")),
+    path("", include("tradepost.billing.urls")),
 ]

@@ -1,0 +1,2 @@
+"""Billing's models, one module per part of the app (subscriptions, promotions, verification,
+operations); each module's models are re-exported here."""

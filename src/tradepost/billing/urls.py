@@ -1,0 +1,7 @@
+"""Billing's pages."""
+
+from django.urls import URLPattern
+
+app_name = "billing"
+
+urlpatterns: list[URLPattern] = []
