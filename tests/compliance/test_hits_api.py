@@ -153,3 +153,30 @@ def test_a_new_list_version_queues_a_rescreen_that_finds_an_existing_member(
     assert kwargs == {"versions": [ListVersion.objects.get().pk]}  # against what it changed
     assert result["finished"] is True and result["screened"] >= 1
     assert ScreeningHit.objects.get().member == member
+
+
+def test_the_console_queue_says_when_a_later_version_delisted_the_entry(listed_member):
+    from django.test import Client
+
+    officer = staff_create(username="officer", role="Compliance officer")
+    client = Client()
+    client.force_login(officer, backend="tradepost.members.backends.MemberLoginBackend")
+    hit = ScreeningHit.objects.get(member=listed_member)
+    first = ListVersion.objects.get()
+    later = ListVersion.objects.create(
+        sanctions_list=first.sanctions_list, number=2, content_hash="x" * 64
+    )
+    url = "/console/compliance/screeninghit/"
+
+    before = client.get(url).content.decode()
+    hit.entry.removed_in = later
+    hit.entry.save(update_fields=["removed_in"])
+    after = client.get(url).content.decode()
+    delisted = client.get(url + "?delisted=yes").content.decode()
+    listed = client.get(url + "?delisted=no").content.decode()
+
+    assert "removed in version 2" not in before
+    assert "removed in version 2" in after and NOISY in delisted
+    assert NOISY not in listed
+    hit.refresh_from_db()
+    assert hit.status == "open"  # a delisting is not a clearance: the officer decides

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from tradepost.compliance.models import Alias, Entry, ListVersion, SanctionsList, ScreeningHit
 from tradepost.compliance.screening import hit_clear, hit_confirm, hits_for_review
@@ -88,6 +89,19 @@ def _hit_row(hit: ScreeningHit) -> list[Any]:
 HIT_HEADERS = ["Hit", "Member", "Screened", "Entry", "Score", "Reasons"]
 
 
+class EntryDelistedFilter(admin.SimpleListFilter):
+    title = _("entry on the list")
+    parameter_name = "delisted"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("listed")), ("yes", _("removed from the list"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(entry__removed_in__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(ScreeningHit)
 class ScreeningHitAdmin(ReadOnlyAdmin):
     """Clause 5.13: the compliance review queue, open hits first. A compliance officer
@@ -103,14 +117,24 @@ class ScreeningHitAdmin(ReadOnlyAdmin):
         "list_source",
         "entry_source_id",
         "entry_name",
+        "entry_listed",
         "score",
         "holds",
         "created_at",
     )
-    list_filter = ("status", "holds", "list_source", "subject")
+    list_filter = ("status", "holds", "list_source", "subject", EntryDelistedFilter)
     search_fields = ("member__member_id", "member__company_name", "subject_value", "entry_name")
-    list_select_related = ("member", "decided_by")
+    list_select_related = ("member", "decided_by", "entry__removed_in")
     actions = ["confirm", "clear"]
+
+    @admin.display(description=_("entry on the list"))
+    def entry_listed(self, hit: ScreeningHit) -> str:
+        """A later list version may delist the entry a hit matched: the hit stays for the
+        officer to decide (a delisting is not a clearance), and the queue says so."""
+        removed = hit.entry.removed_in
+        if removed is None:
+            return str(_("listed"))
+        return str(_("removed in version %(n)d") % {"n": removed.number})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ScreeningHit]:
         return hits_for_review()
