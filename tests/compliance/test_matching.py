@@ -264,3 +264,43 @@ def test_one_changed_letter_per_word_still_reaches_the_block(lists):
     candidates = index.candidates(normalise_name("Dmitro Khorashev").tokens)
 
     assert "tp-khoroshev" in {index.parties[index.names[c].party].entry_id for c in candidates}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_process_warms_the_index_outside_any_request():
+    """The warming thread builds the index of the committed lists on its own connection, so
+    the first registration after a start finds it built."""
+    import threading
+
+    sanctions_import(fmt="ofac-csv", paths=sorted((SAMPLES / "ofac-sdn").glob("*.csv")))
+    matching._cache.update(key=None, index=None)
+    outcome: list[bool] = []
+
+    worker = threading.Thread(target=lambda: outcome.append(matching.warm_index_once()))
+    worker.start()
+    worker.join(timeout=60)
+
+    assert outcome == [True]
+    assert matching._cache["key"] == matching._index_key()
+    assert "NORTHWIND REGIONS TRADING LLC" in _names(matching._cache["index"])
+
+
+def test_warming_reports_a_database_that_cannot_answer(monkeypatch):
+    import threading
+
+    from django.db import OperationalError
+
+    def refuse():
+        raise OperationalError("no such table: compliance_listversion")
+
+    monkeypatch.setattr(matching, "current_index", refuse)
+    outcome: list[bool] = []
+    worker = threading.Thread(target=lambda: outcome.append(matching.warm_index_once()))
+    worker.start()
+    worker.join(timeout=60)
+
+    assert outcome == [False]
+
+
+def _names(index) -> set[str]:
+    return {hit.name for hit in index.search("Northwind Regions Trading", min_score=0.0)}

@@ -30,8 +30,10 @@ passport, IMO numbers); and the entity kind filters (a person query never return
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +43,7 @@ from typing import Any
 
 import numpy as np
 import pycountry
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Max
 from rapidfuzz import fuzz, process
 
@@ -623,6 +625,40 @@ def current_index() -> NameIndex:
             _cache["key"] = key
         index: NameIndex = _cache["index"]
     return index
+
+
+logger = logging.getLogger(__name__)
+WARM_INTERVAL_SECONDS = 60.0
+
+
+def warm_index_once() -> bool:
+    """Build the index now if the lists changed since it was built, and close this thread's
+    connection after (a warming thread holds no connection between passes). False when the
+    database cannot answer yet (before `migrate`, or while it restarts)."""
+    try:
+        current_index()
+        return True
+    except DatabaseError:
+        logger.warning("screening index not warmed: the database did not answer", exc_info=True)
+        return False
+    finally:
+        connection.close()
+
+
+def keep_index_warm(interval: float = WARM_INTERVAL_SECONDS) -> threading.Thread:
+    """Keep this process's index warm from a daemon thread: at start and every `interval`
+    seconds (a list import runs in another process). Building the index of full lists takes
+    seconds; without this the first registration after a start or an import built it inside
+    its own transaction, holding SQLite's write lock for every other writer that long."""
+
+    def loop() -> None:
+        while True:
+            warm_index_once()
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="screening-index-warmer", daemon=True)
+    thread.start()
+    return thread
 
 
 def screen_name(

@@ -376,3 +376,7 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Clause 5.13: each server process builds the sanctions screening index at start and keeps it
+# current from a daemon thread (config/wsgi.py), so no registration waits for a build.
+SCREENING_WARM_INDEX = env_bool("TRADEPOST_WARM_SCREENING", True)

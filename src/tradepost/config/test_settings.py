@@ -13,3 +13,4 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # No collected static files under test: serve nothing through WhiteNoise.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+SCREENING_WARM_INDEX = False  # tests build the index of their own lists
