@@ -30,7 +30,7 @@ def test_the_page_lists_promotions_with_spend_and_labels_payments_simulated(memb
 
 
 def test_buying_a_keyword_on_the_page(member_client):
-    client, member, item = member_client
+    client, _member, item = member_client
 
     response = client.post(
         "/account/promotions/", {"tr-listing_id": item.pk, "tr-keyword": "Bolts", "tr-days": 2}
@@ -41,7 +41,7 @@ def test_buying_a_keyword_on_the_page(member_client):
 
 
 def test_a_refused_campaign_shows_on_the_form_not_a_500(member_client):
-    client, member, item = member_client
+    client, _member, item = member_client
 
     response = client.post(
         "/account/promotions/",
@@ -60,7 +60,7 @@ def test_a_refused_campaign_shows_on_the_form_not_a_500(member_client):
 
 
 def test_a_full_keyword_shows_on_the_form(member_client):
-    client, member, item = member_client
+    client, _member, item = member_client
     for n in range(3):
         other = supplier()
         top(other, listing(other, search_category(f"g-{n}"), title=f"Bolt {n}"), keyword="bolts")
