@@ -245,3 +245,39 @@ def test_a_restricted_member_cannot_buy_promotions():
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "feature_restricted"
     assert TopRankingPurchase.objects.count() == SponsoredCampaign.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_buyers_of_the_last_top_slot_get_it_once(bundled_terms):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("threads need a database file on SQLite")
+    from tests.billing.promotions_helpers import client_for
+
+    kitchen = search_category("r-kitchen")
+    for n in range(2):
+        owner = supplier()
+        top(owner, listing(owner, kitchen, title=f"Taken {n}"))
+    n = 5
+    buyers = [supplier() for _ in range(n)]
+    items = [listing(b, kitchen, title=f"Flange {i}") for i, b in enumerate(buyers)]
+    clients = [client_for(b) for b in buyers]
+    barrier = threading.Barrier(n)
+    codes: list[int] = []
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=20)
+            body = {"keyword": "flange", "listing_id": items[i].pk, "days": 1}
+            codes.append(clients[i].post("/promotions/top-ranking", body).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(codes) == [201] + [409] * (n - 1)
+    assert TopRankingPurchase.objects.filter(keyword="flange").count() == 3
+    assert LedgerTransaction.objects.filter(kind="fee").count() == 3
