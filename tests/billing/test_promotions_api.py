@@ -263,3 +263,40 @@ def test_promotions_cost_few_queries(kitchen, client, promoted, django_assert_ma
         response = client.get("/search/", {"q": "pot"})
 
     assert response.status_code == 200
+
+
+@pytest.fixture
+def bid_allocation(monkeypatch):
+    from tradepost.billing.selectors import promotions as selectors_module
+    from tradepost.billing.services import promotions as services_module
+    from tradepost.policy.promotions import load_promotions_policy
+
+    policy = load_promotions_policy()
+    top_ranking = policy.top_ranking.model_copy(update={"allocation": "bid"})
+    by_bid = policy.model_copy(update={"top_ranking": top_ranking})
+    monkeypatch.setattr(services_module, "_policy", lambda: by_bid)
+    monkeypatch.setattr(selectors_module, "load_promotions_policy", lambda: by_bid)
+
+
+def test_with_bid_allocation_the_highest_bid_per_day_takes_the_first_slot(kitchen, bid_allocation):
+    low, high = supplier(), supplier()
+    low_item = listing(low, kitchen, title="Low flange")
+    high_item = listing(high, kitchen, title="High flange")
+    client_for(low).post(
+        "/promotions/top-ranking", {"keyword": "gasket", "listing_id": low_item.pk, "days": 1}
+    )
+    response = client_for(high).post(
+        "/promotions/top-ranking",
+        {"keyword": "gasket", "listing_id": high_item.pk, "days": 2, "bid": "8.00"},
+    )
+    too_low = client_for(high).post(
+        "/promotions/top-ranking",
+        {"keyword": "valve", "listing_id": high_item.pk, "days": 1, "bid": "4.99"},
+    )
+
+    assert (response.status_code, response.json()["price"]) == (201, "16")
+    assert (too_low.status_code, too_low.json()["error"]["code"]) == (422, "bid_too_low")
+    assert [(h.title, h.promotion) for h in run(q="gasket").results] == [
+        ("High flange", "top_ranking"),
+        ("Low flange", "top_ranking"),
+    ]

@@ -24,6 +24,7 @@ class TopRankingIn(Schema):
     keyword: Any = None
     listing_id: Any = None
     days: Any = None
+    bid: Any = Field(None, description='Price per keyword-day, read when allocation is "bid"')
 
 
 class SponsoredIn(Schema):
@@ -126,6 +127,7 @@ def top_ranking_buy(request: HttpRequest, payload: TopRankingIn) -> HttpResponse
             listing_id=payload.listing_id,
             keyword=payload.keyword,
             days=payload.days,
+            bid=payload.bid,
             by=request.user,
         )
         return 201, top_ranking_out(purchase)

@@ -163,12 +163,14 @@ def top_ranking_buy(
     keyword: Any,
     days: Any,
     by: Any,
+    bid: Any = None,
     now: datetime | None = None,
 ) -> TopRankingPurchase:
     """Clause 2.6: the member's listing takes a top slot for searches matching `keyword`
     for `days` days, paid now. The keyword's row is locked first, so two buyers of its last
-    slot are served in turn; with every slot taken (first come first served) the answer is
-    409 `top_ranking_full` and nothing is written or charged."""
+    slot are served in turn; with every slot taken the answer is 409 `top_ranking_full` and
+    nothing is written or charged. With allocation "bid", `bid` (a price per keyword-day at
+    least the policy's) orders the slots, highest first; otherwise it is not read."""
     now = now or timezone.now()
     policy = _policy().top_ranking
     _guard(member, now)
@@ -202,6 +204,16 @@ def top_ranking_buy(
         )
     currency = policy.price_currency(listing.currency)
     per_day = policy.price_per_keyword_day[currency]
+    if policy.allocation == "bid" and bid is not None:
+        offered = _amount(bid, currency, "bid")
+        if offered < per_day:
+            raise InvalidInput(
+                _("The bid is below the price of %(min)s %(currency)s a day.")
+                % {"min": per_day, "currency": currency},
+                code="bid_too_low",
+                fields={"bid": [_("Below the price per day.")]},
+            )
+        per_day = offered
     purchase = TopRankingPurchase.objects.create(
         member=member,
         listing=listing,
