@@ -281,3 +281,18 @@ def test_concurrent_buyers_of_the_last_top_slot_get_it_once(bundled_terms):
     assert sorted(codes) == [201] + [409] * (n - 1)
     assert TopRankingPurchase.objects.filter(keyword="flange").count() == 3
     assert LedgerTransaction.objects.filter(kind="fee").count() == 3
+
+
+@pytest.mark.django_db
+def test_the_sweep_records_the_stop_without_a_search():
+    kitchen = search_category("s-kitchen")
+    member, fine = supplier(), supplier()
+    bought = top(member, listing(member, kitchen, title="Gasket"))
+    kept = campaign(fine, listing(fine, kitchen, title="Flange"))
+    _restrict_promotions(member)
+
+    assert services.promotions_enforce_all() == 1
+    assert services.promotions_enforce_all() == 0
+    bought.refresh_from_db()
+    kept.refresh_from_db()
+    assert (bought.status, kept.status) == ("stopped", "active")

@@ -468,3 +468,25 @@ def promotions_stop_for_member(*, member_pk: int, reason: str, now: datetime | N
             _stop(row, reason=reason, now=now)
             stopped += 1
     return stopped
+
+
+def promotions_enforce_all(*, now: datetime | None = None) -> int:
+    """Clause 2.6 and 6.2: a sweep behind the checks at search and click time, so a
+    restricted or suspended member's promotions are recorded as stopped even if nobody
+    searched its keywords. Returns how many promotions stopped."""
+    now = now or timezone.now()
+    member_pks = set(
+        TopRankingPurchase.objects.filter(status=PromotionStatus.ACTIVE).values_list(
+            "member_id", flat=True
+        )
+    ) | set(
+        SponsoredCampaign.objects.filter(status=PromotionStatus.ACTIVE).values_list(
+            "member_id", flat=True
+        )
+    )
+    stopped = 0
+    for member in Member.objects.filter(pk__in=member_pks).order_by("pk"):
+        reason = promotion_refusal(member, now)
+        if reason:
+            stopped += promotions_stop_for_member(member_pk=member.pk, reason=reason, now=now)
+    return stopped
