@@ -93,6 +93,7 @@ def test_search_answers_count_results_and_facets(catalog):
                 "unit": "piece",
                 "sample_available": True,
                 "published_at": DjangoJSONEncoder().default(pan.published_at),
+                "promoted": False,
             }
         ],
         "facets": {"category": {"t-kitchen": 1}, "country": {"CN": 1}},

@@ -5,3 +5,24 @@ from django.utils.translation import gettext_lazy as _
 class BillingConfig(AppConfig):
     name = "tradepost.billing"
     verbose_name = _("Billing and paid services")
+
+    def ready(self) -> None:
+        """Clause 2.6: Promotion Services place listings in catalog's search."""
+        from tradepost import demo
+        from tradepost.billing.selectors.promotions import search_placements
+        from tradepost.catalog import promotions
+
+        promotions.register(search_placements)
+        demo.register(demo.DemoPart("billing-promotions", _promotions_demo_load, _promotions_tour))
+
+
+def _promotions_demo_load() -> int:
+    from tradepost.billing.promotions_demo import promotions_demo_load
+
+    return promotions_demo_load()
+
+
+def _promotions_tour(base_url: str) -> list[str]:
+    from tradepost.billing.promotions_demo import promotions_tour
+
+    return promotions_tour(base_url)

@@ -65,6 +65,8 @@ class ListingCard:
     supplier_rating_number: str = ""  # "4.6", as the reader writes it
     supplier_rating_text: str = ""  # "4.6 out of 5, 12 ratings"
     supplier_rating_stars: str = ""  # "★★★★☆": the average to the nearest whole star
+    # Clause 2.6: placed by a Promotion Service ("top_ranking" or "sponsored")
+    promotion: str = ""
 
 
 def _locale() -> str:
@@ -231,6 +233,8 @@ def _card(
     qty: int | None,
     rating: Decimal | None = None,
     rating_count: int = 0,
+    promotion: str = "",
+    click_url: str = "",
 ) -> ListingCard:
     prices = [price for _, price in tiers]
     if rating is None or rating_count <= 0:
@@ -241,7 +245,7 @@ def _card(
     tier_min = max((m for m, _ in tiers if m <= qty), default=None) if qty is not None else None
     return ListingCard(
         id=pk,
-        url=reverse("catalog:listing_detail", args=[pk]),
+        url=click_url or reverse("catalog:listing_detail", args=[pk]),
         title=title,
         category_name=category_name,
         thumbnail=_thumbnail(image),
@@ -269,6 +273,7 @@ def _card(
         supplier_rating_number=number,
         supplier_rating_text=text,
         supplier_rating_stars=stars(rating) if rating is not None else "",
+        promotion=promotion,
     )
 
 
@@ -303,6 +308,8 @@ def listing_cards(
                     qty=qty,
                     rating=item.supplier_rating,
                     rating_count=item.supplier_rating_count,
+                    promotion=item.promotion if item.promoted else "",
+                    click_url=item.click_url,
                 )
             )
             continue

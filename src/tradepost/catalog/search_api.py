@@ -106,6 +106,7 @@ class ListingHitOut(Schema):
     unit: str
     sample_available: bool
     published_at: datetime | None
+    promoted: bool = Field(..., description="Placed by a Promotion Service (clause 2.6)")
 
 
 class FacetsOut(Schema):
@@ -199,6 +200,7 @@ def hit_out(hit: ListingHit, url: str) -> dict[str, Any]:
         "unit": hit.unit,
         "sample_available": hit.sample_available,
         "published_at": _timestamp(hit.published_at),
+        "promoted": hit.promoted,
     }
 
 

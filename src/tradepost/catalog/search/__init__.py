@@ -43,6 +43,7 @@ What a search answers (the same on both backends):
 
 from __future__ import annotations
 
+import dataclasses
 from types import ModuleType
 from typing import Any
 
@@ -50,6 +51,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from tradepost import gates
+from tradepost.catalog import promotions
 from tradepost.catalog.search import keys
 from tradepost.catalog.search.plan import Plan, hits_from_window
 from tradepost.catalog.search.query import SearchQuery, parse_search_params
@@ -186,6 +188,9 @@ def search(query: SearchQuery) -> SearchResult:
         window=max(settings.SEARCH_WINDOW, query.page * page_size),
     )
     hits = hits_from_window(plan, backend())
+    results = hydrate(hits.docids, qty=query.qty)
+    if query.page == 1:
+        results = _with_promoted(query, results)
     category_facets, country_facets = facets(hits.facet_cells)
     return SearchResult(
         query=query,
@@ -193,7 +198,43 @@ def search(query: SearchQuery) -> SearchResult:
         count_exact=hits.exact,
         page=query.page,
         page_size=page_size,
-        results=hydrate(hits.docids, qty=query.qty),
+        results=results,
         category_facets=category_facets,
         country_facets=country_facets,
     )
+
+
+def _passes_filters(query: SearchQuery, hit: ListingHit) -> bool:
+    """The buyer's exact-match filters hold for a promoted listing too (clause 2.6 places
+    content, it does not override what the buyer asked for). Category and price filters
+    are not re-checked here."""
+    if query.country and hit.supplier_country != query.country:
+        return False
+    if query.verified and not hit.supplier_verified:
+        return False
+    if query.sample and not hit.sample_available:
+        return False
+    if query.currency and hit.currency != query.currency:
+        return False
+    if query.min_rating is not None:
+        return hit.supplier_rating is not None and hit.supplier_rating >= query.min_rating
+    return True
+
+
+def _with_promoted(query: SearchQuery, results: list[ListingHit]) -> list[ListingHit]:
+    """Clause 2.6: the Promotion Services' listings first (Top Ranking slots, then Sponsored
+    ads), marked promoted, and not again among the organic hits below them."""
+    placed = promotions.placements(promotions.query_keys(query.terms))
+    if not placed:
+        return results
+    ids = [p.listing_id for p in placed]
+    by_id = {hit.id: hit for hit in hydrate(ids, qty=query.qty, by_listing=True)}
+    promoted = [
+        dataclasses.replace(
+            by_id[p.listing_id], promoted=True, promotion=p.kind, click_url=p.click_url
+        )
+        for p in placed
+        if p.listing_id in by_id and _passes_filters(query, by_id[p.listing_id])
+    ]
+    shown = {hit.id for hit in promoted}
+    return promoted + [hit for hit in results if hit.id not in shown]

@@ -38,6 +38,11 @@ class ListingHit:
     price_at_qty: Decimal | None = None
     supplier_rating: Decimal | None = None  # clause 3.6: average of counted feedback, 1-5
     supplier_rating_count: int = 0
+    # Clause 2.6: placed by a Promotion Service ("top_ranking" or "sponsored"); a Sponsored
+    # ad's link goes through its click URL.
+    promoted: bool = False
+    promotion: str = ""
+    click_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ JOIN members_member m ON m.id = l.supplier_id
 JOIN catalog_category c ON c.id = l.category_id
 LEFT JOIN catalog_supplierprofile p ON p.member_id = l.supplier_id
 LEFT JOIN catalog_supplierrating r ON r.member_id = l.supplier_id
-WHERE d.docid IN ({marks})"""
+WHERE d.{key} IN ({marks})"""
 _LADDER = {
     "sqlite": "group_concat(t.min_qty || ':' || t.unit_price, ' ')",  # in index order
     "postgresql": "string_agg(t.min_qty || ':' || t.unit_price, ' ' ORDER BY t.min_qty)",
@@ -119,8 +124,9 @@ def _ladder(text: str | None) -> tuple[tuple[int, Decimal], ...]:
     return tuple(ladder)
 
 
-def hydrate(docids: list[int], *, qty: int | None) -> list[ListingHit]:
-    """The listings of a page of docids, in that order; re-checks they are public.
+def hydrate(docids: list[int], *, qty: int | None, by_listing: bool = False) -> list[ListingHit]:
+    """The listings of a page of docids (listing ids with `by_listing`), in that order;
+    re-checks they are public.
 
     One statement of plain SQL, a row per listing: the ORM would cost more than the search.
     Only the keys are in the WHERE clause, since with status filters too SQLite's planner
@@ -133,10 +139,11 @@ def hydrate(docids: list[int], *, qty: int | None) -> list[ListingHit]:
         rating="CAST(r.average AS TEXT)" if sqlite else "r.average",
         ladder=_LADDER[connection.vendor],
         marks=",".join(["%s"] * len(docids)),
+        key="listing_id" if by_listing else "docid",
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, docids)
-        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+        rows = {row[1] if by_listing else row[0]: row[1:] for row in cursor.fetchall()}
     hits = []
     for docid in docids:
         row = rows.get(docid)

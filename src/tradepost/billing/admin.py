@@ -1,0 +1,3 @@
+"""The operator console's billing pages, one module per part."""
+
+from tradepost.billing import admin_promotions  # noqa: F401  (Promotion Services, read-only)
