@@ -1,7 +1,10 @@
 """Billing's pages."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
+
+from tradepost.billing.subscriptions_urls import urlpatterns as subscriptions_urlpatterns
 
 app_name = "billing"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += subscriptions_urlpatterns

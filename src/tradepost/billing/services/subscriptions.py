@@ -244,7 +244,8 @@ def _charge_and_post(
     return provider.name, result.reference
 
 
-def _gross(member: Member, plan: Plan) -> Decimal:
+def plan_gross(member: Member, plan: Plan) -> Decimal:
+    """What the member pays for one period of `plan`: the price plus its entity's taxes."""
     taxes = load_paid_services_policy().taxes.get(member.contracting_entity, [])
     return rules.invoice_amounts(net=plan.price, currency=plan.currency, taxes=taxes).total
 
@@ -307,7 +308,11 @@ def subscription_start(
         benefits=benefits,
     )
     provider, reference = _charge_and_post(
-        subscription=subscription, total=_gross(member, plan), method=method, by=by, what="period-0"
+        subscription=subscription,
+        total=plan_gross(member, plan),
+        method=method,
+        by=by,
+        what="period-0",
     )
     invoice = invoice_issue(
         member=member,
@@ -417,7 +422,7 @@ def subscription_renew(
             subscription.save()
             provider, reference = _charge_and_post(
                 subscription=subscription,
-                total=_gross(member, plan),
+                total=plan_gross(member, plan),
                 method="test_card",
                 by=by,
                 what=f"period-{number}",
