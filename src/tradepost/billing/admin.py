@@ -1,0 +1,3 @@
+"""The operator console's billing pages, one module per part."""
+
+from tradepost.billing import admin_subscriptions  # noqa: F401  (subscriptions, invoices)
