@@ -76,6 +76,8 @@ def test_upgrade_confirm_pay_and_download_the_invoice():
     assert SupplierProfile.objects.get(member=member).membership_tier == "gold"
     billing = client.get("/account/billing/").content.decode()
     assert "Current plan" in billing
+    assert "You subscribe to this service" in billing
+    assert 'href="/account/billing/plans/silver-usd-1m/">Switch to this plan' in billing
     assert invoice.number in billing
 
 

@@ -14,6 +14,7 @@ from functools import cache
 
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
@@ -43,10 +44,13 @@ class _Page:
         self.y = A4[1] - 20 * mm
 
     def line(self, text: str, *, size: float = 10, bold: bool = False, x: float = 20 * mm) -> None:
-        for part in text.splitlines() or [""]:
-            self.c.setFont(_font_for(part, bold), size)
-            self.c.drawString(x, self.y, part)
-            self.y -= size * 1.45
+        width = A4[0] - x - 20 * mm
+        for paragraph in text.splitlines() or [""]:
+            font = _font_for(paragraph, bold)
+            for part in simpleSplit(paragraph, font, size, width) or [""]:
+                self.c.setFont(font, size)
+                self.c.drawString(x, self.y, part)
+                self.y -= size * 1.45
 
     def row(self, left: str, right: str, *, bold: bool = False) -> None:
         self.c.setFont(_font_for(left, bold), 10)

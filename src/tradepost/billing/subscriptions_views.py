@@ -44,9 +44,12 @@ def billing_home(request: HttpRequest, member: Member) -> HttpResponse:
     """Current plan, plans offered in the member's region, subscriptions and invoices."""
     active = selectors.member_active_plan(member)
     benefits = selectors.member_membership_benefits(member)
+    running = list(selectors.member_active_subscriptions(member))
     context = {
         "member": member,
         "active": active,
+        "running_plans": {s.plan_id for s in running},
+        "running_services": {s.service_key for s in running},
         "benefits": benefits,
         "limits": selectors.tier_limits(benefits.get("tier", "")),
         "offers": _offers(member),
