@@ -7,7 +7,7 @@ from django.test import Client
 
 from tests.billing.subscriptions_helpers import supplier
 from tests.factories import staff_create
-from tradepost.billing.models import Invoice, Subscription
+from tradepost.billing.models import Invoice, ServiceChange, Subscription
 from tradepost.billing.services.subscriptions import subscription_start
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +47,35 @@ def test_the_console_cannot_add_change_or_delete(console):
     assert console.post(f"/console/billing/invoice/{invoice.pk}/delete/").status_code == 403
     assert Invoice.objects.count() == 1
     assert Subscription.objects.count() == 1
+
+
+def test_staff_record_a_service_change_and_current_subscribers_keep_what_they_paid(console):
+    member = supplier()
+    sub = subscription_start(member=member, plan_id="gold-usd-12m", by=member.user).subscription
+
+    response = console.post(
+        "/console/billing/servicechange/add/",
+        {"service_key": "gold_membership", "tier": "silver", "reason": "Gold becomes Silver"},
+    )
+
+    change = ServiceChange.objects.get()
+    assert response.status_code == 302
+    assert (change.after["tier"], change.effects["tier"], change.subscribers) == (
+        "silver",
+        "reduction",
+        1,
+    )
+    sub.refresh_from_db()
+    assert sub.benefits["tier"] == "gold"
+    assert console.get(f"/console/billing/servicechange/{change.pk}/change/").status_code == 200
+
+
+def test_a_service_change_without_any_benefit_is_refused_on_the_form(console):
+    response = console.post(
+        "/console/billing/servicechange/add/",
+        {"service_key": "gold_membership", "reason": "nothing"},
+    )
+
+    assert response.status_code == 200
+    assert "Change at least one benefit." in response.content.decode()
+    assert ServiceChange.objects.count() == 0
