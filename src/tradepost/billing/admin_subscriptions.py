@@ -56,7 +56,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdmin):
-    list_display = ("number", "member", "entity", "issued_at", "currency", "total", "pdf_link")
+    list_display = ("number", "pdf_link", "member", "entity", "issued_at", "currency", "total")
     list_filter = ("entity", "year", "currency")
     search_fields = ("number", "member__member_id", "member__company_name")
     list_select_related = ("member",)
