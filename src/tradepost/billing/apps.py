@@ -7,13 +7,27 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing and paid services")
 
     def ready(self) -> None:
-        """Clause 2.6: Promotion Services place listings in catalog's search."""
+        """Clause 2.6: Promotion Services place listings in catalog's search. The demo parts
+        of paid services."""
         from tradepost import demo
         from tradepost.billing.selectors.promotions import search_placements
         from tradepost.catalog import promotions
 
         promotions.register(search_placements)
+        demo.register(demo.DemoPart("billing-subscriptions", _subscriptions_load, _tour))
         demo.register(demo.DemoPart("billing-promotions", _promotions_demo_load, _promotions_tour))
+
+
+def _subscriptions_load() -> int:
+    from tradepost.billing.demo_subscriptions import demo_subscriptions_load
+
+    return demo_subscriptions_load()
+
+
+def _tour(base_url: str) -> list[str]:
+    from tradepost.billing.demo_subscriptions import subscriptions_tour
+
+    return subscriptions_tour(base_url)
 
 
 def _promotions_demo_load() -> int:

@@ -3,8 +3,10 @@
 from django.urls import URLPattern, URLResolver
 
 from tradepost.billing import promotions_urls
+from tradepost.billing.subscriptions_urls import urlpatterns as subscriptions_urlpatterns
 
 app_name = "billing"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += promotions_urls.urlpatterns
+urlpatterns += subscriptions_urlpatterns

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from tradepost.audit.services import audit_record
 from tradepost.catalog import locks, rules, search, uploads
 from tradepost.catalog.models import Certification, SupplierProfile, SupplierProfileChange
 from tradepost.catalog.policy import load_membership_tiers
@@ -143,6 +144,37 @@ def supplier_profile_staff_update(
     SupplierProfileChange.objects.create(profile=profile, by=by, changes=diff, reason=reason)
     if "verified" in diff:
         search.supplier_changed(member_pk=member.pk)
+    return profile
+
+
+@transaction.atomic
+def supplier_membership_tier_set(*, member: Member, tier: str, reason: str) -> SupplierProfile:
+    """The supplier's membership tier as a paid membership sets it (issue 13): a subscription
+    starting or renewing gives its tier, one lapsing gives back the default tier. The tier's
+    listing cap (clause 6.2 iii) and quotas are then read from membership_tiers.toml as for
+    any tier. Audited with the platform as actor; unknown tiers are refused."""
+    tiers = load_membership_tiers()
+    if tier not in tiers.tiers:
+        raise InvalidInput(
+            f"Unknown membership tier {tier!r}.", fields={"tier": [", ".join(tiers.tiers)]}
+        )
+    profile = locks.supplier_profile_for_update(member=member)
+    before = profile.membership_tier
+    if before == tier:
+        return profile
+    profile.membership_tier = tier
+    profile.save(update_fields=["membership_tier", "updated_at"])
+    audit_record(
+        actor=None,
+        action="supplier.membership_tier",
+        target_type="supplier_profile",
+        target_id=profile.pk,
+        member_id=member.member_id,
+        reason=reason,
+        clause="6.2 (iii)",
+        before={"membership_tier": before},
+        after={"membership_tier": tier},
+    )
     return profile
 
 
