@@ -1,7 +1,10 @@
 """Billing's pages."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
+
+from tradepost.billing import verification_urls
 
 app_name = "billing"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += verification_urls.urlpatterns

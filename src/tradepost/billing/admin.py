@@ -1,0 +1,3 @@
+"""Billing in the operator console: one module per part of the app."""
+
+from tradepost.billing import admin_verification  # noqa: F401
