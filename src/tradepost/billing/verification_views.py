@@ -113,13 +113,27 @@ class VerificationRequestForm(forms.Form):
 
 def _requests_context(member: Member) -> dict[str, Any]:
     requests = selectors.verification_requests_of(member)
+    latest = requests[0] if requests else None
     return {
         "member": member,
-        "latest": requests[0] if requests else None,
+        "latest": latest,
+        "checks": [
+            {
+                "label": _(selectors.field_label(c.field)),
+                "claimed": selectors.display_value(c.field, c.claimed_value),
+                "result": c.result,
+                "result_display": c.get_result_display(),
+                "verified": selectors.display_value(c.field, c.verified_value),
+            }
+            for c in (latest.checks.all() if latest else [])
+        ],
+        "documents": [
+            {"pk": d.pk, "label": _(selectors.document_label(d.kind)), "size": d.size}
+            for d in (latest.documents.all() if latest else [])
+        ],
         "earlier": requests[1:],
         "current": selectors.verification_current_of(member),
         "eligibility": services.verification_eligibility_of(member),
-        "labels": {key: _(spec.label) for key, spec in load_verification_policy().fields.items()},
         "validity_days": load_verification_policy().validity_days,
     }
 

@@ -19,6 +19,7 @@ from tradepost.billing.models import (
     VerificationStatus,
 )
 from tradepost.billing.rules.verification import verification_current
+from tradepost.catalog.cards import country_name
 from tradepost.errors import NotFound
 from tradepost.members.models import Member, MemberStatus, User
 from tradepost.policy.verification import load_verification_policy
@@ -75,6 +76,14 @@ def field_label(field: str) -> str:
     return spec.label if spec else field
 
 
+def display_value(field: str, value: str) -> str:
+    """A value as people read it: a country code becomes the country's name."""
+    spec = load_verification_policy().fields.get(field)
+    if spec is not None and spec.source == "member.country" and value:
+        return country_name(value)
+    return value
+
+
 def document_label(kind: str) -> str:
     spec = load_verification_policy().documents.get(kind)
     return spec.label if spec else kind
@@ -85,6 +94,7 @@ class VerifiedField:
     field: str
     label: str
     value: str
+    display: str
     checked_at: datetime | None
     checked_by: str
     provider: str
@@ -125,6 +135,7 @@ def verification_public(member_id: str, *, now: datetime | None = None) -> Publi
             field=c.field,
             label=field_label(c.field),
             value=c.verified_value,
+            display=display_value(c.field, c.verified_value),
             checked_at=c.checked_at,
             checked_by=staff_label(c.checked_by),
             provider=c.provider or current.provider,
