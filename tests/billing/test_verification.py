@@ -371,3 +371,10 @@ def test_a_lapsed_verification_is_not_public_before_the_task_runs(supplier, veri
 
     assert public.verified is False
     assert public.fields == []
+
+
+def test_a_missing_claim_and_a_missing_licence_are_named_together(supplier):
+    with pytest.raises(InvalidInput) as caught:
+        request_create(supplier, claims={}, documents=[])
+
+    assert sorted(caught.value.fields) == ["claims.business_licence", "documents.business_licence"]

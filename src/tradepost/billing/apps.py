@@ -9,7 +9,7 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from tradepost import demo
 
-        demo.register(demo.DemoPart("billing-verification", _verification_demo, _verification_tour))
+        demo.register(demo.DemoPart("verification", _verification_demo, _verification_tour))
 
 
 def _verification_demo() -> int:

@@ -1,7 +1,7 @@
 """Demo data for verification (clause 7.2): the demo suppliers the catalog shows as verified
 get a real verification record behind the badge. Demo data only: their tier is set to a
 paying one (the subscriptions part may also do so), the "documents" are blank PDFs drawn
-here, and the checks are recorded by the demo staff user."""
+here, and the checks are recorded by a demo Trust & safety agent."""
 
 from __future__ import annotations
 
@@ -34,7 +34,12 @@ def _blank_pdf(name: str) -> SimpleUploadedFile:
 
 
 def demo_verification_load() -> int:
-    staff = User.objects.filter(is_staff=True, is_superuser=True).order_by("id").first()
+    staff = (
+        User.objects.filter(is_staff=True, is_active=True, groups__name="Trust & safety agent")
+        .order_by("id")
+        .first()
+        or User.objects.filter(is_staff=True, is_superuser=True).order_by("id").first()
+    )
     if staff is None:
         return 0
     default_tier = load_membership_tiers().default_tier

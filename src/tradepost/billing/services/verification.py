@@ -179,8 +179,19 @@ def verification_request(
     eligibility = verification_eligibility_of(member)
     _raise_for(eligibility)
     policy = load_verification_policy()
-    claimed = _claims(member=member, fields=fields, claims=claims or {}, policy=policy)
-    files = _documents(documents, policy)
+    problems: dict[str, list[str]] = {}
+    try:
+        claimed = _claims(member=member, fields=fields, claims=claims or {}, policy=policy)
+    except InvalidInput as exc:
+        problems.update(exc.fields)
+    try:
+        files = _documents(documents, policy)
+    except InvalidInput as exc:
+        if not problems:
+            raise
+        problems.update(exc.fields)
+    if problems:
+        raise InvalidInput("The verification request has invalid fields.", fields=problems)
     provider = verification_provider()
     try:
         with transaction.atomic():
