@@ -92,7 +92,7 @@ def test_a_second_request_gets_409(supplier):
         ({"claims.business_licence": "BL-1"}, ["documents.business_licence"]),
         ({"documents.business_licence": "x"}, ["claims.business_licence"]),
         ({"claims.business_licence": "BL-1", "colour": "red"}, ["colour"]),
-        ({"fields": ["turnover"]}, ["fields"]),
+        ({"fields": ["turnover"]}, ["fields", "documents.business_licence"]),
     ],
 )
 def test_bad_input_gets_422_naming_the_part(supplier, data, fields):
