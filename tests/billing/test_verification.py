@@ -378,3 +378,28 @@ def test_a_missing_claim_and_a_missing_licence_are_named_together(supplier):
         request_create(supplier, claims={}, documents=[])
 
     assert sorted(caught.value.fields) == ["claims.business_licence", "documents.business_licence"]
+
+
+def test_the_cron_command_expires_what_is_due(supplier, verifier):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    request = verified_create(supplier, verifier)
+    VerificationRequest.objects.filter(pk=request.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    out = StringIO()
+
+    call_command("verification", "expire", stdout=out)
+
+    assert out.getvalue() == "1 verification expired.\n"
+    assert SupplierProfile.objects.get(member=supplier).verified is False
+
+
+def test_the_task_runs_the_expiry(supplier, verifier):
+    from tradepost.billing.verification_tasks import verifications_expire_task
+
+    verified_create(supplier, verifier)
+
+    assert verifications_expire_task.call() == 0
