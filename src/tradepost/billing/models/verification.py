@@ -105,7 +105,7 @@ class VerificationRequest(models.Model):
         indexes = [models.Index(fields=["status", "expires_at"])]
 
     def __str__(self) -> str:
-        return f"Verification {self.pk} of {self.supplier_id} ({self.status})"
+        return f"Verification {self.pk} ({self.get_status_display()})"
 
     @property
     def is_open(self) -> bool:
