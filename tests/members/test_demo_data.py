@@ -52,8 +52,8 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
     password = stored_password(tmp_path / CREDENTIALS_FILE)
     assert first.splitlines()[0] == (
         f"Demo data loaded: 7 demo members, the staff user {STAFF_USERNAME} (Administrator), "
-        "the Trust & Safety demo (4 members, 6 staff logins), the trade demo (9 parts) and the "
-        "compliance demo (2 parts)."
+        "the Trust & Safety demo (4 members, 6 staff logins), the trade demo (9 parts), the "
+        "compliance demo (2 parts) and the verification demo (2 parts)."
     )
     assert second.splitlines()[0] == "Demo data already loaded: nothing changed."
     for output in (first, second):

@@ -15,6 +15,7 @@ class BillingConfig(AppConfig):
 
         promotions.register(search_placements)
         demo.register(demo.DemoPart("billing-subscriptions", _subscriptions_load, _tour))
+        demo.register(demo.DemoPart("verification", _verification_demo, _verification_tour))
         demo.register(demo.DemoPart("billing-promotions", _promotions_demo_load, _promotions_tour))
 
 
@@ -40,3 +41,15 @@ def _promotions_tour(base_url: str) -> list[str]:
     from tradepost.billing.promotions_demo import promotions_tour
 
     return promotions_tour(base_url)
+
+
+def _verification_demo() -> int:
+    from tradepost.billing.verification_demo import demo_verification_load
+
+    return demo_verification_load()
+
+
+def _verification_tour(base_url: str) -> list[str]:
+    from tradepost.billing.verification_demo import verification_tour
+
+    return verification_tour(base_url)

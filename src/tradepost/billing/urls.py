@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from tradepost.billing import promotions_urls
+from tradepost.billing import promotions_urls, verification_urls
 from tradepost.billing.subscriptions_urls import urlpatterns as subscriptions_urlpatterns
 
 app_name = "billing"
@@ -10,3 +10,4 @@ app_name = "billing"
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += promotions_urls.urlpatterns
 urlpatterns += subscriptions_urlpatterns
+urlpatterns += verification_urls.urlpatterns

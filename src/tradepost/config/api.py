@@ -264,6 +264,7 @@ def _mount() -> None:
     from tradepost.billing.api import staff_router as billing_staff_router
     from tradepost.billing.promotions_api import router as promotions_router
     from tradepost.billing.subscriptions_api import router as billing_subscriptions_router
+    from tradepost.billing.verification_api import router as verification_router
     from tradepost.catalog.api import router as catalog_router
     from tradepost.catalog.member_api import router as member_account_router
     from tradepost.catalog.search_api import router as search_router
@@ -295,6 +296,7 @@ def _mount() -> None:
     api.add_router("/staff", billing_staff_router, tags=["staff"])
     api.add_router("/", promotions_router, tags=["billing"])
     api.add_router("/", billing_subscriptions_router, tags=["billing"])
+    api.add_router("/", verification_router, tags=["billing"])
 
 
 _mount()

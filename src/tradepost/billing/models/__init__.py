@@ -3,3 +3,4 @@ operations); each module's models are re-exported here."""
 
 from tradepost.billing.models.promotions import *  # noqa: F403
 from tradepost.billing.models.subscriptions import *  # noqa: F403
+from tradepost.billing.models.verification import *  # noqa: F403

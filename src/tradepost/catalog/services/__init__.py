@@ -55,6 +55,7 @@ from tradepost.catalog.services.profiles import (
     certification_remove,
     supplier_profile_staff_update,
     supplier_profile_update,
+    supplier_verified_sync,
 )
 from tradepost.catalog.services.ratings import supplier_rating_record, supplier_ratings_replace
 from tradepost.catalog.services.workspace import (
@@ -124,4 +125,5 @@ __all__ = [
     "supplier_rating_record",
     "supplier_ratings_replace",
     "supplier_require",
+    "supplier_verified_sync",
 ]

@@ -178,6 +178,36 @@ def supplier_membership_tier_set(*, member: Member, tier: str, reason: str) -> S
     return profile
 
 
+def supplier_verified_sync(*, member: Member, verified: bool, by: User | None, reason: str) -> bool:
+    """Clause 7.2: the verification service (billing) keeps `SupplierProfile.verified` in step
+    with the supplier's current verification, so the storefront, cards and search read one
+    truth. `by` is the staff user who decided, or None for the platform (an expiry). Answers
+    whether the flag changed; the listings are re-indexed when it did."""
+    profile = locks.supplier_profile_for_update(member=member)
+    if profile.verified == verified:
+        return False
+    before = profile.verified
+    profile.verified = verified
+    profile.save(update_fields=["verified", "updated_at"])
+    if by is not None:
+        SupplierProfileChange.objects.create(
+            profile=profile, by=by, changes={"verified": [before, verified]}, reason=reason
+        )
+    audit_record(
+        actor=by,
+        action="supplier_verified_sync",
+        target_type="catalog.SupplierProfile",
+        target_id=profile.pk,
+        member_id=member.member_id,
+        reason=reason,
+        clause="7.2",
+        before={"verified": before},
+        after={"verified": verified},
+    )
+    search.supplier_changed(member_pk=member.pk)
+    return True
+
+
 @transaction.atomic
 def certification_add(
     *, member: Member, name: str, issuer: str, upload: UploadedFile, ip: str | None = None
