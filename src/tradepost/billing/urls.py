@@ -1,7 +1,9 @@
 """Billing's pages."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
+
+from tradepost.billing.operations_urls import urlpatterns as operations_patterns
 
 app_name = "billing"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = [*operations_patterns]

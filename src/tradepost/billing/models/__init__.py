@@ -1,2 +1,4 @@
 """Billing's models, one module per part of the app (subscriptions, promotions, verification,
 operations); each module's models are re-exported here."""
+
+from tradepost.billing.models.operations import *  # noqa: F403

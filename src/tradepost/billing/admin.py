@@ -1,0 +1,5 @@
+"""Billing in the operator console: one module per part of the app."""
+
+from tradepost.billing import (
+    admin_operations,  # noqa: F401
+)
