@@ -262,6 +262,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from tradepost.billing.api import router as billing_router
     from tradepost.billing.api import staff_router as billing_staff_router
+    from tradepost.billing.liability_api import staff_router as liability_staff_router
     from tradepost.billing.operations_api import router as operations_router
     from tradepost.catalog.api import router as catalog_router
     from tradepost.catalog.member_api import router as member_account_router
@@ -293,6 +294,7 @@ def _mount() -> None:
     api.add_router("/", billing_router, tags=["billing"])
     api.add_router("/staff", billing_staff_router, tags=["staff"])
     api.add_router("/", operations_router, tags=["billing"])
+    api.add_router("/staff", liability_staff_router, tags=["staff"])
 
 
 _mount()
