@@ -369,3 +369,66 @@ def test_platform_time_lost_counts_overruns_and_force_majeure_not_writable_maint
     assert lost == 3 * H
     assert platform_time_lost(start=now - 8 * H, end=now - 3 * H, now=now) == 2 * H
     assert platform_time_lost(start=now, end=now - H, now=now) == timedelta(0)
+
+
+@pytest.mark.django_db
+def test_staff_schedule_a_window_in_the_console_through_the_service():
+    staff = staff_create(superuser=True)
+    client = Client()
+    client.force_login(staff)
+    start = timezone.now() + 24 * H
+
+    page = client.get("/console/billing/servicewindow/add/")
+    response = client.post(
+        "/console/billing/servicewindow/add/",
+        {
+            "kind": "maintenance",
+            "cause": "maintenance",
+            "title": "Kernel update",
+            "message": "A short restart.",
+            "internal_note": "",
+            "starts_at_0": start.strftime("%Y-%m-%d"),
+            "starts_at_1": start.strftime("%H:%M:%S"),
+            "ends_at_0": start.strftime("%Y-%m-%d"),
+            "ends_at_1": (start + H).strftime("%H:%M:%S"),
+            "read_only": "on",
+        },
+    )
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    created = ServiceWindow.objects.get(title="Kernel update")
+    assert created.created_by == staff
+    assert AuditEntry.objects.get(action="service_window.create").target_id == str(created.pk)
+
+
+@pytest.mark.django_db
+def test_the_console_shows_a_window_without_a_published_end_on_the_form():
+    client = Client()
+    client.force_login(staff_create(superuser=True))
+    start = timezone.now() + 24 * H
+
+    response = client.post(
+        "/console/billing/servicewindow/add/",
+        {
+            "kind": "maintenance",
+            "cause": "maintenance",
+            "title": "Kernel update",
+            "message": "A short restart.",
+            "starts_at_0": start.strftime("%Y-%m-%d"),
+            "starts_at_1": start.strftime("%H:%M:%S"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "A maintenance window needs its published end." in response.content.decode()
+    assert ServiceWindow.objects.count() == 0
+
+
+def test_the_api_schema_documents_the_maintenance_503_on_writes_only():
+    from tradepost.config.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+
+    assert 503 in paths["/api/v1/members"]["post"]["responses"]
+    assert 503 not in paths["/api/v1/status"]["get"]["responses"]

@@ -84,6 +84,13 @@ ERROR_RESPONSES: dict[str, str] = {
     "429": "Too many requests; retry after `Retry-After` seconds.",
 }
 MEDIA_TYPE_ERROR = ("415", "The body is not sent in the media type this operation takes.")
+# Clause 9.1: while a read-only maintenance window is in progress (tradepost.billing.middleware).
+MAINTENANCE_ERROR = (
+    "503",
+    "Read-only maintenance (code `maintenance`): nothing was changed; retry after "
+    "`Retry-After` seconds.",
+)
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 
 
 def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
@@ -92,10 +99,12 @@ def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     already documents keep their own entry."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in schema["paths"].values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             errors = dict(ERROR_RESPONSES)
             if "requestBody" in operation:
                 errors[MEDIA_TYPE_ERROR[0]] = MEDIA_TYPE_ERROR[1]
+            if method.lower() in WRITE_METHODS:
+                errors[MAINTENANCE_ERROR[0]] = MAINTENANCE_ERROR[1]
             responses = operation.setdefault("responses", {})
             documented = {str(status) for status in responses}
             for status, description in sorted(errors.items()):
