@@ -188,3 +188,20 @@ def test_member_console_page_shows_the_cap_to_support():
     assert "Liability cap (8.8)" in body
     assert f"{YEAR}: cap USD" in body
     assert "250.00" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("claim", "within"), [("2026-03-10", True), ("2026-03-11", False)])
+def test_staff_api_says_whether_a_claim_is_within_the_window(claim, within):
+    member = member_create(country="DE")
+    path = f"/staff/members/{member.member_id}/liability-cap"
+
+    body = staff_api("Legal counsel").get(f"{path}?cause_date=2025-03-10&claim_date={claim}").json()
+
+    assert body["claim_window"] == {
+        "within": within,
+        "last_day": "2026-03-10",
+        "cause_date": "2025-03-10",
+        "claim_date": claim,
+    }
+    assert staff_api("Support agent").get(path).json()["claim_window"] is None

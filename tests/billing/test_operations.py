@@ -432,3 +432,22 @@ def test_the_api_schema_documents_the_maintenance_503_on_writes_only():
 
     assert 503 in paths["/api/v1/members"]["post"]["responses"]
     assert 503 not in paths["/api/v1/status"]["get"]["responses"]
+
+
+@pytest.mark.django_db
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_window_ended_early_lets_deferred_tasks_run_at_once():
+    from django_tasks_db.models import DBTaskResult
+
+    from tradepost.trade.tasks import idempotency_keys_purge_task
+
+    w = window(end=0.5)
+    idempotency_keys_purge_task.call()
+    deferred = DBTaskResult.objects.get()
+    assert deferred.run_after == w.ends_at
+
+    service_window_end(window_id=w.pk, by=None)
+
+    deferred.refresh_from_db()
+    assert deferred.run_after <= timezone.now()
+    assert DBTaskResult.objects.ready().count() == 1

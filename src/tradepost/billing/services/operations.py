@@ -63,6 +63,20 @@ def _changed() -> None:
     transaction.on_commit(open_windows_forget)
 
 
+def _deferred_tasks_resume(*, deferred_to: datetime | None, now: datetime) -> int:
+    """Background work paused by this window (`tradepost.pauses`) waits for its published
+    end; a window ended early lets it run now. The database backend's waiting rows deferred
+    to exactly that end are brought forward; other backends keep their own schedule."""
+    if deferred_to is None or deferred_to <= now:
+        return 0
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after=deferred_to).update(
+        run_after=now
+    )
+
+
 @transaction.atomic
 def service_window_create(
     *,
@@ -159,6 +173,8 @@ def service_window_end(*, window_id: int, by: Any, now: datetime | None = None) 
     window.status, window.ended_at = WindowStatus.COMPLETED, now
     window.updated_at, window.updated_by = now, by if getattr(by, "pk", None) else None
     window.save()
+    if window.read_only:
+        _deferred_tasks_resume(deferred_to=window.ends_at, now=now)
     audit_record(
         actor=by,
         action="service_window.end",
