@@ -451,3 +451,26 @@ def test_a_window_ended_early_lets_deferred_tasks_run_at_once():
     deferred.refresh_from_db()
     assert deferred.run_after <= timezone.now()
     assert DBTaskResult.objects.ready().count() == 1
+
+
+@pytest.mark.django_db
+def test_an_ended_window_keeps_its_times_in_the_console_and_its_text_stays_editable():
+    w = window()
+    service_window_end(window_id=w.pk, by=None)
+    client = Client()
+    client.force_login(staff_create(superuser=True))
+    url = f"/console/billing/servicewindow/{w.pk}/change/"
+
+    page = client.get(url)
+    response = client.post(
+        url, {"title": "Database upgrade", "message": "Done: faster now.", "internal_note": ""}
+    )
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    w.refresh_from_db()
+    assert w.message == "Done: faster now."
+    assert w.status == WindowStatus.COMPLETED
+    assert AuditEntry.objects.get(action="service_window.update").after["message"] == (
+        "Done: faster now."
+    )

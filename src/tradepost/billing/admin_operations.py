@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from tradepost.billing.models import ServiceWindow
+from tradepost.billing.models import ServiceWindow, WindowStatus
 from tradepost.billing.services import operations as services
 from tradepost.console import form_add_domain_error
 from tradepost.errors import DomainError, InvalidInput
@@ -61,11 +61,19 @@ class ServiceWindowAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        """An ended or cancelled window keeps its times (the service refuses them): only its
+        text stays editable."""
+        fields = list(self.readonly_fields)
+        if obj is not None and obj.status in (WindowStatus.COMPLETED, WindowStatus.CANCELLED):
+            fields += [n for n in services.EDITABLE if n not in services.TEXT_FIELDS]
+        return fields
+
     def save_model(
         self, request: HttpRequest, obj: ServiceWindow, form: forms.ModelForm, change: bool
     ) -> None:
         by = request_user(request)
-        data = {name: form.cleaned_data[name] for name in services.EDITABLE}
+        data = {name: form.cleaned_data.get(name, getattr(obj, name)) for name in services.EDITABLE}
         if change:
             saved = services.service_window_update(
                 window_id=obj.pk,

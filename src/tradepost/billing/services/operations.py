@@ -29,6 +29,9 @@ EDITABLE = (
 )
 
 
+TEXT_FIELDS = ("title", "message", "internal_note")
+
+
 def _snapshot(window: ServiceWindow) -> dict[str, Any]:
     return {name: getattr(window, name) for name in (*EDITABLE, "status", "ended_at")}
 
@@ -136,7 +139,7 @@ def service_window_update(
         )
     window = _locked(window_id)
     if window.status in (WindowStatus.COMPLETED, WindowStatus.CANCELLED) and (
-        set(changes) - {"message", "internal_note", "title"}
+        set(changes) - set(TEXT_FIELDS)
     ):
         raise Conflict(_("An ended or cancelled window keeps its times; edit only its text."))
     before = _snapshot(window)
