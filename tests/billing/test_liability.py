@@ -205,3 +205,57 @@ def test_staff_api_says_whether_a_claim_is_within_the_window(claim, within):
         "claim_date": claim,
     }
     assert staff_api("Support agent").get(path).json()["claim_window"] is None
+
+
+@pytest.mark.django_db
+def test_a_refunded_fee_is_not_a_fee_paid():
+    member = member_create(country="DE")
+    fee(member, "90.00")
+    ledger_post(
+        kind=TransactionKind.REFUND,
+        reference="subscription:1",
+        dedupe_key="subscription:1:refund",
+        legs=[
+            Leg(ledger_account(purpose=AccountPurpose.PLATFORM_FEES, currency="USD"), -Decimal(30)),
+            Leg(
+                ledger_account(purpose=AccountPurpose.REFUNDS, currency="USD", member=member),
+                Decimal(30),
+            ),
+        ],
+    )
+
+    assert fees_paid(member, YEAR) == {"USD": Decimal("60.00")}
+
+
+@pytest.mark.django_db
+def test_an_order_refund_after_completion_takes_the_fee_back_from_the_supplier_only():
+    from tradepost.trade.services import orders as services
+
+    buyer, supplier, listing = make_parties()
+    order = order_at("shipped", buyer, supplier, listing)
+    services.order_confirm_receipt(order=order, member=buyer, by=buyer.user)
+    c = order.currency
+    paid = fees_paid(supplier, YEAR)[c]
+    # As trade's dispute refund after completion posts it: the fee goes back in proportion.
+    fee_back = Decimal("1.00")
+    ledger_post(
+        kind=TransactionKind.REFUND,
+        reference=order.reference,
+        dedupe_key=f"{order.reference}:dispute:1:refund",
+        legs=[
+            Leg(
+                ledger_account(
+                    purpose=AccountPurpose.SUPPLIER_PAYABLE, currency=c, member=supplier
+                ),
+                -Decimal("9.00"),
+            ),
+            Leg(ledger_account(purpose=AccountPurpose.PLATFORM_FEES, currency=c), -fee_back),
+            Leg(
+                ledger_account(purpose=AccountPurpose.REFUNDS, currency=c, member=buyer),
+                Decimal("10.00"),
+            ),
+        ],
+    )
+
+    assert fees_paid(supplier, YEAR) == {c: paid - fee_back}
+    assert fees_paid(buyer, YEAR) == {}

@@ -23,6 +23,8 @@ from tradepost.trade.models.ledger import (
 from tradepost.trade.models.orders import Order
 from tradepost.trade.rules.ledger import minor_unit
 
+ORDER_PREFIX = "order:"  # how the ledger names an order (trade.models.orders.Order.reference)
+
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
@@ -33,17 +35,24 @@ def fees_paid(member: Member, year: int) -> dict[str, Decimal]:
     calendar year `year` (UTC), per currency: what the platform-fees account received
 
     - in FEE transactions with a leg on one of the member's own accounts (subscriptions,
-      Top Ranking, Sponsored clicks: charged from the member's funding account), and
+      Top Ranking, Sponsored clicks: charged from the member's funding account), net of what
+      a REFUND or ADJUSTMENT with a leg on its accounts took back from the platform fees
+      (orders aside: an order's fee is its supplier's, even when the buyer is refunded), and
     - on the orders the member supplied (the commission taken from escrow at release), net
       of the fee a refund gave back (a negative platform-fees leg of the order's refund).
     """
     start, end = _year_bounds(year)
-    own_fee_transactions = LedgerTransaction.objects.filter(
-        kind=TransactionKind.FEE, entries__account__member=member
-    ).values("pk")
+    own_fee_transactions = (
+        LedgerTransaction.objects.filter(
+            kind__in=[TransactionKind.FEE, TransactionKind.REFUND, TransactionKind.ADJUSTMENT],
+            entries__account__member=member,
+        )
+        .exclude(reference__startswith=ORDER_PREFIX)
+        .values("pk")
+    )
     supplied_orders = (
         Order.objects.filter(supplier=member)
-        .annotate(ref=Concat(Value("order:"), Cast("pk", CharField())))
+        .annotate(ref=Concat(Value(ORDER_PREFIX), Cast("pk", CharField())))
         .values("ref")
     )
     rows = (
