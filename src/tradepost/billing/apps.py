@@ -7,13 +7,18 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing and paid services")
 
     def ready(self) -> None:
-        """Clause 2.6: Promotion Services place listings in catalog's search. The demo parts
-        of paid services."""
-        from tradepost import demo
+        """Clause 2.6: Promotion Services place listings in catalog's search. Clause 9.1:
+        background work of the apps below pauses during a read-only window. The demo parts
+        of paid services (the demo has a scheduled maintenance window for the banner and
+        the status page)."""
+        from tradepost import demo, pauses
+        from tradepost.billing.selectors.operations import writes_paused_until
         from tradepost.billing.selectors.promotions import search_placements
         from tradepost.catalog import promotions
 
         promotions.register(search_placements)
+        pauses.register(writes_paused_until)
+        demo.register(demo.DemoPart("billing-operations", _demo_load, _demo_report))
         demo.register(demo.DemoPart("billing-subscriptions", _subscriptions_load, _tour))
         demo.register(demo.DemoPart("verification", _verification_demo, _verification_tour))
         demo.register(demo.DemoPart("billing-promotions", _promotions_demo_load, _promotions_tour))
@@ -53,3 +58,15 @@ def _verification_tour(base_url: str) -> list[str]:
     from tradepost.billing.verification_demo import verification_tour
 
     return verification_tour(base_url)
+
+
+def _demo_load() -> int:
+    from tradepost.billing.demo_operations import demo_operations_load
+
+    return demo_operations_load()
+
+
+def _demo_report(base_url: str) -> list[str]:
+    from tradepost.billing.demo_operations import operations_tour
+
+    return operations_tour(base_url)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from tradepost.pauses import pausable
+
 
 @task()
+@pausable
 def rescreen_members(versions: list[int] | None = None) -> dict:
     """Clause 5.13: after a new list version, screen every member again from the start,
     against what `versions` (list version ids) added or changed; with none, against

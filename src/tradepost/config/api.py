@@ -84,6 +84,13 @@ ERROR_RESPONSES: dict[str, str] = {
     "429": "Too many requests; retry after `Retry-After` seconds.",
 }
 MEDIA_TYPE_ERROR = ("415", "The body is not sent in the media type this operation takes.")
+# Clause 9.1: while a read-only maintenance window is in progress (tradepost.billing.middleware).
+MAINTENANCE_ERROR = (
+    "503",
+    "Read-only maintenance (code `maintenance`): nothing was changed; retry after "
+    "`Retry-After` seconds.",
+)
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 
 
 def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
@@ -92,10 +99,12 @@ def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     already documents keep their own entry."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in schema["paths"].values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             errors = dict(ERROR_RESPONSES)
             if "requestBody" in operation:
                 errors[MEDIA_TYPE_ERROR[0]] = MEDIA_TYPE_ERROR[1]
+            if method.lower() in WRITE_METHODS:
+                errors[MAINTENANCE_ERROR[0]] = MAINTENANCE_ERROR[1]
             responses = operation.setdefault("responses", {})
             documented = {str(status) for status in responses}
             for status, description in sorted(errors.items()):
@@ -262,6 +271,8 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from tradepost.billing.api import router as billing_router
     from tradepost.billing.api import staff_router as billing_staff_router
+    from tradepost.billing.liability_api import staff_router as liability_staff_router
+    from tradepost.billing.operations_api import router as operations_router
     from tradepost.billing.promotions_api import router as promotions_router
     from tradepost.billing.subscriptions_api import router as billing_subscriptions_router
     from tradepost.billing.verification_api import router as verification_router
@@ -297,6 +308,8 @@ def _mount() -> None:
     api.add_router("/", promotions_router, tags=["billing"])
     api.add_router("/", billing_subscriptions_router, tags=["billing"])
     api.add_router("/", verification_router, tags=["billing"])
+    api.add_router("/", operations_router, tags=["billing"])
+    api.add_router("/staff", liability_staff_router, tags=["staff"])
 
 
 _mount()

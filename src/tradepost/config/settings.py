@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Clause 9.1: while a read-only maintenance window is in progress, writes answer 503.
+    "tradepost.billing.middleware.ReadOnlyModeMiddleware",
     # The device cookie (4.1, 4.5, 6.2 i): request.device_id on every request, API too.
     "tradepost.trust.middleware.DeviceMiddleware",
     "tradepost.cachecontrol.NoStoreWhenAuthenticatedMiddleware",
@@ -136,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "tradepost.config.context_processors.site_frame",
                 "tradepost.trade.context_processors.messaging_unread",
+                "tradepost.billing.context_processors.service_banner",
             ],
             "libraries": {"money": "tradepost.money"},
         },

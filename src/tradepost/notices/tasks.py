@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from tradepost.pauses import pausable
+
 
 @task()
+@pausable
 def send_notice_emails(delivery_ids: list[int]) -> dict:
     """Hand these notices' emails to the mail backend over one connection (11.2 a)."""
     from tradepost.notices import services
@@ -19,6 +22,7 @@ def send_notice_emails(delivery_ids: list[int]) -> dict:
 
 
 @task()
+@pausable
 def run_notice_campaign(campaign_pk: int) -> dict:
     """Run or resume a Terms update fan-out to the end (1.3)."""
     from tradepost.notices import selectors, services

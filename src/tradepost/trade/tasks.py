@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from tradepost.pauses import pausable
+
 
 @task()
+@pausable
 def order_timers_run_task(order_id: int) -> str:
     """Run the timers of one order that came due (issue 11: unpaid close, auto-confirm)."""
     from tradepost.trade.models.orders import Order
@@ -23,6 +26,7 @@ def order_timers_run_task(order_id: int) -> str:
 
 
 @task()
+@pausable
 def orders_timers_sweep() -> int:
     """Every order with a timer due (a safety net behind the per-order tasks)."""
     from tradepost.trade.services.orders import orders_timers_run_due
@@ -31,6 +35,7 @@ def orders_timers_sweep() -> int:
 
 
 @task()
+@pausable
 def idempotency_keys_purge_task() -> int:
     """Forget Idempotency-Keys past their retention (24 h or more)."""
     from tradepost.trade.services.idempotency import idempotency_keys_purge
@@ -39,6 +44,7 @@ def idempotency_keys_purge_task() -> int:
 
 
 @task()
+@pausable
 def dispute_timers_run_task(dispute_id: int) -> str:
     """Escalate one dispute automatically on day 8 (issue 11, clause 7.3)."""
     from tradepost.trade.models.disputes import Dispute
@@ -51,6 +57,7 @@ def dispute_timers_run_task(dispute_id: int) -> str:
 
 
 @task()
+@pausable
 def disputes_timers_sweep() -> int:
     """Every dispute due for automatic escalation (a safety net behind the per-dispute task)."""
     from tradepost.trade.services.disputes import disputes_timers_run_due
