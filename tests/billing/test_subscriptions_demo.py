@@ -33,4 +33,4 @@ def test_the_demo_gold_supplier_is_loaded_once_with_its_invoice():
 
 
 def test_the_part_is_registered():
-    assert "billing-subscriptions" in [part.name for part in demo.parts()]
+    assert "paid membership" in [part.name for part in demo.parts()]

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from tradepost.billing.demo_subscriptions import GOLD_SUPPLIER
 from tradepost.compliance.demo import COMPLIANCE_DEMO_MEMBERS
 from tradepost.members.models import Member, MemberStatus, StaffRole, User
 from tradepost.terms.models import TermsAcceptance
@@ -18,7 +19,13 @@ from tradepost.trade.management.commands.demo_data import (
 )
 from tradepost.trust.demo import TRUST_DEMO_MEMBERS
 
-ALL_MEMBERS = len(DEMO_MEMBERS) + len(TRUST_DEMO_MEMBERS) + len(COMPLIANCE_DEMO_MEMBERS)
+# The paid membership demo registers one more supplier.
+ALL_MEMBERS = (
+    len(DEMO_MEMBERS)
+    + len(TRUST_DEMO_MEMBERS)
+    + len(COMPLIANCE_DEMO_MEMBERS)
+    + len((GOLD_SUPPLIER,))
+)
 TOUR_EMAILS = [spec.email for spec in DEMO_MEMBERS]
 
 
@@ -53,7 +60,8 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
     assert first.splitlines()[0] == (
         f"Demo data loaded: 7 demo members, the staff user {STAFF_USERNAME} (Administrator), "
         "the Trust & Safety demo (4 members, 6 staff logins), the trade demo (9 parts), the "
-        "compliance demo (2 parts) and the verification demo (2 parts)."
+        "compliance demo (2 parts), the maintenance demo (1 part), the paid membership demo "
+        "(2 parts), the verification demo (2 parts) and the promotions demo (2 parts)."
     )
     assert second.splitlines()[0] == "Demo data already loaded: nothing changed."
     for output in (first, second):
@@ -64,7 +72,7 @@ def test_demo_data_loads_once_and_prints_the_login_every_time(db, demo_settings,
         for member_id in members_after_first:
             assert member_id in output
     assert len(DEMO_MEMBERS) == 7
-    assert Member.objects.count() == ALL_MEMBERS == 12
+    assert Member.objects.count() == ALL_MEMBERS == 13
     assert sorted(Member.objects.values_list("member_id", flat=True)) == members_after_first
     assert User.objects.filter(username=STAFF_USERNAME).count() == 1
     assert TermsAcceptance.objects.count() == ALL_MEMBERS

@@ -18,10 +18,10 @@ class BillingConfig(AppConfig):
 
         promotions.register(search_placements)
         pauses.register(writes_paused_until)
-        demo.register(demo.DemoPart("billing-operations", _demo_load, _demo_report))
-        demo.register(demo.DemoPart("billing-subscriptions", _subscriptions_load, _tour))
+        demo.register(demo.DemoPart("maintenance", _demo_load, _demo_report))
+        demo.register(demo.DemoPart("paid membership", _subscriptions_load, _tour))
         demo.register(demo.DemoPart("verification", _verification_demo, _verification_tour))
-        demo.register(demo.DemoPart("billing-promotions", _promotions_demo_load, _promotions_tour))
+        demo.register(demo.DemoPart("promotions", _promotions_demo_load, _promotions_tour))
 
 
 def _subscriptions_load() -> int:

@@ -243,7 +243,8 @@ class Command(BaseCommand):
             loaded.append(f"the trade demo ({trade_parts} parts)")
         for part, count in extra:
             if count:
-                loaded.append(f"the {part.name} demo ({count} parts)")
+                noun = "part" if count == 1 else "parts"
+                loaded.append(f"the {part.name} demo ({count} {noun})")
         base = base_url.rstrip("/")
         self._report(loaded, password, path, base, notes)
         self._trust_report(base)
