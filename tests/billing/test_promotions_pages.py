@@ -87,3 +87,14 @@ def test_the_console_lists_promotions_read_only(client):
 
     assert (tops.status_code, ads.status_code, add.status_code) == (200, 200, 403)
     assert "flange" in tops.content.decode()
+
+
+def test_without_a_published_listing_the_page_says_so_instead_of_empty_forms(client):
+    member = supplier()
+    client.force_login(member.user)
+
+    page = client.get("/account/promotions/").content.decode()
+
+    assert "You have no published listing to promote yet." in page
+    assert "/my/listings/new/" in page
+    assert 'name="tr-keyword"' not in page

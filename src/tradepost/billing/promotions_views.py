@@ -115,6 +115,9 @@ def account_promotions(request: HttpRequest, member: Member) -> HttpResponse:
         "top_form": top_form,
         "ad_form": ad_form,
         "policy": policy,
+        # Only a published listing can be promoted: without one, the forms would offer an
+        # empty choice.
+        "has_listings": bool(cast(forms.ChoiceField, top_form.fields["listing_id"]).choices),
     }
     return render(request, "billing/promotions/account.html", context, status=status)
 
