@@ -44,6 +44,10 @@ def test_every_paged_list_publishes_the_shared_bounds():
             "GET /api/v1/rfqs/board",
             "GET /api/v1/orders",
             "GET /api/v1/staff/screening/hits",
+            "GET /api/v1/subscriptions",
+            "GET /api/v1/invoices",
+            "GET /api/v1/promotions/top-ranking",
+            "GET /api/v1/promotions/sponsored",
         ]
     )
     for params in paged.values():

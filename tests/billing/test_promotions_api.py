@@ -143,7 +143,8 @@ def test_creating_a_sponsored_campaign(kitchen):
         "spent_today": "0",
         "spent_total": "0",
     }
-    assert [c["id"] for c in client.get("/promotions/sponsored").json()] == [response.json()["id"]]
+    listed = client.get("/promotions/sponsored").json()
+    assert [c["id"] for c in listed["items"]] == [response.json()["id"]] and listed["count"] == 1
     assert fee_transactions() == []  # paid per click
 
 
@@ -180,7 +181,7 @@ def test_the_member_lists_its_own_top_rankings_only(kitchen):
 
     response = client_for(member).get("/promotions/top-ranking")
 
-    assert [p["id"] for p in response.json()] == [mine.pk]
+    assert [p["id"] for p in response.json()["items"]] == [mine.pk]
 
 
 # --- Search -------------------------------------------------------------------------------

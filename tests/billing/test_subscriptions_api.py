@@ -251,7 +251,7 @@ def test_members_list_their_own_subscriptions_only():
 
     body = client_for(mine).get("/subscriptions").json()
 
-    assert [(s["plan_id"], s["status"]) for s in body] == [("silver-usd-1m", "active")]
+    assert [(s["plan_id"], s["status"]) for s in body["items"]] == [("silver-usd-1m", "active")]
 
 
 def test_subscriptions_need_a_login():

@@ -111,4 +111,4 @@ def test_members_list_their_invoices():
 
     body = client_for(owner).get("/invoices").json()
 
-    assert [i["number"][-6:] for i in body] == ["000001"]
+    assert [i["number"][-6:] for i in body["items"]] == ["000001"] and body["count"] == 1

@@ -9,7 +9,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
+from tradepost.api_paging import LazyRows, LimitOffsetPaging
 from tradepost.billing.models.promotions import SponsoredCampaign, TopRankingPurchase
 from tradepost.billing.selectors import promotions as selectors
 from tradepost.billing.services import promotions as services
@@ -136,9 +138,11 @@ def top_ranking_buy(request: HttpRequest, payload: TopRankingIn) -> HttpResponse
 
 
 @router.get("/promotions/top-ranking", response=list[TopRankingOut])
-def top_ranking_list(request: HttpRequest) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPaging)
+def top_ranking_list(request: HttpRequest) -> LazyRows:
+    """The caller's own Top Ranking keywords, newest first."""
     member = request_member(request)
-    return [top_ranking_out(p) for p in selectors.top_rankings_of(member)[:200]]
+    return LazyRows(selectors.top_rankings_of(member), top_ranking_out)
 
 
 @router.post("/promotions/sponsored", response={201: SponsoredOut})
@@ -163,6 +167,8 @@ def sponsored_create(request: HttpRequest, payload: SponsoredIn) -> HttpResponse
 
 
 @router.get("/promotions/sponsored", response=list[SponsoredOut])
-def sponsored_list(request: HttpRequest) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPaging)
+def sponsored_list(request: HttpRequest) -> LazyRows:
+    """The caller's own Sponsored campaigns, newest first."""
     member = request_member(request)
-    return [sponsored_out(c) for c in selectors.campaigns_of(member)[:200]]
+    return LazyRows(selectors.campaigns_of(member), sponsored_out)

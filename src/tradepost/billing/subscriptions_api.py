@@ -11,7 +11,9 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema
+from ninja.pagination import paginate
 
+from tradepost.api_paging import LazyRows, LimitOffsetPaging
 from tradepost.billing.invoice_pdf import invoice_pdf
 from tradepost.billing.models import Invoice, Subscription
 from tradepost.billing.selectors import subscriptions as selectors
@@ -245,17 +247,19 @@ def subscription_create(
 
 
 @router.get("/subscriptions", response=list[SubscriptionOut])
-def subscriptions_list(request: HttpRequest) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPaging)
+def subscriptions_list(request: HttpRequest) -> LazyRows:
     """The caller's own subscriptions, newest first."""
     member = request_member(request)
-    return [subscription_out(s) for s in selectors.subscriptions_of(member)[:200]]
+    return LazyRows(selectors.subscriptions_of(member), subscription_out)
 
 
 @router.get("/invoices", response=list[InvoiceOut])
-def invoices_list(request: HttpRequest) -> list[dict[str, Any]]:
+@paginate(LimitOffsetPaging)
+def invoices_list(request: HttpRequest) -> LazyRows:
     """The caller's own invoices, newest first."""
     member = request_member(request)
-    return [invoice_out(i) for i in selectors.invoices_of(member)[:200]]
+    return LazyRows(selectors.invoices_of(member), invoice_out)
 
 
 @router.get("/invoices/{int:invoice_id}.pdf", response={200: None})
