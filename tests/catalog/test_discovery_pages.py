@@ -178,7 +178,10 @@ def test_search_runs_a_fixed_number_of_queries(
 ):
     _listings(supplier, kitchen, n)
 
-    with django_assert_max_num_queries(12):
+    # Constant in n. Billing adds the Top Ranking and the Sponsored reads (clause 2.6; one
+    # query each on PostgreSQL) and the open maintenance windows (9.1; cached, but the cache
+    # starts empty in a test).
+    with django_assert_max_num_queries(13):
         response = client.get("/search/", {"q": "pan", "qty": "100"})
 
     assert response.status_code == 200
